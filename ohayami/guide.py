@@ -1,0 +1,587 @@
+"""The guide as data: loaders that read ``data/`` into pandas and validate it.
+
+Every loader takes an optional ``data_dir`` (default: the kit's own ``data/`` folder, or the
+folder named by the environment variable ``OHAYAMI_DATA``) so that a facilitator's edited
+copy loads the same way. A broken file raises :class:`OhayamiError` naming the file, the row
+and the column. Frames are cached per file version and returned as copies.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import OhayamiError
+from .textio import read_text_table
+
+TYPE_IDS = tuple("ABCDEFGHI")
+FALLBACK_TYPE = "I"
+REQUIREMENTS = ("サービス要件", "取引要件")
+DIRECTIONS = ("higher", "lower")
+
+
+def data_dir(path: str | Path | None = None) -> Path:
+    """The folder the guide is read from."""
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("OHAYAMI_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+# --------------------------------------------------------------------------- CSV tables
+
+@dataclass(frozen=True)
+class TableSpec:
+    file: str
+    required: tuple[str, ...]          # columns that must exist and hold text in every row
+    optional: tuple[str, ...] = ()     # columns that must exist but may be blank
+    key: str | None = None             # column whose values must be unique
+
+
+SPECS: dict[str, TableSpec] = {
+    "chart": TableSpec("chart.csv", ("question_id", "order", "question", "on_yes", "on_no"),
+                       ("derived_from", "wording"), key="question_id"),
+    "criteria_template": TableSpec(
+        "criteria_template.csv", ("no", "requirement", "group", "item"),
+        ("subgroup", "description", "example"), key="no"),
+    "problem_template": TableSpec(
+        "problem_template.csv", ("problem", "who", "how", "how_much", "cause", "evidence"), ("source",)),
+    "vision_template": TableSpec(
+        "vision_template.csv", ("beneficiary", "change", "degree"), ("problem", "source")),
+    "priority_criteria": TableSpec(
+        "priority_criteria.csv", ("criterion_id", "name", "direction", "scale", "default_weight"),
+        ("description", "source"), key="criterion_id"),
+    "exclusion_reasons": TableSpec(
+        "exclusion_reasons.csv", ("reason_id", "label"), ("description", "source"), key="reason_id"),
+    "references": TableSpec(
+        "references.csv", ("ref_id", "need", "title", "summary", "how_to_use"),
+        ("publisher", "kind", "related_types"), key="ref_id"),
+}
+
+COLUMN_LABELS = {
+    "question_id": "質問ID", "order": "順番", "question": "質問", "on_yes": "はいの行き先",
+    "on_no": "いいえの行き先", "no": "#", "requirement": "要件", "group": "要件内訳",
+    "subgroup": "小区分", "item": "評価項目", "description": "概要", "example": "例",
+    "problem": "課題", "who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因",
+    "evidence": "検証結果", "beneficiary": "受益者", "change": "状態の変化", "degree": "変化の程度",
+    "criterion_id": "評価軸ID", "name": "名称", "direction": "向き", "scale": "尺度",
+    "default_weight": "既定の重み", "reason_id": "理由ID", "label": "表示名", "ref_id": "資料ID",
+    "need": "ニーズ", "title": "資料名", "summary": "概要", "how_to_use": "活用方法",
+}
+
+
+def _read_table(kind: str, folder: Path) -> pd.DataFrame:
+    spec = SPECS[kind]
+    path = folder / spec.file
+    if not path.exists():
+        raise OhayamiError("ファイルが見つかりません。data フォルダーに元のファイルを戻してください。",
+                           file=spec.file)
+    header, rows = read_text_table(path, spec.file)
+    missing = [c for c in spec.required + spec.optional if c not in header]
+    if missing:
+        raise OhayamiError(
+            "必要な列がありません：" + "、".join(f"{c}（{COLUMN_LABELS.get(c, c)}）" for c in missing)
+            + "。見出し行を元のファイルと同じにしてください。", file=spec.file, row=1)
+    records = []
+    for i, cells in enumerate(rows, start=2):
+        if len(cells) > len(header) and any(cells[len(header):]):
+            raise OhayamiError(f"列の数が見出しより多くなっています（{len(cells)}列）。"
+                               "文中の「,」を含む場合はセル全体を「\"」で囲んでください。",
+                               file=spec.file, row=i)
+        rec = dict(zip(header, cells + [""] * (len(header) - len(cells))))
+        for col in spec.required:
+            if not rec[col]:
+                raise OhayamiError(f"「{COLUMN_LABELS.get(col, col)}」が空です。内容を入力してください。",
+                                   file=spec.file, row=i, column=col)
+        rec["_row"] = i
+        records.append(rec)
+    if not records:
+        raise OhayamiError("データ行がありません。少なくとも1行入力してください。", file=spec.file)
+    df = pd.DataFrame.from_records(records)
+    if spec.key:
+        dup = df[df[spec.key].duplicated()]
+        if len(dup):
+            r = dup.iloc[0]
+            raise OhayamiError(f"「{r[spec.key]}」が重複しています。ID は1行に1つだけにしてください。",
+                               file=spec.file, row=int(r["_row"]), column=spec.key)
+    return df
+
+
+def _int_col(df: pd.DataFrame, col: str, file: str) -> None:
+    for _, r in df.iterrows():
+        if not re.fullmatch(r"-?\d+", str(r[col])):
+            raise OhayamiError(f"「{r[col]}」は整数ではありません。半角数字で入力してください。",
+                               file=file, row=int(r["_row"]), column=col)
+    df[col] = df[col].astype(int)
+
+
+def _split_list(value: str) -> list[str]:
+    return [v for v in re.split(r"[\s,、]+", value or "") if v]
+
+
+@lru_cache(maxsize=64)
+def _cached(kind: str, stamp: tuple) -> pd.DataFrame:
+    folder = Path(stamp[0]).parent
+    df = _read_table(kind, folder)
+    return _VALIDATORS.get(kind, lambda d, f: d)(df, folder)
+
+
+def _load(kind: str, folder: str | Path | None) -> pd.DataFrame:
+    folder = data_dir(folder)
+    df = _cached(kind, _stamp(folder / SPECS[kind].file))
+    return df.drop(columns="_row").copy()
+
+
+def _validate_chart(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["chart"].file
+    _int_col(df, "order", file)
+    df = df.sort_values("order", kind="stable").reset_index(drop=True)
+    qids = set(df["question_id"])
+    clash = qids & set(TYPE_IDS)
+    if clash:
+        raise OhayamiError(f"質問ID「{sorted(clash)[0]}」はタイプ名（A～I）と同じです。Q1 のような ID にしてください。",
+                           file=file)
+    for _, r in df.iterrows():
+        for col in ("on_yes", "on_no"):
+            if r[col] not in qids and r[col] not in TYPE_IDS:
+                raise OhayamiError(
+                    f"行き先「{r[col]}」は質問IDでもタイプ（A～I）でもありません。"
+                    "別の質問ID か A～I のどれかを書いてください。", file=file, row=int(r["_row"]), column=col)
+    # Every question must be reachable from the first and every path must end at a type.
+    nxt = {r.question_id: (r.on_yes, r.on_no) for r in df.itertuples()}
+    rows = dict(zip(df["question_id"], df["_row"]))
+    seen: set[str] = set()
+
+    def walk(q: str, path: tuple[str, ...]) -> None:
+        if q in path:
+            raise OhayamiError("質問の行き先が循環しています（" + " → ".join(path + (q,)) + "）。"
+                               "どこかで必ずタイプに着くようにしてください。", file=file, row=int(rows[q]))
+        if q in seen:
+            return
+        seen.add(q)
+        for target in nxt[q]:
+            if target in nxt:
+                walk(target, path + (q,))
+
+    walk(df["question_id"].iloc[0], ())
+    unreachable = [q for q in df["question_id"] if q not in seen]
+    if unreachable:
+        q = unreachable[0]
+        raise OhayamiError(f"質問「{q}」にはどの質問からも行けません。前の質問の行き先を見直してください。",
+                           file=file, row=int(rows[q]), column="question_id")
+    return df
+
+
+def _validate_criteria(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["criteria_template"].file
+    _int_col(df, "no", file)
+    for _, r in df.iterrows():
+        if r["requirement"] not in REQUIREMENTS:
+            raise OhayamiError(f"要件「{r['requirement']}」は「サービス要件」か「取引要件」にしてください。",
+                               file=file, row=int(r["_row"]), column="requirement")
+        if not r["description"] and not r["example"]:
+            raise OhayamiError("概要と例のどちらも空です。どちらかを入力してください。",
+                               file=file, row=int(r["_row"]), column="description")
+    return df.sort_values("no").reset_index(drop=True)
+
+
+def _parse_scale(text: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*(-?\d+)\s*[-–～~]\s*(-?\d+)\s*", text)
+    if not m:
+        return None
+    lo, hi = int(m.group(1)), int(m.group(2))
+    return (lo, hi) if lo < hi else None
+
+
+def _validate_priority(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["priority_criteria"].file
+    lows, highs, weights = [], [], []
+    for _, r in df.iterrows():
+        row = int(r["_row"])
+        if r["direction"] not in DIRECTIONS:
+            raise OhayamiError(f"向き「{r['direction']}」は higher（高いほど良い）か lower（低いほど良い）にしてください。",
+                               file=file, row=row, column="direction")
+        scale = _parse_scale(r["scale"])
+        if scale is None:
+            raise OhayamiError(f"尺度「{r['scale']}」は「1-5」のように 最小-最大 の形で書いてください。",
+                               file=file, row=row, column="scale")
+        try:
+            w = float(r["default_weight"])
+        except ValueError:
+            w = -1.0
+        if not w >= 0:
+            raise OhayamiError(f"既定の重み「{r['default_weight']}」は 0 以上の数にしてください。",
+                               file=file, row=row, column="default_weight")
+        lows.append(scale[0]), highs.append(scale[1]), weights.append(w)
+    df["scale_min"], df["scale_max"], df["default_weight"] = lows, highs, weights
+    if sum(weights) <= 0:
+        raise OhayamiError("既定の重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。",
+                           file=file, column="default_weight")
+    return df
+
+
+def _validate_references(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["references"].file
+    lists = []
+    for _, r in df.iterrows():
+        types = _split_list(r["related_types"])
+        bad = [t for t in types if t not in TYPE_IDS]
+        if bad:
+            raise OhayamiError(f"関連タイプ「{bad[0]}」は A～I ではありません。A～I を空白区切りで書いてください。",
+                               file=file, row=int(r["_row"]), column="related_types")
+        lists.append(types)
+    df["related_types"] = lists
+    return df
+
+
+_VALIDATORS = {
+    "chart": _validate_chart,
+    "criteria_template": _validate_criteria,
+    "priority_criteria": _validate_priority,
+    "references": _validate_references,
+}
+
+# --------------------------------------------------------------------------- trouble types (YAML)
+
+TYPE_TEXT_FIELDS = ("type_id", "name", "trouble", "first_move")
+TYPE_OPTIONAL_TEXT = ("first_move_note", "workbench")
+TYPE_LIST_FIELDS = {  # field -> must it be non-empty?
+    "trouble_items": True, "thoughts": False, "merits": True, "risks": True, "cautions": False,
+}
+
+
+# Type-specific material and the fields each entry must carry (failure_column: per pattern).
+EXTRA_FIELDS = {
+    "points": ("number", "title", "point", "pitfall_title", "pitfall", "how_title", "how",
+               "case_failures", "case_actions"),
+    "failure_column": ("title", "points"),
+    "programmes": ("name", "ministry", "description"),
+    "expert_examples": ("category", "text"),
+}
+
+
+def _types_folder(folder: Path) -> Path:
+    return folder / "types"
+
+
+def _type_files_stamp(folder: Path) -> tuple:
+    tdir = _types_folder(folder)
+    files = sorted(tdir.glob("*.yaml")) if tdir.is_dir() else []
+    return (str(folder),) + tuple(_stamp(f) for f in files)
+
+
+def _require_text(value: Any, file: str, where: str, label: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise OhayamiError(f"「{label}」が空か、文字列ではありません。内容を入力してください。",
+                           file=file, row=where, column=label)
+    return value.strip()
+
+
+def _require_list(value: Any, file: str, where: str, nonempty: bool) -> list:
+    if value is None:
+        value = []
+    if not isinstance(value, list):
+        raise OhayamiError("箇条書き（先頭が「- 」の行）で書いてください。", file=file, row=where)
+    if nonempty and not value:
+        raise OhayamiError("少なくとも1項目を書いてください。", file=file, row=where)
+    return value
+
+
+def _load_one_type(path: Path) -> dict:
+    import yaml  # imported here: only the loaders need it
+
+    file = f"types/{path.name}"
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise OhayamiError("UTF-8 で保存してください。", file=file)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise OhayamiError("YAML の書き方に誤りがあります（字下げ・「:」・「- 」を確かめてください）。"
+                           f"詳細: {getattr(exc, 'problem', exc)}", file=file, row=line) from exc
+    if not isinstance(doc, dict):
+        raise OhayamiError("タイプの内容が読めません。元のファイルの形に戻してください。", file=file)
+    for key in TYPE_TEXT_FIELDS:
+        doc[key] = _require_text(doc.get(key), file, key, key)
+    for key in TYPE_OPTIONAL_TEXT:
+        doc[key] = (doc.get(key) or "").strip()
+    if doc["type_id"] != path.stem:
+        raise OhayamiError(f"type_id「{doc['type_id']}」がファイル名「{path.stem}」と一致しません。"
+                           "ファイル名を タイプ名.yaml にしてください。", file=file, row="type_id", column="type_id")
+    for key, nonempty in TYPE_LIST_FIELDS.items():
+        items = _require_list(doc.get(key), file, key, nonempty)
+        doc[key] = [_require_text(v, file, f"{key}[{i + 1}]", key) for i, v in enumerate(items)]
+    steps = _require_list(doc.get("steps"), file, "steps", True)
+    for i, st in enumerate(steps, start=1):
+        if not isinstance(st, dict):
+            raise OhayamiError("各ステップは title と text を持つ項目にしてください。", file=file, row=f"steps[{i}]")
+        st["title"] = _require_text(st.get("title"), file, f"steps[{i}]", "title")
+        st["text"] = _require_text(st.get("text"), file, f"steps[{i}]", "text")
+    doc["steps"] = steps
+    cases = _require_list(doc.get("cases"), file, "cases", False)
+    for i, c in enumerate(cases, start=1):
+        where = f"cases[{i}]"
+        if not isinstance(c, dict):
+            raise OhayamiError("各事例は prefecture・municipality・text を持つ項目にしてください。", file=file, row=where)
+        for key in ("prefecture", "municipality"):
+            c[key] = _require_text(c.get(key), file, where, key)
+        texts = _require_list(c.get("text"), file, f"{where}.text", True)
+        c["text"] = [_require_text(t, file, f"{where}.text", "text") for t in texts]
+        for key in ("reading", "source", "programme"):
+            c[key] = (c.get(key) or "").strip() if isinstance(c.get(key), (str, type(None))) else str(c[key])
+    doc["cases"] = cases
+    refs = _require_list(doc.get("references"), file, "references", False)
+    for i, r in enumerate(refs, start=1):
+        if not isinstance(r, dict):
+            raise OhayamiError("各資料は title と note を持つ項目にしてください。", file=file, row=f"references[{i}]")
+        r["title"] = _require_text(r.get("title"), file, f"references[{i}]", "title")
+        r["note"] = (r.get("note") or "").strip()
+    doc["references"] = refs
+    summary = doc.get("summary")
+    if not isinstance(summary, dict):
+        raise OhayamiError("5章の一覧（summary）がありません。trouble・first_move・steps を書いてください。",
+                           file=file, row="summary")
+    for key in ("trouble", "first_move"):
+        summary[key] = _require_text(summary.get(key), file, "summary", key)
+    summary["steps"] = [_require_text(s, file, "summary.steps", "steps")
+                        for s in _require_list(summary.get("steps"), file, "summary.steps", True)]
+    for key, fields in EXTRA_FIELDS.items():
+        if key not in doc:
+            continue
+        items = doc[key]["patterns"] if key == "failure_column" and isinstance(doc[key], dict) else doc[key]
+        for i, item in enumerate(_require_list(items, file, key, True), start=1):
+            if not isinstance(item, dict):
+                raise OhayamiError("項目の形が崩れています。元のファイルの形に戻してください。", file=file,
+                                   row=f"{key}[{i}]")
+            for f in fields:
+                if f == "number":
+                    if not isinstance(item.get(f), int):
+                        raise OhayamiError("number は整数にしてください。", file=file, row=f"{key}[{i}]", column=f)
+                elif isinstance(item.get(f), list):
+                    item[f] = [_require_text(v, file, f"{key}[{i}]", f) for v in item[f]]
+                else:
+                    item[f] = _require_text(item.get(f), file, f"{key}[{i}]", f)
+    return doc
+
+
+@lru_cache(maxsize=8)
+def _cached_types(stamp: tuple) -> dict[str, dict]:
+    folder = Path(stamp[0])
+    tdir = _types_folder(folder)
+    if not tdir.is_dir():
+        raise OhayamiError("タイプのフォルダー types が見つかりません。data/types を戻してください。", file="types/")
+    docs: dict[str, dict] = {}
+    for path in sorted(tdir.glob("*.yaml")):
+        doc = _load_one_type(path)
+        if doc["type_id"] in docs:
+            raise OhayamiError(f"タイプ「{doc['type_id']}」が重複しています。", file=f"types/{path.name}")
+        if doc["type_id"] not in TYPE_IDS:
+            raise OhayamiError(f"タイプ「{doc['type_id']}」は A～I ではありません。このファイルを取り除いてください。",
+                               file=f"types/{path.name}", column="type_id")
+        docs[doc["type_id"]] = doc
+    missing = [t for t in TYPE_IDS if t not in docs]
+    if missing:
+        raise OhayamiError("タイプがそろっていません。足りないタイプ：" + "、".join(missing)
+                           + "。types フォルダーに A.yaml～I.yaml の9つを置いてください。", file="types/")
+    return docs
+
+
+def _type_docs(folder: str | Path | None) -> dict[str, dict]:
+    return _cached_types(_type_files_stamp(data_dir(folder)))
+
+
+def _check_type_id(type_id: str) -> str:
+    tid = str(type_id).strip().upper()
+    if tid not in TYPE_IDS:
+        raise OhayamiError(f"タイプ「{type_id}」はありません。A～I のどれかを選んでください。", field="type_id")
+    return tid
+
+
+# --------------------------------------------------------------------------- public loaders
+
+def load_types(data: str | Path | None = None) -> pd.DataFrame:
+    """One row per trouble type, in the order A–I.
+
+    Columns: ``type_id``, ``name``, ``trouble`` (the full sentence), ``trouble_items`` (list),
+    ``thoughts`` (list of speech-bubble thoughts), ``first_move``, ``first_move_note``,
+    ``merits`` (list), ``risks`` (list), ``cautions`` (list), ``summary_trouble``,
+    ``summary_first_move``, ``summary_steps`` (list; chapter 5's one-line summary), ``n_steps``,
+    ``n_cases``, ``workbench`` (the notebook that carries the first move out, or "").
+    """
+    docs = _type_docs(data)
+    rows = []
+    for tid in TYPE_IDS:
+        d = docs[tid]
+        rows.append({
+            "type_id": tid, "name": d["name"], "trouble": d["trouble"],
+            "trouble_items": list(d["trouble_items"]), "thoughts": list(d["thoughts"]),
+            "first_move": d["first_move"], "first_move_note": d["first_move_note"],
+            "merits": list(d["merits"]), "risks": list(d["risks"]), "cautions": list(d["cautions"]),
+            "summary_trouble": d["summary"]["trouble"], "summary_first_move": d["summary"]["first_move"],
+            "summary_steps": list(d["summary"]["steps"]), "n_steps": len(d["steps"]),
+            "n_cases": len(d["cases"]), "workbench": d["workbench"],
+        })
+    return pd.DataFrame(rows)
+
+
+def load_steps(data: str | Path | None = None) -> pd.DataFrame:
+    """Every step of every first move. Columns: ``type_id``, ``step_no`` (1-based), ``title``, ``text``."""
+    docs = _type_docs(data)
+    rows = [{"type_id": t, "step_no": i, "title": s["title"], "text": s["text"]}
+            for t in TYPE_IDS for i, s in enumerate(docs[t]["steps"], start=1)]
+    return pd.DataFrame(rows)
+
+
+def load_cases(data: str | Path | None = None) -> pd.DataFrame:
+    """Every real case. Columns: ``type_id``, ``case_no``, ``prefecture``, ``municipality``,
+    ``reading`` (kana, where the guide gives it), ``programme`` (the support programme used, F/G),
+    ``text`` (list of the case's points), ``source`` (the footnote)."""
+    docs = _type_docs(data)
+    rows = [{"type_id": t, "case_no": i, "prefecture": c["prefecture"], "municipality": c["municipality"],
+             "reading": c["reading"], "programme": c["programme"], "text": list(c["text"]),
+             "source": c["source"]}
+            for t in TYPE_IDS for i, c in enumerate(docs[t]["cases"], start=1)]
+    return pd.DataFrame(rows, columns=["type_id", "case_no", "prefecture", "municipality", "reading",
+                                       "programme", "text", "source"])
+
+
+def load_references(data: str | Path | None = None) -> pd.DataFrame:
+    """Chapter 4's resources and each type's own references.
+
+    Columns: ``ref_id``, ``scope`` ("chapter4" or a type id), ``need``, ``title``, ``publisher``,
+    ``kind``, ``summary``, ``how_to_use``, ``related_types`` (list of type ids; for chapter 4 this
+    mapping is ours, for a type's own references it is the type).
+    """
+    ch4 = _load("references", data)
+    ch4.insert(1, "scope", "chapter4")
+    docs = _type_docs(data)
+    own = [{"ref_id": f"{t}-{i}", "scope": t, "need": "", "title": r["title"], "publisher": "",
+            "kind": "", "summary": r["note"], "how_to_use": "", "related_types": [t]}
+           for t in TYPE_IDS for i, r in enumerate(docs[t]["references"], start=1)]
+    return pd.concat([ch4, pd.DataFrame(own, columns=ch4.columns)], ignore_index=True)
+
+
+def load_chart(data: str | Path | None = None) -> pd.DataFrame:
+    """The diagnostic chart's questions, in asking order.
+
+    Columns: ``question_id``, ``order``, ``question``, ``on_yes`` and ``on_no`` (a question id or a
+    type id A–I), ``derived_from``, ``wording`` (who wrote the wording: ours, derived from the guide).
+    """
+    return _load("chart", data)
+
+
+def load_criteria_template(data: str | Path | None = None) -> pd.DataFrame:
+    """The guide's 32 example evaluation items for a 窓口DX service.
+
+    Columns: ``no``, ``requirement`` (サービス要件 / 取引要件), ``group`` (要件内訳), ``subgroup``
+    (可用性 / 性能・拡張性 or ""), ``item``, ``description``, ``example``.
+    """
+    return _load("criteria_template", data)
+
+
+def load_problem_template(data: str | Path | None = None) -> pd.DataFrame:
+    """The problem-analysis template with the guide's example row.
+
+    Columns: ``problem`` (課題), ``who`` (誰が), ``how`` (どの様に), ``how_much`` (どの程度),
+    ``cause`` (要因), ``evidence`` (検証結果), ``source``.
+    """
+    return _load("problem_template", data)
+
+
+def load_vision_template(data: str | Path | None = None) -> pd.DataFrame:
+    """The target-vision template. Columns: ``problem``, ``beneficiary`` (受益者), ``change``
+    (how the beneficiary's state changes), ``degree`` (by how much), ``source``."""
+    return _load("vision_template", data)
+
+
+def load_priority_criteria(data: str | Path | None = None) -> pd.DataFrame:
+    """Type C prioritisation criteria.
+
+    Columns: ``criterion_id``, ``name``, ``description``, ``direction`` ("higher" or "lower" is
+    better), ``scale`` (e.g. "1-5"), ``scale_min``, ``scale_max``, ``default_weight``, ``source``.
+    """
+    return _load("priority_criteria", data)
+
+
+def load_exclusion_reasons(data: str | Path | None = None) -> pd.DataFrame:
+    """Reasons the guide's cases give for taking a problem out. Columns: ``reason_id``, ``label``,
+    ``description``, ``source``."""
+    return _load("exclusion_reasons", data)
+
+
+@dataclass
+class TypeCard:
+    """Everything the guide gives for one trouble type."""
+
+    type_id: str
+    name: str
+    trouble: str
+    trouble_items: list[str]
+    thoughts: list[str]
+    first_move: str
+    first_move_note: str
+    steps: pd.DataFrame
+    merits: list[str]
+    risks: list[str]
+    cautions: list[str]
+    cases: pd.DataFrame
+    references: pd.DataFrame
+    summary: dict
+    workbench: str = ""
+    extras: dict = field(default_factory=dict)
+
+
+EXTRA_KEYS = tuple(EXTRA_FIELDS)
+
+
+def type_card(type_id: str, data: str | Path | None = None) -> TypeCard:
+    """Everything for one type: trouble, first move, steps, merits, risks, cautions, cases,
+    references (its own and the chapter 4 resources related to it) and its own material
+    (``extras``: A's ``points``, E's ``failure_column``, F/G's ``programmes``, I's ``expert_examples``)."""
+    tid = _check_type_id(type_id)
+    import copy
+
+    d = copy.deepcopy(_type_docs(data)[tid])
+    steps = load_steps(data)
+    cases = load_cases(data)
+    refs = load_references(data)
+    refs = refs[refs["related_types"].apply(lambda ts: tid in ts)].reset_index(drop=True)
+    return TypeCard(
+        type_id=tid, name=d["name"], trouble=d["trouble"], trouble_items=d["trouble_items"],
+        thoughts=d["thoughts"], first_move=d["first_move"], first_move_note=d["first_move_note"],
+        steps=steps[steps.type_id == tid].reset_index(drop=True),
+        merits=d["merits"], risks=d["risks"], cautions=d["cautions"],
+        cases=cases[cases.type_id == tid].reset_index(drop=True),
+        references=refs, summary=d["summary"], workbench=d["workbench"],
+        extras={k: d[k] for k in EXTRA_KEYS if k in d},
+    )
+
+
+def validate_all(data: str | Path | None = None) -> None:
+    """Load every file once; raise the first problem found. Also checks the chart reaches known types."""
+    load_types(data)
+    load_steps(data)
+    load_chart(data)
+    load_criteria_template(data)
+    load_problem_template(data)
+    load_vision_template(data)
+    load_priority_criteria(data)
+    load_exclusion_reasons(data)
+    load_references(data)

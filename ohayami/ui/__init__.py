@@ -1,0 +1,1 @@
+"""ipywidgets views. Wiring only: every number and every rule comes from the model modules."""

@@ -1,0 +1,100 @@
+"""The type card: everything the guide gives for one trouble type, as escaped HTML."""
+
+from __future__ import annotations
+
+from ..guide import TypeCard, type_card
+from .html import STYLE, esc, table, ul
+
+WORKBENCH_NAMES = {
+    "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",
+    "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
+}
+
+
+def _steps(card: TypeCard) -> str:
+    label = "ポイント" if card.type_id == "A" else "Step"
+    return "".join(
+        f'<div class="oh-step"><h4>{esc(label)}{int(r.step_no)}：{esc(r.title)}</h4><div>{esc(r.text)}</div></div>'
+        for r in card.steps.itertuples())
+
+
+def _cases(card: TypeCard) -> str:
+    out = []
+    for c in card.cases.itertuples():
+        reading = f"（{esc(c.reading)}）" if c.reading else ""
+        prog = f"<div>【{esc(c.programme)}】</div>" if c.programme else ""
+        src = f'<div class="oh-note">出典：{esc(c.source)}</div>' if c.source else ""
+        out.append(f"<h4>{esc(c.prefecture)}{esc(c.municipality)}{reading}</h4>{prog}{ul(c.text)}{src}")
+    return "".join(out)
+
+
+def _extras(card: TypeCard) -> str:
+    ex = card.extras
+    out = []
+    if "points" in ex:
+        out.append("<h3>基本の3ポイント（押さえていないとどうなるか・押さえるための対応）</h3>")
+        for p in ex["points"]:
+            out.append(
+                f'<div class="oh-step"><h4>ポイント{esc(p["number"])}：{esc(p["title"])}</h4>'
+                f"<div>{esc(p['point'])}</div>"
+                f"<h4>押さえたい点：{esc(p['pitfall_title'])}</h4><div>{esc(p['pitfall'])}</div>"
+                f"<h4>押さえるための対応：{esc(p['how_title'])}</h4>{ul(p['how'])}"
+                f"<h4>参考となる事例：押さえていないとどうなるか</h4>{ul(p['case_failures'])}"
+                f"<h4>参考となる事例：押さえるための対応</h4>{ul(p['case_actions'])}</div>")
+    if "failure_column" in ex:
+        fc = ex["failure_column"]
+        out.append(f"<h3>{esc(fc['title'])}</h3>{ul(fc['intro'])}<h4>サービス(システム)選定の失敗パターン</h4>")
+        for i, pat in enumerate(fc["patterns"], start=1):
+            out.append(f"<h4>{i}. {esc(pat['title'])}</h4>{ul(pat['points'])}")
+        out.append(f"<h4>サービス(システム)選定の失敗事例</h4>{ul(fc['cases'])}")
+    if "programmes" in ex:
+        title = "財源の支援策" if card.type_id == "F" else "人材の支援策一覧"
+        out.append(f"<h3>{esc(title)}</h3>")
+        out.append(table(["制度", "所管", "概要"],
+                         [(p["name"], p["ministry"], p["description"]) for p in ex["programmes"]]))
+    if "expert_examples" in ex:
+        out.append("<h3>専門家の活用事例</h3>")
+        out.append(table(["分類", "内容"], [(e["category"], e["text"]) for e in ex["expert_examples"]]))
+    return "".join(out)
+
+
+def _references(card: TypeCard) -> str:
+    rows = []
+    for r in card.references.itertuples():
+        if r.scope == "chapter4":
+            rows.append((r.title, r.publisher, f"{r.summary}\n活用方法：{r.how_to_use}"))
+        else:
+            rows.append((r.title, "", r.summary))
+    return table(["資料", "発行", "内容"], rows) if rows else ""
+
+
+def card_html(card: TypeCard | str, *, with_style: bool = True) -> str:
+    """The full card as HTML; every guide and user text is escaped."""
+    if isinstance(card, str):
+        card = type_card(card)
+    parts = [STYLE if with_style else "", '<div class="oh">']
+    parts.append(f"<h2>{esc(card.name)}の悩み</h2>")
+    parts.append(f'<div class="oh-trouble">{ul(card.trouble_items)}</div>')
+    if card.thoughts:
+        parts.append('<div class="oh-thought">' + "".join(f"<div>「{esc(t)}」</div>" for t in card.thoughts) + "</div>")
+    parts.append("<h3>初めの一手</h3>")
+    if card.first_move_note:
+        parts.append(f"<div>{esc(card.first_move_note)}</div>")
+    parts.append(f'<div class="oh-move">{esc(card.first_move)}</div>')
+    parts.append(_steps(card))
+    if card.workbench:
+        name = WORKBENCH_NAMES.get(card.workbench, card.workbench)
+        parts.append(f'<div class="oh-trouble">この初めの一手は作業台ノートブック <b>{esc(card.workbench)}</b>'
+                     f"（{esc(name)}）で実際に進められます。</div>")
+    parts.append("<h3>メリット（悩みを解消することによる）</h3>" + ul(card.merits, "oh-merit"))
+    parts.append("<h3>デメリット（解消しないままにしておくことによる）</h3>" + ul(card.risks, "oh-risk"))
+    if card.cautions:
+        parts.append("<h3>留意点</h3>" + ul(card.cautions))
+    if len(card.cases):
+        parts.append("<h3>参考となる事例</h3>" + _cases(card))
+    parts.append(_extras(card))
+    refs = _references(card)
+    if refs:
+        parts.append("<h3>関連資料</h3>" + refs)
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,38 @@
+"""Write a thin notebook (markdown + code cells) without outputs: python tools/new_notebook.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+
+
+def write(path: str | Path, cells: list[tuple[str, str]]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    for i, (kind, src) in enumerate(cells):
+        cell = nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        cell["id"] = f"{Path(path).stem[:2]}-{i}"  # stable ids keep diffs quiet
+        nb.cells.append(cell)
+    nbformat.write(nb, str(path))
+
+
+NOTEBOOKS = {
+    "00_guide.ipynb": [
+        ("md", "# お悩みタイプ別「初めの一手」ガイドを読む\n\n"
+               "下の一覧からタイプ（A～I）を選ぶと、そのタイプの悩み・初めの一手・ステップ・メリットとデメリット・"
+               "留意点・参考となる事例・関連資料が表示されます。\n\n"
+               "（ファシリテーターの方へ：このノートブックは上から順に実行するだけです。"
+               "コードを変更する必要はありません。）"),
+        ("code", "from ohayami.ui import guide_browser\nguide_browser.show()"),
+    ],
+}
+
+if __name__ == "__main__":
+    out = Path(__file__).resolve().parent.parent / "notebooks"
+    names = sys.argv[1:] or list(NOTEBOOKS)
+    for name in names:
+        write(out / name, NOTEBOOKS[name])
+        print("wrote", out / name)
