@@ -13,3 +13,18 @@ def data_copy(tmp_path):
     dst = tmp_path / "data"
     shutil.copytree(DATA, dst)
     return dst
+
+
+def pytest_configure(config):
+    """Notebooks run by nbval and views built by tests write their workshops to a scratch folder."""
+    import os
+    import tempfile
+    os.environ.setdefault("OHAYAMI_WORKSHOPS", tempfile.mkdtemp(prefix="ohayami-ws-"))
+
+
+@pytest.fixture
+def ws(tmp_path):
+    from ohayami.store import open_workshop
+    w = open_workshop(tmp_path / "test")
+    yield w
+    w.close()

@@ -28,6 +28,15 @@ NOTEBOOKS = {
                "コードを変更する必要はありません。）"),
         ("code", "from ohayami.ui import guide_browser\nguide_browser.show()"),
     ],
+    "01_chart.ipynb": [
+        ("md", "# 診断チャート（お悩みタイプ診断）\n\n"
+               "参加者が順番に はい／いいえ で答えると、お悩みタイプ（A～I）と「初めの一手」が表示され、"
+               "結果はワークショップファイルに保存されます。「集計」タブでタイプ別の人数をプロジェクターに映し、"
+               "Excel・CSV で保存できます。\n\n"
+               "（ファシリテーターの方へ：下のセルの `\"workshop\"` はワークショップの名前です。"
+               "回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
+        ("code", "from ohayami.ui import chart_view\nchart_view.show(\"workshop\")"),
+    ],
 }
 
 if __name__ == "__main__":

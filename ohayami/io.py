@@ -1,0 +1,124 @@
+"""Files that leave the kit: XLSX workbooks and CSV that Excel opens correctly.
+
+Any text a user wrote that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
+neutralised so that no spreadsheet runs it as a formula: in XLSX it is stored as a text cell with
+Excel's quote prefix (the text itself is unchanged and reads back the same); in CSV it gets a
+leading apostrophe, which :func:`unneutralise` removes again on import.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_MAX = 31
+
+
+def is_dangerous(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(DANGEROUS_START)
+
+
+def neutralise(value: object) -> object:
+    """For CSV: prefix an apostrophe to text that a spreadsheet would run as a formula."""
+    return "'" + value if is_dangerous(value) else value
+
+
+def unneutralise(value: object) -> object:
+    """Undo :func:`neutralise` on a value read back from CSV."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(DANGEROUS_START):
+        return value[1:]
+    return value
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV as UTF-8 with BOM (Excel detects the encoding), CRLF line ends, formulas neutralised."""
+    safe = df.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralise)
+    buf = io.StringIO()
+    safe.to_csv(buf, index=False, lineterminator="\r\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(csv_bytes(df))
+    tmp.replace(path)  # never leave a half-written file under the real name
+    return path
+
+
+def _safe_sheet_name(name: str, used: set[str]) -> str:
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))[:SHEET_NAME_MAX] or "Sheet"
+    cand, i = base, 2
+    while cand in used:
+        suffix = f"_{i}"
+        cand, i = base[:SHEET_NAME_MAX - len(suffix)] + suffix, i + 1
+    used.add(cand)
+    return cand
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
+    """A workbook with one sheet per frame: bold, frozen header row, readable column widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDE7F0")
+    for name, df in sheets.items():
+        ws = wb.create_sheet(_safe_sheet_name(name, used))
+        ws.append([str(c) for c in df.columns])
+        for cell in ws[1]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+        for row in df.itertuples(index=False):
+            ws.append([_cell_value(v) for v in row])
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text begins with
+                    if is_dangerous(cell.value):
+                        cell.quotePrefix = True
+                    cell.alignment = Alignment(vertical="top", wrap_text=len(cell.value) > 30)
+        for i, col in enumerate(df.columns, start=1):
+            width = max([_display_width(col)] + [_display_width(v) for v in df.iloc[:200, i - 1]])
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(8, width + 2), 60)
+        ws.freeze_panes = "A2"
+    if title:
+        wb.properties.title = title
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, title: str = "") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(xlsx_bytes(sheets, title=title))
+    tmp.replace(path)
+    return path
+
+
+def _cell_value(v: object) -> object:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        return v.item()
+    if isinstance(v, (list, tuple)):
+        return "・".join(map(str, v))
+    return v
+
+
+def _display_width(v: object) -> int:
+    s = "" if v is None else str(v)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in s.split("\n", 1)[0])

@@ -1,0 +1,396 @@
+"""The workshop file: everything entered in a workshop, saved as it is entered.
+
+One SQLite file (standard library, no server) per workshop. Why SQLite: it is one file a town hall
+can copy and archive, it survives a killed process (atomic commits with a journal), and in WAL mode
+several kernels can read while one writes, each write waiting its turn (busy timeout) instead of
+failing. Every write is one short ``BEGIN IMMEDIATE`` transaction that also appends to the change
+log (who, when, table, row, field, old value, new value), so a committee can show how each score
+came about.
+
+The rest of the kit talks to :class:`Workshop` only through ``upsert``, ``delete``, ``rows``,
+``history`` and ``batch``. A server database (PostgreSQL for a prefecture running workshops for
+many towns) can replace SQLite behind the same five methods: the tables below map one to one, the
+change log becomes a table written in the same transaction, and ``BEGIN IMMEDIATE`` becomes
+``SELECT … FOR UPDATE`` on the edited row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pandas as pd
+
+from .errors import OhayamiError
+
+APP_ID = "ohayami-workshop"
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30.0
+SUFFIX = ".ohayami"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the workshop: its key columns, its value columns and their Japanese labels."""
+
+    name: str
+    label: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.keys + self.values
+
+
+TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("people", "参加者", ("name",), ("department", "role")),
+    Table("chart_results", "診断結果", ("result_id",),
+          ("participant", "department", "mode", "answers", "result", "types", "created_at")),
+    Table("problems", "課題", ("problem_id",),
+          ("title", "scene", "origin", "who", "how", "how_much", "cause", "evidence", "exclusion", "tags",
+           "merged_into", "position"), numeric=("position",)),
+    Table("visions", "実現したい地域像", ("problem_id",), ("beneficiary", "change", "degree")),
+    Table("criteria", "評価項目", ("set_id", "criterion_id"),
+          ("name", "requirement", "grp", "subgroup", "description", "example", "must_have", "direction",
+           "scale", "weight", "position"), numeric=("must_have", "weight", "position")),
+    Table("vendors", "事業者・サービス", ("vendor_id",), ("name", "service", "price", "notes"),
+          numeric=("price",)),
+    Table("scores", "評価点", ("set_id", "evaluator", "alternative_id", "criterion_id"), ("value",)),
+    Table("weights", "重みづけ", ("set_id", "evaluator", "criterion_id"), ("value", "reason"), numeric=("value",)),
+    Table("rankings", "感覚的な順位", ("set_id", "evaluator", "alternative_id"), ("rank",), numeric=("rank",)),
+    Table("settings", "設定", ("key",), ("value",)),
+]}
+
+COLUMN_LABELS = {
+    "name": "名前", "department": "所属", "role": "役割", "result_id": "結果ID", "participant": "参加者",
+    "mode": "方式", "answers": "回答", "result": "タイプ", "types": "該当タイプ", "created_at": "日時",
+    "problem_id": "課題ID", "title": "課題", "scene": "生活のワンシーン", "origin": "出どころ", "who": "誰が",
+    "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果", "exclusion": "除外理由",
+    "tags": "まとめて解決できる課題のタグ", "merged_into": "統合先", "position": "並び順",
+    "beneficiary": "受益者", "change": "状態の変化", "degree": "変化の程度",
+    "set_id": "評価セット", "criterion_id": "評価項目ID", "requirement": "要件", "grp": "要件内訳",
+    "subgroup": "小区分", "description": "概要", "example": "例", "must_have": "必須", "direction": "向き",
+    "scale": "尺度", "weight": "配点", "vendor_id": "事業者ID", "service": "サービス", "price": "価格",
+    "notes": "備考", "evaluator": "評価者", "alternative_id": "評価対象ID", "value": "値", "reason": "理由",
+    "rank": "順位", "key": "項目",
+}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _q(cols) -> str:
+    """Quoted, comma-separated column names."""
+    return ", ".join(f'"{c}"' for c in cols)
+
+
+def _ddl() -> list[str]:
+    out = []
+    for t in TABLES.values():
+        cols = [f'"{c}" {"REAL" if c in t.numeric else "TEXT"}' for c in t.columns]
+        out.append(f'CREATE TABLE IF NOT EXISTS "{t.name}" ({", ".join(cols)}, PRIMARY KEY ({_q(t.keys)}))')
+    out.append("CREATE TABLE IF NOT EXISTS changelog (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+               "actor TEXT NOT NULL, tbl TEXT NOT NULL, row_key TEXT NOT NULL, field TEXT NOT NULL, "
+               "old TEXT, new TEXT)")
+    return out
+
+
+# version -> statements that bring a file from version-1 to version. When SCHEMA_VERSION goes up,
+# freeze version 1's statements as literal text first: _ddl() always describes the newest tables.
+MIGRATIONS: dict[int, list[str]] = {1: _ddl()}
+
+
+def _norm(value: Any) -> Any:
+    """Values as stored: text stays text, numbers stay numbers, None/NaN is NULL."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _log_text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class Workshop:
+    """One workshop file. Open it with :func:`open_workshop`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, actor: str):
+        self.path = path
+        self._conn = conn
+        self.actor = actor
+        self._in_batch = False
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Workshop":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def schema_version(self) -> int:
+        return int(self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
+
+    # ------------------------------------------------------------------ writing
+    @contextmanager
+    def batch(self, actor: str | None = None) -> Iterator["Workshop"]:
+        """All writes inside succeed together or not at all (used by imports)."""
+        if self._in_batch:
+            yield self
+            return
+        self._begin()
+        self._in_batch = True
+        try:
+            yield self
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+        finally:
+            self._in_batch = False
+
+    def _begin(self) -> None:
+        # BEGIN IMMEDIATE takes the write lock now, so the read-compare-write below cannot interleave.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise OhayamiError("ワークショップファイルが他の画面で使用中のため保存できませんでした。"
+                                       "もう一度保存してください。") from exc
+                time.sleep(0.05)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        if self._in_batch:
+            yield
+            return
+        self._begin()
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    def _table(self, table: str) -> Table:
+        try:
+            return TABLES[table]
+        except KeyError:
+            raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
+
+    def upsert(self, table: str, key: dict, values: dict, actor: str | None = None) -> bool:
+        """Insert or update one row; log every changed field. Returns whether anything changed."""
+        t = self._table(table)
+        missing = [k for k in t.keys if k not in key or key[k] in (None, "")]
+        if missing:
+            raise OhayamiError(f"{t.label}のキー「{COLUMN_LABELS.get(missing[0], missing[0])}」がありません。")
+        unknown = [c for c in values if c not in t.values]
+        if unknown:
+            raise OhayamiError(f"{t.label}に列「{unknown[0]}」はありません。")
+        keyvals = [_norm(key[k]) for k in t.keys]
+        where = " AND ".join(f'"{k}"=?' for k in t.keys)
+        row_key = json.dumps(keyvals, ensure_ascii=False)
+        actor = actor or self.actor
+        with self._write():
+            cur = self._conn.execute(f'SELECT {_q(t.values)} '
+                                     f'FROM "{t.name}" WHERE {where}', keyvals).fetchone()
+            new = {c: _norm(v) for c, v in values.items()}
+            if cur is None:
+                cols = list(t.keys) + list(new)
+                self._conn.execute(
+                    f'INSERT INTO "{t.name}" ({_q(cols)}) '
+                    f'VALUES ({", ".join("?" for _ in cols)})', keyvals + list(new.values()))
+                changes = [(c, None, v) for c, v in new.items() if v is not None] or [("*", None, "(作成)")]
+            else:
+                old = dict(zip(t.values, cur))
+                changes = [(c, old[c], v) for c, v in new.items() if old[c] != v]
+                if changes:
+                    sets = ", ".join(f'"{c}"=?' for c, _, _ in changes)
+                    self._conn.execute(f'UPDATE "{t.name}" SET {sets} WHERE {where}',
+                                       [v for _, _, v in changes] + keyvals)
+            at = now_iso()
+            self._conn.executemany(
+                "INSERT INTO changelog (at, actor, tbl, row_key, field, old, new) VALUES (?,?,?,?,?,?,?)",
+                [(at, actor, t.name, row_key, c, _log_text(o), _log_text(n)) for c, o, n in changes])
+        return bool(changes)
+
+    def delete(self, table: str, key: dict, actor: str | None = None) -> bool:
+        """Delete one row (logged with its old values). Returns whether a row was there."""
+        t = self._table(table)
+        keyvals = [_norm(key[k]) for k in t.keys]
+        where = " AND ".join(f'"{k}"=?' for k in t.keys)
+        with self._write():
+            cur = self._conn.execute(f'SELECT {_q(t.values)} '
+                                     f'FROM "{t.name}" WHERE {where}', keyvals).fetchone()
+            if cur is None:
+                return False
+            self._conn.execute(f'DELETE FROM "{t.name}" WHERE {where}', keyvals)
+            self._conn.execute(
+                "INSERT INTO changelog (at, actor, tbl, row_key, field, old, new) VALUES (?,?,?,?,?,?,?)",
+                (now_iso(), actor or self.actor, t.name, json.dumps(keyvals, ensure_ascii=False), "*",
+                 json.dumps(dict(zip(t.values, cur)), ensure_ascii=False), "(削除)"))
+        return True
+
+    # ------------------------------------------------------------------ reading
+    def rows(self, table: str, **where: Any) -> pd.DataFrame:
+        """The table's rows (optionally filtered by equality on columns) as a frame."""
+        t = self._table(table)
+        bad = [c for c in where if c not in t.columns]
+        if bad:
+            raise OhayamiError(f"{t.label}に列「{bad[0]}」はありません。")
+        sql = f'SELECT * FROM "{t.name}"'
+        if where:
+            sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
+        cur = self._conn.execute(sql, [_norm(v) for v in where.values()])
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+
+    def get(self, table: str, **key: Any) -> dict | None:
+        df = self.rows(table, **key)
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def history(self, table: str | None = None) -> pd.DataFrame:
+        """The change log, oldest first: id, at, actor, tbl, row_key, field, old, new."""
+        sql = "SELECT * FROM changelog" + (" WHERE tbl=?" if table else "") + " ORDER BY id"
+        cur = self._conn.execute(sql, [table] if table else [])
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self._conn.execute('SELECT value FROM settings WHERE "key"=?', (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any, actor: str | None = None) -> None:
+        self.upsert("settings", {"key": key}, {"value": json.dumps(value, ensure_ascii=False)}, actor)
+
+
+# ---------------------------------------------------------------------- opening
+
+def _check_existing(path: Path) -> int:
+    """Check an existing file without changing it; return its schema version."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise OhayamiError(f"ファイルを開けません（{exc.strerror}）。", file=path.name) from exc
+    if head != SQLITE_MAGIC:
+        raise OhayamiError("ohayami のワークショップファイルではありません。ファイルを確かめてください"
+                           "（ファイルは変更していません）。", file=path.name)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise OhayamiError(f"ファイルを開けません（{exc}）。", file=path.name) from exc
+    try:
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            if "no such table" in str(exc):
+                raise OhayamiError("ohayami のワークショップファイルではありません（別のデータベースです）。"
+                                   "ファイルは変更していません。", file=path.name) from exc
+            raise OhayamiError("ワークショップファイルが壊れています。バックアップ（.bak）やエクスポートした"
+                               "Excel から復元してください。", file=path.name) from exc
+        if meta.get("app") != APP_ID:
+            raise OhayamiError("ohayami のワークショップファイルではありません。ファイルは変更していません。",
+                               file=path.name)
+        try:
+            version = int(meta.get("schema_version", ""))
+        except ValueError:
+            raise OhayamiError("ワークショップファイルの版が読めません。", file=path.name) from None
+        if version > SCHEMA_VERSION:
+            raise OhayamiError(f"このファイルは新しい版の ohayami（ファイル形式 {version}）で作られています。"
+                               f"この ohayami は形式 {SCHEMA_VERSION} までしか開けません。ohayami を更新してください。"
+                               "ファイルは変更していません。", file=path.name)
+        try:
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError:
+            check = "error"
+        if check != "ok":
+            raise OhayamiError("ワークショップファイルが壊れています。バックアップ（.bak）やエクスポートした"
+                               "Excel から復元してください。ファイルは変更していません。", file=path.name)
+        return version
+    finally:
+        conn.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable across a killed process
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
+    if start < SCHEMA_VERSION and start > 0:
+        shutil.copy2(path, path.with_name(f"{path.name}.bak-v{start}"))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        for v in range(start + 1, SCHEMA_VERSION + 1):
+            for stmt in MIGRATIONS[v]:
+                conn.execute(stmt)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('app', ?)", (APP_ID,))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (now_iso(),))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def open_workshop(path: str | Path, *, create: bool = True, actor: str = "ファシリテーター") -> Workshop:
+    """Open (or create) a workshop file. A file that is not a workshop, is damaged, or comes from a
+    newer kit raises :class:`OhayamiError` and is left untouched; an older one is migrated after a
+    backup copy ``<name>.bak-v<old version>`` is made."""
+    path = Path(path)
+    if path.suffix == "":
+        path = path.with_suffix(SUFFIX)
+    if path.exists():
+        if path.stat().st_size == 0:
+            raise OhayamiError("空のファイルです。ohayami のワークショップファイルではありません。", file=path.name)
+        version = _check_existing(path)
+        conn = _connect(path)
+        if version < SCHEMA_VERSION:
+            _migrate(conn, path, version)
+    else:
+        if not create:
+            raise OhayamiError("ワークショップファイルが見つかりません。名前と場所を確かめてください。", file=path.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path)
+        _migrate(conn, path, 0)
+    return Workshop(path, conn, actor)
+
+
+def default_folder() -> Path:
+    """Where workshops are kept unless told otherwise: ``$OHAYAMI_WORKSHOPS`` or ``./workshops``."""
+    env = os.environ.get("OHAYAMI_WORKSHOPS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "workshops"

@@ -1,0 +1,124 @@
+"""The workshop tally of the diagnostic chart: who landed on which type, and the group's primary type."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Sequence
+
+import pandas as pd
+
+from .chart import Chart, Diagnosis, as_answer, check_all
+from .errors import OhayamiError
+from .guide import TYPE_IDS, load_types
+from .store import Workshop, now_iso
+
+MODE_CHART = "chart"
+MODE_ALL = "all"
+MODE_LABELS = {MODE_CHART: "チャート", MODE_ALL: "全問チェック"}
+MAX_NAME = 60
+
+
+def clean_name(text: object, label: str, field: str) -> str:
+    """Trimmed one-line text of at most MAX_NAME characters (names and departments are optional)."""
+    value = " ".join(str(text or "").split())
+    if len(value) > MAX_NAME:
+        raise OhayamiError(f"{label}は{MAX_NAME}文字以内で入力してください（いま{len(value)}文字）。", field=field)
+    return value
+
+
+def record(ws: Workshop, *, participant: str = "", department: str = "", mode: str = MODE_CHART,
+           answers: Sequence[tuple[str, bool]] | None = None, diagnosis: Diagnosis | None = None,
+           chart: Chart | None = None) -> dict:
+    """Save one participant's finished diagnosis and return the saved record.
+
+    Give either a finished :class:`Diagnosis` (chart mode) or, for 全問チェック, the pairs
+    (question_id, answer) for every question.
+    """
+    participant = clean_name(participant, "名前", "participant")
+    department = clean_name(department, "所属", "department")
+    if mode == MODE_CHART:
+        if diagnosis is None or not diagnosis.done:
+            raise OhayamiError("診断が終わっていません。最後の質問まで答えてから保存してください。", field="answers")
+        pairs = [(q.question_id, yes) for q, yes in diagnosis.path]
+        types = [diagnosis.result]
+    elif mode == MODE_ALL:
+        chart = chart or Chart()
+        given = dict(answers or [])
+        types = check_all(given, chart)
+        pairs = [(q, as_answer(given[q])) for q in chart.order]
+    else:
+        raise OhayamiError(f"方式「{mode}」はありません。", field="mode")
+    rec = {
+        "participant": participant, "department": department, "mode": mode,
+        "answers": [{"question_id": q, "answer": bool(a)} for q, a in pairs],
+        "result": types[0], "types": types, "created_at": now_iso(),
+    }
+    rid = uuid.uuid4().hex[:12]
+    with ws.batch(participant or None):
+        if participant:
+            ws.upsert("people", {"name": participant}, {"department": department}, actor=participant)
+        ws.upsert("chart_results", {"result_id": rid}, rec, actor=participant or None)
+    return {"result_id": rid, **rec}
+
+
+def results(ws: Workshop, latest_only: bool = True) -> pd.DataFrame:
+    """Saved results, oldest first. With ``latest_only``, a named participant's last result only
+    (someone who answered again counts once); unnamed results each count."""
+    df = ws.rows("chart_results")
+    if df.empty:
+        return pd.DataFrame(columns=["result_id", "participant", "department", "mode", "answers", "result",
+                                     "types", "created_at"])
+    df = df.sort_values("created_at", kind="stable").reset_index(drop=True)
+    df["answers"] = df["answers"].map(json.loads)
+    df["types"] = df["types"].map(json.loads)
+    df["participant"] = df["participant"].fillna("")
+    df["department"] = df["department"].fillna("")
+    if latest_only:
+        named = df[df.participant != ""].drop_duplicates("participant", keep="last")
+        df = pd.concat([named, df[df.participant == ""]]).sort_values("created_at", kind="stable")
+    return df.reset_index(drop=True)
+
+
+def tally(ws: Workshop) -> pd.DataFrame:
+    """One row per type A–I: ``type_id``, ``name``, ``first_move``, ``count`` (participants whose
+    result is that type), ``share`` (of all participants), ``applies`` (participants for whom the
+    type applies, counting every type of a 全問チェック)."""
+    res = results(ws)
+    types = load_types()[["type_id", "name", "first_move"]].copy()
+    counts = res["result"].value_counts() if len(res) else pd.Series(dtype=int)
+    applies = pd.Series([t for ts in res["types"] for t in ts], dtype=object).value_counts() if len(res) \
+        else pd.Series(dtype=int)
+    types["count"] = types["type_id"].map(counts).fillna(0).astype(int)
+    total = int(types["count"].sum())
+    types["share"] = types["count"] / total if total else 0.0
+    types["applies"] = types["type_id"].map(applies).fillna(0).astype(int)
+    return types
+
+
+def primary_type(tally_df: pd.DataFrame) -> str | None:
+    """The group's primary type: the most participants; a tie goes to the earlier type in the chart
+    (the chart asks about more basic troubles first). None when nobody has answered."""
+    if tally_df["count"].sum() == 0:
+        return None
+    order = {t: i for i, t in enumerate(TYPE_IDS)}
+    best = tally_df.assign(_o=tally_df["type_id"].map(order)).sort_values(["count", "_o"], ascending=[False, True])
+    return str(best.iloc[0]["type_id"])
+
+
+def results_table(ws: Workshop, chart: Chart | None = None) -> pd.DataFrame:
+    """The participants' results with Japanese headers, for export."""
+    chart = chart or Chart()
+    res = results(ws)
+    rows = []
+    for r in res.itertuples():
+        ans = {a["question_id"]: ("はい" if a["answer"] else "いいえ") for a in r.answers}
+        row = {"名前": r.participant, "所属": r.department, "方式": MODE_LABELS.get(r.mode, r.mode),
+               "タイプ": r.result, "該当タイプ": "・".join(r.types),
+               "日時": datetime.fromisoformat(r.created_at).strftime("%Y-%m-%d %H:%M")}
+        for qid in chart.order:
+            row[f"{qid}"] = ans.get(qid, "")
+        rows.append(row)
+    cols = ["名前", "所属", "方式", "タイプ", "該当タイプ", "日時", *chart.order]
+    return pd.DataFrame(rows, columns=cols)

@@ -1,0 +1,65 @@
+"""Pieces shared by the views: messages, download links, figures as images, opening a workshop."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import ipywidgets as W
+
+from ..errors import OhayamiError
+from ..store import Workshop, default_folder, open_workshop
+from .html import STYLE, esc
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ok(text: str) -> str:
+    return f'{STYLE}<div class="oh"><span class="oh-ok">✔ {esc(text)}</span></div>'
+
+
+def error(exc_or_text: object) -> str:
+    text = exc_or_text.message if isinstance(exc_or_text, OhayamiError) else str(exc_or_text)
+    return f'{STYLE}<div class="oh" role="alert"><span class="oh-error">⚠ {esc(text)}</span></div>'
+
+
+def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
+    """An <a download> link carrying the file itself, so it works in JupyterLab and in Voilà alike."""
+    b64 = base64.b64encode(data).decode("ascii")
+    return (f'<a download="{esc(filename)}" href="data:{esc(mime)};base64,{b64}" '
+            f'style="font-size:18px">⬇ {esc(label)}</a>')
+
+
+def figure_png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def resolve_workshop(workshop: Workshop | str | Path | None) -> Workshop:
+    """A Workshop object from an object, a name in the default folder, or a path."""
+    if isinstance(workshop, Workshop):
+        return workshop
+    if workshop is None:
+        workshop = "workshop"
+    p = Path(workshop)
+    if not p.is_absolute() and p.parent == Path("."):
+        p = default_folder() / p
+    return open_workshop(p)
+
+
+def export_folder(ws: Workshop) -> Path:
+    folder = ws.path.parent / f"{ws.name}_出力"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def big_button(description: str, style: str = "", tooltip: str = "") -> W.Button:
+    b = W.Button(description=description, button_style=style, tooltip=tooltip or description,
+                 layout=W.Layout(width="10em", height="3.2em"))
+    b.style.font_size = "20px"
+    return b
