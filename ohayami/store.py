@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -113,8 +114,8 @@ MIGRATIONS: dict[int, list[str]] = {1: _ddl()}
 
 
 def _norm(value: Any) -> Any:
-    """Values as stored: text stays text, numbers stay numbers, None/NaN is NULL."""
-    if value is None:
+    """Values as stored: text stays text, numbers stay numbers; None, NaN and "" are NULL."""
+    if value is None or value == "":
         return None
     if isinstance(value, float) and value != value:
         return None
@@ -126,6 +127,8 @@ def _norm(value: Any) -> Any:
 
 
 def _log_text(value: Any) -> str | None:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return None if value is None else str(value)
 
 
@@ -151,6 +154,11 @@ class Workshop:
     @property
     def name(self) -> str:
         return self.path.stem
+
+    @property
+    def workshop_id(self) -> str:
+        """A random id given at creation; scoring sheets carry it so they come back to the right workshop."""
+        return self._conn.execute("SELECT value FROM meta WHERE key='workshop_id'").fetchone()[0]
 
     def schema_version(self) -> int:
         return int(self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
@@ -271,7 +279,7 @@ class Workshop:
         if where:
             sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
         cur = self._conn.execute(sql, [_norm(v) for v in where.values()])
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
 
     def get(self, table: str, **key: Any) -> dict | None:
         df = self.rows(table, **key)
@@ -281,7 +289,7 @@ class Workshop:
         """The change log, oldest first: id, at, actor, tbl, row_key, field, old, new."""
         sql = "SELECT * FROM changelog" + (" WHERE tbl=?" if table else "") + " ORDER BY id"
         cur = self._conn.execute(sql, [table] if table else [])
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description])
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
 
     def setting(self, key: str, default: Any = None) -> Any:
         row = self._conn.execute('SELECT value FROM settings WHERE "key"=?', (key,)).fetchone()
@@ -359,6 +367,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('app', ?)", (APP_ID,))
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (now_iso(),))
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('workshop_id', ?)", (uuid.uuid4().hex,))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

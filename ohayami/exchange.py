@@ -1,0 +1,347 @@
+"""Import into and export out of a workshop: CSV (UTF-8, UTF-8 with BOM, CP932; comma or tab) and XLSX.
+
+An import checks every row first. If any row is bad, nothing is written and the error lists every
+bad row with its number (as Excel shows it: the header is row 1) and the reason, in Japanese.
+An export writes one sheet per table with Japanese headers; importing that workbook into an empty
+workshop gives back the same workshop.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .errors import OhayamiError
+from .io import unneutralise, xlsx_bytes
+from .scoring.scales import normalise_entry, parse_scale
+from .store import COLUMN_LABELS, TABLES, Table, Workshop
+from .textio import read_text_table
+
+MAX_TEXT = 2000
+MAX_TITLE = 200
+MAX_SHOWN_ERRORS = 50
+
+# extra header spellings people use in their own spreadsheets
+ALIASES = {
+    "problems": {"タイトル": "title", "課題名": "title", "シーン": "scene", "ワンシーン": "scene",
+                 "出典": "origin", "出所": "origin", "きっかけ": "origin"},
+    "vendors": {"事業者": "name", "事業者名": "name", "サービス名": "service", "金額": "price",
+                "見積額": "price", "提案価格": "price"},
+    "criteria": {"評価項目": "name", "項目": "name", "重み": "weight", "配点": "weight"},
+    "scores": {"事業者ID": "alternative_id", "課題ID": "alternative_id", "点数": "value", "評価": "value"},
+}
+
+MUST = {"必須": 1, "1": 1, "はい": 1, "yes": 1, "true": 1, "○": 1,
+        "任意": 0, "0": 0, "いいえ": 0, "no": 0, "false": 0, "": 0}
+DIRECTION = {"higher": "higher", "高いほど良い": "higher", "高": "higher", "lower": "lower",
+             "低いほど良い": "lower", "低": "lower", "": "higher"}
+
+
+class ImportRefused(OhayamiError):
+    """An import with bad rows; ``errors`` is the list of (row number, message)."""
+
+    def __init__(self, file: str, errors: list[tuple[int | str, str]]):
+        self.errors = errors
+        shown = errors[:MAX_SHOWN_ERRORS]
+        lines = "\n".join(f"・{r}行目：{m}" if isinstance(r, int) else f"・{r}：{m}" for r, m in shown)
+        more = f"\n（ほかに {len(errors) - len(shown)} 件）" if len(errors) > len(shown) else ""
+        super().__init__(f"{len(errors)} 件の誤りがあるため、何も取り込んでいません。直してからもう一度取り込んでください。\n"
+                         f"{lines}{more}", file=file)
+
+
+# ---------------------------------------------------------------------- reading files
+
+def read_any(source: str | Path | bytes, name: str = "", sheet: str | None = None) -> pd.DataFrame:
+    """A CSV/TSV (any of the Excel encodings) or an XLSX sheet as a frame of strings, with a
+    ``_row`` column holding each row's number as the spreadsheet shows it."""
+    if isinstance(source, (str, Path)):
+        name = name or Path(source).name
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            raise OhayamiError(f"ファイルを読めません（{exc.strerror}）。", file=name) from exc
+    else:
+        raw = source
+    if raw[:4] == b"PK\x03\x04":
+        header, rows = _xlsx_rows(raw, name, sheet)
+    else:
+        header, rows = read_text_table(raw, name)
+        rows = [(i, r) for i, r in enumerate(rows, start=2)]
+    header = [str(h).strip() for h in header]
+    width = len(header)
+    data = [[*(cells + [""] * (width - len(cells)))[:width], i] for i, cells in rows]
+    df = pd.DataFrame(data, columns=header + ["_row"])
+    for col in header:
+        df[col] = df[col].map(unneutralise)
+    return df
+
+
+def _xlsx_rows(raw: bytes, name: str, sheet: str | None):
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise OhayamiError(f"Excel ファイルとして読めません（{type(exc).__name__}）。保存し直してください。", file=name) from exc
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise OhayamiError(f"シート「{sheet}」がありません（あるシート：{'、'.join(wb.sheetnames)}）。", file=name)
+    ws = wb[sheet] if sheet else wb.worksheets[0]
+    rows = [(i, ["" if v is None else _cell_text(v) for v in r])
+            for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+    wb.close()
+    rows = [(i, r) for i, r in rows if any(c != "" for c in r)]
+    if not rows:
+        raise OhayamiError("シートが空です。", file=name, row=sheet)
+    header = rows[0][1]
+    while header and header[-1] == "":
+        header = header[:-1]
+    return header, [(i, r[:len(header)]) for i, r in rows[1:]]
+
+
+def _cell_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+# ---------------------------------------------------------------------- validating rows
+
+def _column_map(t: Table, header: list[str]) -> dict[str, str]:
+    """header text → column name, accepting the English name, the Japanese label or an alias."""
+    lookup = {c: c for c in t.columns}
+    lookup.update({COLUMN_LABELS.get(c, c): c for c in t.columns})
+    lookup.update(ALIASES.get(t.name, {}))
+    return {h: lookup[h] for h in header if h in lookup}
+
+
+def _number(text: str, *, minimum: float | None = None, strict_min: bool = False) -> float:
+    t = text.replace(",", "").replace("円", "").replace("，", "").strip()
+    t = t.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
+    value = float(t)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError
+    if minimum is not None and (value < minimum or (strict_min and value == minimum)):
+        raise ValueError
+    return value
+
+
+def _next_ids(existing: set[str], prefix: str, n: int) -> list[str]:
+    nums = [int(m.group(1)) for e in existing if (m := re.fullmatch(rf"{prefix}(\d+)", str(e)))]
+    start = max(nums, default=0) + 1
+    return [f"{prefix}{i:03d}" for i in range(start, start + n)]
+
+
+def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
+    """Messages for one row (empty when fine); may normalise values in ``rec``."""
+    errs: list[str] = []
+    for col, val in list(rec.items()):
+        if isinstance(val, str) and len(val) > MAX_TEXT:
+            errs.append(f"「{COLUMN_LABELS.get(col, col)}」が長すぎます（{len(val)}文字、{MAX_TEXT}文字まで）")
+    if table == "problems":
+        title = " ".join(str(rec.get("title", "")).split())
+        rec["title"] = title
+        if not title:
+            errs.append("「課題」が空です")
+        elif len(title) > MAX_TITLE:
+            errs.append(f"「課題」は{MAX_TITLE}文字以内にしてください")
+        elif title in ctx["titles"] and ctx["titles"][title] != rec.get("problem_id"):
+            errs.append(f"課題「{title}」が重複しています（{ctx['titles'][title]}）。同じ課題は1行にまとめてください")
+        else:
+            ctx["titles"][title] = rec.get("problem_id")
+    elif table == "vendors":
+        if not str(rec.get("name", "")).strip():
+            errs.append("「名前」（事業者名）が空です")
+        if str(rec.get("price", "")).strip():
+            try:
+                rec["price"] = _number(str(rec["price"]), minimum=0, strict_min=True)
+            except ValueError:
+                errs.append(f"価格「{rec['price']}」は 0 より大きい数にしてください")
+        else:
+            rec["price"] = None
+    elif table == "criteria":
+        if not str(rec.get("name", "")).strip():
+            errs.append("「名前」（評価項目名）が空です")
+        must = str(rec.get("must_have", "")).strip().lower()
+        if must not in MUST:
+            errs.append(f"必須「{rec.get('must_have')}」は 必須 か 任意 にしてください")
+        else:
+            rec["must_have"] = MUST[must]
+        d = str(rec.get("direction", "")).strip()
+        if d not in DIRECTION:
+            errs.append(f"向き「{d}」は higher（高いほど良い）か lower（低いほど良い）にしてください")
+        else:
+            rec["direction"] = DIRECTION[d]
+        if str(rec.get("weight", "")).strip():
+            try:
+                rec["weight"] = _number(str(rec["weight"]), minimum=0)
+            except ValueError:
+                errs.append(f"配点「{rec['weight']}」は 0 以上の数にしてください")
+        else:
+            rec["weight"] = None
+        scale = str(rec.get("scale", "")).strip() or ("yes/no" if rec.get("must_have") == 1 else "1-5")
+        rec["scale"] = scale
+        try:
+            parse_scale(scale)
+        except OhayamiError as exc:
+            errs.append(exc.message)
+        ctx["criteria"][(rec["set_id"], rec["criterion_id"])] = rec
+    elif table == "scores":
+        key = (rec["set_id"], rec["criterion_id"])
+        crit = ctx["criteria"].get(key)
+        if crit is None:
+            errs.append(f"評価項目「{rec['criterion_id']}」が評価セット「{rec['set_id']}」にありません。先に評価項目を取り込んでください")
+        if rec["alternative_id"] not in ctx["alternatives"]:
+            errs.append(f"評価対象「{rec['alternative_id']}」（課題ID または 事業者ID）がありません")
+        value = normalise_entry(rec.get("value"))
+        rec["value"] = value
+        if not value:
+            errs.append("「値」（点数）が空です")
+        elif crit is not None:
+            try:
+                parse_scale(crit["scale"], crit.get("direction") == "lower").ratio(value)
+            except OhayamiError:
+                errs.append(f"点数「{value}」は評価項目「{crit.get('name') or rec['criterion_id']}」の尺度の外です"
+                            f"（{parse_scale(crit['scale']).describe()}）")
+    for col in TABLES[table].numeric:
+        if col in rec and isinstance(rec[col], str):
+            if rec[col].strip() == "":
+                rec[col] = None
+            else:
+                try:
+                    rec[col] = _number(rec[col])
+                except ValueError:
+                    errs.append(f"「{COLUMN_LABELS.get(col, col)}」の「{rec[col]}」は数ではありません")
+    return errs
+
+
+def _context(ws: Workshop) -> dict:
+    problems = ws.rows("problems")
+    criteria = ws.rows("criteria")
+    return {
+        "titles": dict(zip(problems["title"], problems["problem_id"])) if len(problems) else {},
+        "criteria": {(r["set_id"], r["criterion_id"]): r for r in criteria.to_dict("records")},
+        "alternatives": set(problems["problem_id"]) | set(ws.rows("vendors")["vendor_id"]),
+    }
+
+
+def import_table(ws: Workshop, table: str, source: str | Path | bytes | pd.DataFrame, *, name: str = "",
+                 sheet: str | None = None, set_id: str | None = None, actor: str | None = None) -> int:
+    """Import rows into one table; all or nothing. Returns the number of rows written.
+
+    ``set_id`` fills the evaluation set (for criteria, scores, weights) when the file has no such
+    column. Problems and vendors without an id get the next free one (P001…, V001…).
+    """
+    if table not in TABLES:
+        raise OhayamiError(f"表「{table}」には取り込めません。")
+    t = TABLES[table]
+    df = source if isinstance(source, pd.DataFrame) else read_any(source, name, sheet)
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else t.label)
+    if "_row" not in df.columns:
+        df = df.assign(_row=range(2, len(df) + 2))
+    cmap = _column_map(t, [c for c in df.columns if c != "_row"])
+    df = df.rename(columns=cmap)
+    auto_key = {"problems": "P", "vendors": "V"}.get(table)
+    missing = [k for k in t.keys if k not in df.columns and not (k == "set_id" and set_id)
+               and not (auto_key and k == t.keys[0])]
+    if missing:
+        raise ImportRefused(name, [(1, "見出しに必要な列がありません：" + "、".join(
+            f"{COLUMN_LABELS.get(c, c)}（{c}）" for c in missing))])
+    if set_id and "set_id" in t.keys and "set_id" not in df.columns:
+        df["set_id"] = set_id
+    ctx = _context(ws)
+    if auto_key:
+        existing = set(ws.rows(table)[t.keys[0]])
+        if t.keys[0] not in df.columns:
+            df[t.keys[0]] = ""
+        blanks = df[t.keys[0]].astype(str).str.strip() == ""
+        df.loc[blanks, t.keys[0]] = _next_ids(existing | set(df[t.keys[0]]), auto_key, int(blanks.sum()))
+    errors: list[tuple[int, str]] = []
+    records = []
+    seen_keys: dict[tuple, int] = {}
+    for rec in df.to_dict("records"):
+        row = int(rec.pop("_row"))
+        rec = {k: ("" if v is None else v) for k, v in rec.items() if k in t.columns}
+        for k in t.keys:
+            rec[k] = str(rec.get(k, "")).strip()
+        blank_keys = [k for k in t.keys if not rec[k]]
+        if blank_keys:
+            errors.append((row, f"「{COLUMN_LABELS.get(blank_keys[0], blank_keys[0])}」が空です"))
+            continue
+        key = tuple(rec[k] for k in t.keys)
+        if key in seen_keys:
+            errors.append((row, f"{seen_keys[key]}行目と同じ行です（{'・'.join(key)}）"))
+            continue
+        seen_keys[key] = row
+        errors.extend((row, m) for m in _check_row(table, rec, ws, ctx))
+        records.append(rec)
+    if errors:
+        raise ImportRefused(name, errors)
+    with ws.batch(actor):
+        for rec in records:
+            ws.upsert(table, {k: rec[k] for k in t.keys}, {c: rec[c] for c in t.values if c in rec}, actor=actor)
+    return len(records)
+
+
+# ---------------------------------------------------------------------- whole workshop
+
+EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings",
+                "chart_results", "settings"]
+
+
+def export_frames(ws: Workshop, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
+    """Every table with Japanese headers, keyed by sheet name (the table's Japanese label)."""
+    out = {}
+    for name in EXPORT_ORDER:
+        t = TABLES[name]
+        df = ws.rows(name)[list(t.columns)]
+        out[t.label] = df.rename(columns={c: COLUMN_LABELS.get(c, c) for c in t.columns})
+    if with_history:
+        h = ws.history()
+        out["変更履歴"] = h.rename(columns={"id": "番号", "at": "日時", "actor": "変更した人", "tbl": "表",
+                                        "row_key": "行", "field": "項目", "old": "変更前", "new": "変更後"})
+    return out
+
+
+def export_xlsx(ws: Workshop) -> bytes:
+    return xlsx_bytes(export_frames(ws), title=f"ohayami ワークショップ {ws.name}")
+
+
+def import_workbook(ws: Workshop, source: str | Path | bytes, *, name: str = "", actor: str | None = None) -> dict:
+    """Import every table sheet of an exported workbook (all or nothing across sheets)."""
+    from openpyxl import load_workbook
+
+    raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
+    name = name or (Path(source).name if isinstance(source, (str, Path)) else "workbook.xlsx")
+    try:
+        sheets = load_workbook(io.BytesIO(raw), read_only=True).sheetnames
+    except Exception as exc:
+        raise OhayamiError(f"Excel ファイルとして読めません（{type(exc).__name__}）。", file=name) from exc
+    counts: dict[str, int] = {}
+    with ws.batch(actor):
+        for table in EXPORT_ORDER:
+            label = TABLES[table].label
+            if label in sheets:
+                try:
+                    counts[table] = import_table(ws, table, raw, name=name, sheet=label, actor=actor)
+                except ImportRefused as exc:
+                    raise ImportRefused(f"{name}（シート「{label}」）", exc.errors) from None
+                except OhayamiError as exc:
+                    if "シートが空" not in exc.message:
+                        raise
+                    counts[table] = 0
+    return counts
+
+
+def table_snapshot(ws: Workshop) -> dict[str, list[dict]]:
+    """Every table's rows, sorted, for comparing two workshops."""
+    snap = {}
+    for name, t in TABLES.items():
+        df = ws.rows(name)[list(t.columns)]
+        recs = json.loads(df.to_json(orient="records", force_ascii=False))
+        snap[name] = sorted(recs, key=lambda r: json.dumps([r[k] for k in t.keys], ensure_ascii=False))
+    return snap
