@@ -1,0 +1,541 @@
+"""The weighted multi-criteria engine: alternatives × criteria × evaluators.
+
+Type C (problems) and type E (vendor services) both use it. The steps, in order:
+
+1. **Scores to ratios.** Each evaluator's entry becomes a ratio of the criterion's points through the
+   criterion's scale (:mod:`ohayami.scoring.scales`). For mark scales (○ +1, △ 0, × −2) the marks
+   times the points add up per requirement group and a group's total never goes below zero.
+2. **Per evaluator.** Points per criterion = ratio × points; an evaluator's technical score is their sum.
+3. **Across evaluators.** Combined by ``average`` or ``sum``; the combined technical score is then
+   rounded as the rules ask (``round`` half up, or ``truncate``, to ``digits`` decimals).
+4. **Must-haves.** A must-have criterion marked not met (by any evaluator, or by the majority) excludes
+   the alternative whatever its score; the reason is kept.
+5. **Thresholds.** A technical score under ``min_total_ratio`` of the maximum, or a group subtotal
+   under ``min_group_ratio`` of that group's maximum, makes the alternative not selectable.
+6. **Price.** ``lowest``: price points × lowest price ÷ this price; ``additive`` (加算方式):
+   price points × (1 − price ÷ ceiling); ``division`` (除算方式): technical score ÷ (price ÷ unit).
+   A price above the ceiling excludes the alternative.
+7. **Ranking.** Selectable alternatives by total, then by the tie-break rules in the order given
+   (``technical``: higher technical score; ``price``: lower price; ``group:<name>``: higher subtotal
+   of that group); what is still equal is shown as a tie (same rank).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import OhayamiError
+from .scales import normalise_entry, parse_scale
+
+COMBINE = ("average", "sum")
+ROUNDING = ("none", "round", "truncate")
+PRICE_METHODS = ("lowest", "additive", "division")
+MAX_NAMED = 5
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion: its points (配点), scale, direction, requirement group and must-have flag."""
+
+    criterion_id: str
+    name: str = ""
+    points: float = 1.0
+    scale: str = "1-5"
+    direction: str = "higher"
+    group: str = ""
+    must_have: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name or self.criterion_id
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    """How price enters the total. ``points`` are the price points (lowest, additive)."""
+
+    method: str = "lowest"
+    points: float = 0.0
+    ceiling: float | None = None
+    rounding: str = "none"
+    digits: int = 2
+    unit: float = 1.0
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The committee's rules. See the module docstring for their meaning."""
+
+    combine: str = "average"
+    rounding: str = "none"
+    digits: int = 1
+    must_have_rule: str = "any"          # "any" evaluator says not met, or "majority"
+    min_total_ratio: float | None = None
+    min_group_ratio: float | Mapping[str, float] | None = None
+    price: PriceRule | None = None
+    tie_break: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.combine not in COMBINE:
+            raise OhayamiError(f"集計方法「{self.combine}」は average（平均）か sum（合計）にしてください。", field="rules")
+        if self.rounding not in ROUNDING:
+            raise OhayamiError(f"端数処理「{self.rounding}」は none・round（四捨五入）・truncate（切り捨て）のどれかにしてください。",
+                               field="rules")
+        if self.must_have_rule not in ("any", "majority"):
+            raise OhayamiError("必須項目の判定は any（1人でも満たさないと除外）か majority（過半数）にしてください。", field="rules")
+        for r in ([self.min_total_ratio] + (list(self.min_group_ratio.values()) if isinstance(self.min_group_ratio, Mapping)
+                                           else [self.min_group_ratio])):
+            if r is not None and not (0 <= r <= 1):
+                raise OhayamiError(f"最低基準 {r} は 0～1 の割合（例：60% なら 0.6）にしてください。", field="rules")
+        if self.price is not None:
+            p = self.price
+            if p.method not in PRICE_METHODS:
+                raise OhayamiError(f"価格点の方式「{p.method}」は lowest・additive・division のどれかにしてください。", field="rules")
+            if p.method == "additive" and not p.ceiling:
+                raise OhayamiError("加算方式の価格点には予定価格（上限）が必要です。", field="rules")
+            if p.points < 0 or (p.ceiling is not None and p.ceiling <= 0) or p.unit <= 0:
+                raise OhayamiError("価格点・予定価格・単位は正の数にしてください。", field="rules")
+            if p.rounding not in ROUNDING:
+                raise OhayamiError(f"価格点の端数処理「{p.rounding}」は none・round・truncate のどれかにしてください。", field="rules")
+        for tb in self.tie_break:
+            if tb not in ("technical", "price") and not tb.startswith("group:"):
+                raise OhayamiError(f"同点時の決め方「{tb}」は technical・price・group:<要件内訳> のどれかにしてください。",
+                                   field="rules")
+
+
+def round_half_up(x: np.ndarray | float, digits: int) -> np.ndarray:
+    """四捨五入 (half away from zero), not banker's rounding; robust to binary representation."""
+    f = 10.0 ** digits
+    x = np.asarray(x, dtype=float)
+    return np.sign(x) * np.floor(np.abs(x) * f + 0.5 + 1e-9) / f
+
+
+def truncate(x: np.ndarray | float, digits: int) -> np.ndarray:
+    """切り捨て toward zero."""
+    f = 10.0 ** digits
+    x = np.asarray(x, dtype=float)
+    return np.sign(x) * np.floor(np.abs(x) * f + 1e-9) / f
+
+
+def apply_rounding(x, method: str, digits: int):
+    if method == "round":
+        return round_half_up(x, digits)
+    if method == "truncate":
+        return truncate(x, digits)
+    return np.asarray(x, dtype=float)
+
+
+# ---------------------------------------------------------------------- the decision model
+
+def _criteria_list(criteria) -> list[Criterion]:
+    if isinstance(criteria, pd.DataFrame):
+        out = []
+        for r in criteria.to_dict("records"):
+            pts = r.get("points", r.get("weight", 1.0))
+            out.append(Criterion(str(r["criterion_id"]), str(r.get("name") or ""),
+                                 pts, str(r.get("scale") or "1-5"), str(r.get("direction") or "higher"),
+                                 str(r.get("group") or r.get("grp") or ""), bool(r.get("must_have") or False)))
+        return out
+    return [c if isinstance(c, Criterion) else Criterion(**c) for c in criteria]
+
+
+class Evaluation:
+    """An immutable decision model: alternatives, criteria with their points, and every evaluator's
+    scores, validated once. ``R`` holds ratios (or marks) shaped (evaluators, alternatives, criteria).
+
+    ``alternatives``: mapping id → name, a list of ids, or a frame with ``alternative_id`` and ``name``.
+    ``criteria``: :class:`Criterion` objects or a frame. ``scores``: a long frame with ``evaluator``,
+    ``alternative_id``, ``criterion_id`` and ``value``. ``prices``: mapping id → price (optional).
+    """
+
+    def __init__(self, alternatives, criteria, scores: pd.DataFrame, prices: Mapping[str, float] | None = None):
+        if isinstance(alternatives, pd.DataFrame):
+            alts = dict(zip(alternatives["alternative_id"].astype(str), alternatives.get("name", alternatives["alternative_id"]).astype(str)))
+        elif isinstance(alternatives, Mapping):
+            alts = {str(k): str(v) for k, v in alternatives.items()}
+        else:
+            alts = {str(a): str(a) for a in alternatives}
+        if not alts:
+            raise OhayamiError("評価対象がありません。1つ以上入れてください。", field="alternatives")
+        crits = _criteria_list(criteria)
+        if not crits:
+            raise OhayamiError("評価項目がありません。1つ以上入れてください。", field="criteria")
+        ids = [c.criterion_id for c in crits]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            raise OhayamiError(f"評価項目「{dup}」が2回あります。", field="criteria")
+        for c in crits:
+            try:
+                p = float(c.points)
+            except (TypeError, ValueError):
+                raise OhayamiError(f"評価項目「{c.label}」の配点「{c.points}」は数ではありません。", field="weights") from None
+            if not math.isfinite(p) or p < 0:
+                raise OhayamiError(f"評価項目「{c.label}」の配点（{c.points}）は 0 以上の数にしてください。", field="weights")
+            if c.direction not in ("higher", "lower"):
+                raise OhayamiError(f"評価項目「{c.label}」の向き「{c.direction}」は higher か lower にしてください。", field="criteria")
+        self.alternatives = alts
+        self.alt_ids = list(alts)
+        self.criteria = crits
+        self.crit_ids = ids
+        self.points = np.array([float(c.points) for c in crits])
+        if self.points.sum() <= 0:
+            raise OhayamiError("配点がすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weights")
+        self.scales = [parse_scale(c.scale, c.direction == "lower") for c in crits]
+        self.additive = np.array([s.additive for s in self.scales])
+        self.must = np.array([bool(c.must_have) for c in crits])
+        self.groups = [c.group for c in crits]
+        self.max_ratio = np.array([max(s.ratios.values()) for s in self.scales])
+        self.min_ratio = np.array([min(s.ratios.values()) for s in self.scales])
+        self.R, self.evaluators = self._ratios(scores)
+        self.prices = self._prices(prices)
+
+    # -- building
+    def _ratios(self, scores: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+        need = {"evaluator", "alternative_id", "criterion_id", "value"}
+        if not isinstance(scores, pd.DataFrame) or not need <= set(scores.columns):
+            raise OhayamiError("評価点の表には 評価者・評価対象ID・評価項目ID・値 の列が必要です。", field="scores")
+        if scores.empty:
+            raise OhayamiError("評価点がまだありません。", field="scores")
+        ev_codes, ev_uniques = pd.factorize(scores["evaluator"].astype(str))
+        evaluators = [str(e) for e in ev_uniques]
+        a_codes = pd.Index(self.alt_ids).get_indexer(scores["alternative_id"].astype(str))
+        c_codes = pd.Index(self.crit_ids).get_indexer(scores["criterion_id"].astype(str))
+        if (a_codes < 0).any():
+            bad = scores["alternative_id"].astype(str)[a_codes < 0].iloc[0]
+            raise OhayamiError(f"評価対象「{bad}」は一覧にありません。", field="scores")
+        if (c_codes < 0).any():
+            bad = scores["criterion_id"].astype(str)[c_codes < 0].iloc[0]
+            raise OhayamiError(f"評価項目「{bad}」は一覧にありません。", field="scores")
+        A, C = len(self.alt_ids), len(self.crit_ids)
+        cell = (ev_codes.astype(np.int64) * A + a_codes) * C + c_codes
+        uniq, first_at, counts = np.unique(cell, return_index=True, return_counts=True)
+        if (counts > 1).any():
+            r = scores.iloc[first_at[np.argmax(counts > 1)]]
+            raise OhayamiError(f"評価者「{r['evaluator']}」の「{self.alternatives[str(r['alternative_id'])]}」×"
+                               f"「{self._clabel(str(r['criterion_id']))}」の点数が2つあります。", field="scores")
+        # Convert each distinct (criterion, entry) pair once: workshop data repeats the same few entries.
+        v_codes, v_uniques = pd.factorize(scores["value"].map(lambda v: v if isinstance(v, str) else repr(v)), use_na_sentinel=False)
+        entries = [normalise_entry(scores["value"].iloc[int(np.argmax(v_codes == i))]) for i in range(len(v_uniques))]
+        pair = c_codes.astype(np.int64) * len(entries) + v_codes
+        pairs, inverse = np.unique(pair, return_inverse=True)
+        ratios = np.empty(len(pairs))
+        for k, pc in enumerate(pairs):
+            c, v = divmod(int(pc), len(entries))
+            try:
+                ratios[k] = self.scales[c].ratio(entries[v])
+            except OhayamiError:
+                r = scores.iloc[int(np.argmax(pair == pc))]
+                shown = "（空欄）" if entries[v] == "" else f"「{entries[v]}」"
+                raise OhayamiError(f"評価者「{r['evaluator']}」の「{self.alternatives[str(r['alternative_id'])]}」×"
+                                   f"「{self._clabel(self.crit_ids[c])}」の点数{shown}は尺度の外です。"
+                                   f"{self.scales[c].describe()}を入れてください。", field="scores") from None
+        R = np.full((len(evaluators), A, C), np.nan)
+        R.reshape(-1)[cell] = ratios[inverse]
+        if np.isnan(R).any():
+            missing = np.argwhere(np.isnan(R))
+            named = [f"{evaluators[e]}：{self.alternatives[self.alt_ids[a]]}×{self._clabel(self.crit_ids[c])}"
+                     for e, a, c in missing[:MAX_NAMED]]
+            more = f" ほか{len(missing) - MAX_NAMED}件" if len(missing) > MAX_NAMED else ""
+            raise OhayamiError(f"点数が入っていないところが {len(missing)} か所あります（" + "、".join(named) + more + "）。",
+                               field="scores")
+        return R, evaluators
+
+    def _prices(self, prices):
+        if prices is None:
+            return None
+        out = np.full(len(self.alt_ids), np.nan)
+        for k, v in prices.items():
+            k = str(k)
+            if k not in self.alternatives:
+                raise OhayamiError(f"価格の評価対象「{k}」は一覧にありません。", field="prices")
+            try:
+                f = float(v)
+            except (TypeError, ValueError):
+                raise OhayamiError(f"「{self.alternatives[k]}」の価格「{v}」は数ではありません。", field="prices") from None
+            if not f > 0 or not math.isfinite(f):
+                raise OhayamiError(f"「{self.alternatives[k]}」の価格（{v}）は 0 より大きい数にしてください。", field="prices")
+            out[self.alt_ids.index(k)] = f
+        if np.isnan(out).any():
+            k = self.alt_ids[int(np.argmax(np.isnan(out)))]
+            raise OhayamiError(f"「{self.alternatives[k]}」の価格が入っていません。", field="prices")
+        return out
+
+    def _clabel(self, cid: str) -> str:
+        return self.criteria[self.crit_ids.index(cid)].label
+
+    def with_points(self, points: Mapping[str, float] | Sequence[float]) -> "Evaluation":
+        """The same scores with revised points (for example after the intuition check)."""
+        new = object.__new__(Evaluation)
+        new.__dict__.update(self.__dict__)
+        if isinstance(points, Mapping):
+            unknown = [k for k in points if k not in self.crit_ids]
+            if unknown:
+                raise OhayamiError(f"評価項目「{unknown[0]}」は一覧にありません。", field="weights")
+            vals = [points.get(c, p) for c, p in zip(self.crit_ids, self.points)]
+        else:
+            vals = list(points)
+        new.criteria = [replace(c, points=v) for c, v in zip(self.criteria, vals)]
+        arr = np.array([float(v) for v in vals])
+        if (arr < 0).any() or not np.isfinite(arr).all():
+            raise OhayamiError("配点は 0 以上の数にしてください。", field="weights")
+        if arr.sum() <= 0:
+            raise OhayamiError("配点がすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weights")
+        new.points = arr
+        return new
+
+    # -- arithmetic shared with the sensitivity analysis
+    def group_index(self) -> dict[str, np.ndarray]:
+        groups: dict[str, list[int]] = {}
+        for i, g in enumerate(self.groups):
+            groups.setdefault(g, []).append(i)
+        return {g: np.array(ix) for g, ix in groups.items()}
+
+    def evaluator_technical(self, W: np.ndarray) -> np.ndarray:
+        """Technical scores for a batch of point vectors W (D, C): shape (D, E, A). Mark criteria add up
+        per group and each group's mark total is clipped at zero."""
+        lin = ~self.additive
+        out = np.einsum("dc,eac->dea", W[:, lin], self.R[:, :, lin])
+        for ix in self._mark_groups():
+            out = out + np.clip(np.einsum("dc,eac->dea", W[:, ix], self.R[:, :, ix]), 0, None)
+        return out
+
+    def combined_technical(self, W: np.ndarray, how: str) -> np.ndarray:
+        """Evaluators combined, for a batch of point vectors W (D, C): shape (D, A).
+
+        Ratio criteria are linear, so the evaluators are combined before the weights are applied;
+        only mark groups (clipped at zero per evaluator) need the per-evaluator arrays, taken in
+        chunks so that 10,000 draws stay within memory."""
+        lin = ~self.additive
+        f = np.mean if how == "average" else np.sum
+        out = W[:, lin] @ f(self.R[:, :, lin], axis=0).T
+        groups = self._mark_groups()
+        if groups:
+            E, A, _ = self.R.shape
+            step = max(1, 2_000_000 // max(1, E * A))
+            for start in range(0, W.shape[0], step):
+                Wc = W[start:start + step]
+                for ix in groups:
+                    part = np.clip(np.einsum("dc,eac->dea", Wc[:, ix], self.R[:, :, ix]), 0, None)
+                    out[start:start + step] += f(part, axis=1)
+        return out
+
+    def _mark_groups(self) -> list[np.ndarray]:
+        return [ix[self.additive[ix]] for ix in self.group_index().values() if self.additive[ix].any()]
+
+    def combine(self, per_evaluator: np.ndarray, how: str) -> np.ndarray:
+        """Combine over the evaluator axis: (..., E, A) → (..., A)."""
+        return per_evaluator.mean(axis=-2) if how == "average" else per_evaluator.sum(axis=-2)
+
+    def max_technical(self, how: str, idx: np.ndarray | None = None) -> float:
+        idx = np.arange(len(self.points)) if idx is None else idx
+        m = float((self.points[idx] * self.max_ratio[idx]).sum())
+        return m * (len(self.evaluators) if how == "sum" else 1)
+
+
+# ---------------------------------------------------------------------- results
+
+@dataclass
+class Result:
+    """What :func:`evaluate` found. ``table`` is indexed by alternative id."""
+
+    table: pd.DataFrame        # name, technical, price, price_score, total, max_total, rank, tie, selectable, excluded, reasons, note
+    breakdown: pd.DataFrame    # alternatives × criteria: combined points per criterion
+    groups: pd.DataFrame       # alternatives × groups: combined subtotal per requirement group
+    group_max: pd.Series       # group → maximum subtotal
+    per_evaluator: pd.DataFrame  # evaluators × alternatives: technical score
+    spread: pd.DataFrame       # alternative × criterion rows: min, max, mean, std, range, disagreement
+    rules: Rules = field(default_factory=Rules)
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        """Selectable alternatives by rank, then the others."""
+        t = self.table
+        return pd.concat([t[t.selectable].sort_values(["rank", "total"], ascending=[True, False]),
+                          t[~t.selectable].sort_values("total", ascending=False)])
+
+    @property
+    def winners(self) -> list[str]:
+        t = self.table
+        return list(t.index[t["rank"] == 1])
+
+
+def _price_scores(ev: Evaluation, rules: Rules, technical: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(price score, total) for each alternative."""
+    p = rules.price
+    if p is None or ev.prices is None:
+        if p is not None:
+            raise OhayamiError("価格点を使うには、すべての評価対象に価格を入れてください。", field="prices")
+        return np.zeros_like(technical), technical.copy()
+    prices = ev.prices
+    if p.method == "lowest":
+        valid = ~excluded
+        lowest = prices[valid].min() if valid.any() else prices.min()
+        ps = apply_rounding(p.points * lowest / prices, p.rounding, p.digits)
+        return ps, technical + ps
+    if p.method == "additive":
+        ps = apply_rounding(p.points * (1 - prices / p.ceiling), p.rounding, p.digits)
+        ps = np.maximum(ps, 0.0)
+        return ps, technical + ps
+    total = apply_rounding(technical / (prices / p.unit), p.rounding, p.digits)
+    return np.zeros_like(technical), total
+
+
+def evaluate(ev: Evaluation, rules: Rules | None = None) -> Result:
+    """Score, exclude, threshold, price and rank (see the module docstring)."""
+    rules = rules or Rules()
+    E, A, C = ev.R.shape
+    per_e = ev.evaluator_technical(ev.points[None, :])[0]            # (E, A)
+    technical = apply_rounding(ev.combine(per_e, rules.combine), rules.rounding, rules.digits)
+    points = ev.R * ev.points[None, None, :]                           # (E, A, C)
+    combined_pts = points.mean(axis=0) if rules.combine == "average" else points.sum(axis=0)
+    reasons: list[list[str]] = [[] for _ in range(A)]
+    excluded = np.zeros(A, dtype=bool)
+
+    # must-haves
+    for c in np.flatnonzero(ev.must):
+        not_met = ev.R[:, :, c] < 0.5                                  # (E, A)
+        votes = not_met.sum(axis=0)
+        fail = votes > 0 if rules.must_have_rule == "any" else votes * 2 > E
+        for a in np.flatnonzero(fail):
+            who = "、".join(ev.evaluators[e] for e in np.flatnonzero(not_met[:, a]))
+            reasons[a].append(f"必須項目「{ev.criteria[c].label}」を満たしていない（{who}）")
+            excluded[a] = True
+    # price ceiling
+    if rules.price is not None and rules.price.ceiling and ev.prices is not None:
+        for a in np.flatnonzero(ev.prices > rules.price.ceiling):
+            reasons[a].append(f"価格 {ev.prices[a]:,.0f} 円が予定価格（上限）{rules.price.ceiling:,.0f} 円を超えている")
+            excluded[a] = True
+
+    # group subtotals
+    gidx = ev.group_index()
+    groups = {}
+    group_max = {}
+    for g, ix in gidx.items():
+        W = np.zeros((1, C))
+        W[0, ix] = ev.points[ix]
+        groups[g] = ev.combine(ev.evaluator_technical(W)[0], rules.combine)
+        group_max[g] = ev.max_technical(rules.combine, ix)
+    max_total = ev.max_technical(rules.combine)
+
+    # thresholds
+    below = np.zeros(A, dtype=bool)
+    if rules.min_total_ratio is not None:
+        need = max_total * rules.min_total_ratio
+        for a in np.flatnonzero(technical < need - 1e-9):
+            reasons[a].append(f"技術点 {technical[a]:g} 点が最低基準（満点 {max_total:g} 点の {rules.min_total_ratio:.0%}＝{need:g} 点）に届かない")
+            below[a] = True
+    if rules.min_group_ratio is not None:
+        for g, sub in groups.items():
+            ratio = rules.min_group_ratio.get(g) if isinstance(rules.min_group_ratio, Mapping) else rules.min_group_ratio
+            if ratio is None or group_max[g] <= 0:
+                continue
+            need = group_max[g] * ratio
+            for a in np.flatnonzero(sub < need - 1e-9):
+                reasons[a].append(f"「{g or '（区分なし）'}」の小計 {sub[a]:g} 点が最低基準（{group_max[g]:g} 点の {ratio:.0%}＝{need:g} 点）に届かない")
+                below[a] = True
+
+    price_score, total = _price_scores(ev, rules, technical, excluded)
+    selectable = ~excluded & ~below
+
+    # ranking with tie-breaks
+    keys = [np.round(total, 9)]
+    key_names = ["合計点"]
+    for tb in rules.tie_break:
+        if tb == "technical":
+            keys.append(np.round(technical, 9))
+            key_names.append("技術点")
+        elif tb == "price":
+            if ev.prices is None:
+                raise OhayamiError("同点時に価格で決めるには、価格を入れてください。", field="rules")
+            keys.append(-ev.prices)
+            key_names.append("価格の安さ")
+        else:
+            g = tb.split(":", 1)[1]
+            if g not in groups:
+                raise OhayamiError(f"同点時の決め方にある要件内訳「{g}」は評価項目にありません。", field="rules")
+            keys.append(np.round(groups[g], 9))
+            key_names.append(f"「{g}」の小計")
+    K = np.stack(keys, axis=1)                                           # (A, k), higher is better
+    # Lexicographic comparison of every pair at once: the first key that differs decides.
+    diff = K[None, :, :] - K[:, None, :]                                 # [a, b] = K[b] − K[a]
+    nz = np.abs(diff) > 1e-9
+    has = nz.any(axis=2)
+    first = np.argmax(nz, axis=2)
+    sign = np.take_along_axis(diff, first[..., None], axis=2)[..., 0]
+    others = selectable[None, :] & ~np.eye(A, dtype=bool)
+    better = (has & (sign > 0) & others).sum(axis=1)
+    tie = (~has & others).any(axis=1) & selectable
+    rank = np.where(selectable, better + 1.0, np.nan)
+    note = [""] * A
+    for a in np.flatnonzero(selectable):
+        if tie[a]:
+            note[a] = "同点（決め方のルールでも差がつかないため同順位）"
+            continue
+        decided = first[a][has[a] & others[a] & (first[a] > 0)]
+        if len(decided):
+            note[a] = f"合計点が同点のため、{key_names[int(decided.min())]}で順位を決定"
+
+    idx = pd.Index(ev.alt_ids, name="alternative_id")
+    table = pd.DataFrame({
+        "name": [ev.alternatives[a] for a in ev.alt_ids], "technical": technical,
+        "price": ev.prices if ev.prices is not None else np.nan, "price_score": price_score, "total": total,
+        "max_total": max_total, "total_ratio": technical / max_total if max_total else np.nan,
+        "rank": rank, "tie": tie, "selectable": selectable, "excluded": excluded,
+        "reasons": reasons, "note": note,
+    }, index=idx)
+    breakdown = pd.DataFrame(combined_pts, index=idx, columns=ev.crit_ids)
+    groups_df = pd.DataFrame(groups, index=idx)
+    per_eval = pd.DataFrame(per_e, index=pd.Index(ev.evaluators, name="evaluator"), columns=ev.alt_ids)
+    return Result(table, breakdown, groups_df, pd.Series(group_max), per_eval, spread(ev), rules)
+
+
+def spread(ev: Evaluation) -> pd.DataFrame:
+    """How far evaluators disagree, per alternative and criterion, in points.
+
+    Columns: alternative_id, criterion_id, n, min, max, mean, std (population), range, and
+    ``disagreement`` = range ÷ the criterion's full points (0 = all agree, 1 = opposite ends).
+    """
+    pts = ev.R * ev.points[None, None, :]
+    full = ev.points * (ev.max_ratio - ev.min_ratio)
+    E, A, C = pts.shape
+    mn, mx = pts.min(axis=0), pts.max(axis=0)
+    out = pd.DataFrame({
+        "alternative_id": np.repeat(ev.alt_ids, C), "criterion_id": np.tile(ev.crit_ids, A), "n": E,
+        "min": mn.ravel(), "max": mx.ravel(), "mean": pts.mean(axis=0).ravel(), "std": pts.std(axis=0).ravel(),
+        "range": (mx - mn).ravel(),
+    })
+    out["disagreement"] = np.where(np.tile(full, A) > 0, out["range"] / np.tile(full, A), 0.0)
+    return out
+
+
+def rank_vote(ev: Evaluation, rules: Rules | None = None) -> pd.DataFrame:
+    """The rank-vote rule: each evaluator ranks the eligible alternatives by their own technical score;
+    the alternative ranked first by the most evaluators wins; ties go to the most second places, then
+    third; what is still equal is a tie. Columns: name, first, second, third, ..., rank, tie."""
+    rules = rules or Rules()
+    res = evaluate(ev, replace(rules, min_total_ratio=None, min_group_ratio=None))
+    eligible = [i for i, a in enumerate(ev.alt_ids) if not res.table.loc[a, "excluded"]]
+    per_e = res.per_evaluator.to_numpy()[:, eligible]                   # (E, A')
+    n = len(eligible)
+    places = np.zeros((n, n), dtype=int)                                # alt × place
+    for row in per_e:
+        # competition ranking within one evaluator: equal scores share the better place
+        r = np.array([1 + int((row > v + 1e-9).sum()) for v in row])
+        for a, p in enumerate(r):
+            places[a, p - 1] += 1
+    key = places[:, :3] if n >= 3 else places
+    cols = ["first", "second", "third"][:key.shape[1]]
+    df = pd.DataFrame(places[:, :len(cols)], columns=cols, index=pd.Index([ev.alt_ids[i] for i in eligible], name="alternative_id"))
+    df.insert(0, "name", [ev.alternatives[ev.alt_ids[i]] for i in eligible])
+    ranks, ties = [], []
+    for a in range(n):
+        better = sum(1 for b in range(n) if b != a and tuple(key[b]) > tuple(key[a]))
+        ranks.append(better + 1)
+        ties.append(any(b != a and tuple(key[b]) == tuple(key[a]) for b in range(n)))
+    df["rank"], df["tie"] = ranks, ties
+    return df.sort_values(["rank"], kind="stable")
