@@ -225,3 +225,22 @@ def test_weighted_sum_and_ranking_agree_with_scikit_criteria():
         # ranks agree wherever there is no exact tie
         if len(np.unique(ours.technical.round(9))) == A:
             assert list(ours["rank"].astype(int)) == list(theirs.rank_)
+
+
+def test_partial_scoring_in_a_workshop():
+    crit = [Criterion("reach", "影響の大きさ", 3, "1-5"), Criterion("diff", "難しさ", 2, "1-5", direction="lower")]
+    scores = long({"山田": {"P1": {"reach": 5, "diff": 1}, "P2": {"reach": 3}},
+                   "佐藤": {"P1": {"reach": 3, "diff": 3}}})
+    with pytest.raises(OhayamiError, match="入っていない"):
+        Evaluation(["P1", "P2", "P3"], crit, scores)
+    ev = Evaluation(["P1", "P2", "P3"], crit, scores, allow_missing=True)
+    t = evaluate(ev).table
+    # P1: reach (1 + 0.5) / 2 × 3 = 2.25; diff lower is better: (1 + 0.5) / 2 × 2 = 1.5 → 3.75
+    assert t.loc["P1", "technical"] == pytest.approx(3.75) and t.loc["P1", "rank"] == 1
+    assert not t.loc["P2", "selectable"] and t.loc["P2", "reasons"] == ["まだ誰も採点していない評価項目があります（難しさ）"]
+    assert "影響の大きさ、難しさ" in t.loc["P3", "reasons"][0]
+    with pytest.raises(OhayamiError, match="平均"):
+        evaluate(ev, Rules(combine="sum"))
+    empty = Evaluation(["P1"], crit, long({}).reindex(columns=["evaluator", "alternative_id", "criterion_id", "value"]),
+                       allow_missing=True)
+    assert not evaluate(empty).table.loc["P1", "selectable"]

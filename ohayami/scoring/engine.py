@@ -23,6 +23,7 @@ Type C (problems) and type E (vendor services) both use it. The steps, in order:
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
@@ -151,9 +152,14 @@ class Evaluation:
     ``alternatives``: mapping id → name, a list of ids, or a frame with ``alternative_id`` and ``name``.
     ``criteria``: :class:`Criterion` objects or a frame. ``scores``: a long frame with ``evaluator``,
     ``alternative_id``, ``criterion_id`` and ``value``. ``prices``: mapping id → price (optional).
+    With ``allow_missing`` (a workshop where not everyone scores everything) a missing score is NaN
+    in ``R``, evaluators are averaged over those who scored, and an alternative with a criterion that
+    nobody has scored yet is not selectable.
     """
 
-    def __init__(self, alternatives, criteria, scores: pd.DataFrame, prices: Mapping[str, float] | None = None):
+    def __init__(self, alternatives, criteria, scores: pd.DataFrame, prices: Mapping[str, float] | None = None,
+                 *, allow_missing: bool = False):
+        self.allow_missing = allow_missing
         if isinstance(alternatives, pd.DataFrame):
             alts = dict(zip(alternatives["alternative_id"].astype(str), alternatives.get("name", alternatives["alternative_id"]).astype(str)))
         elif isinstance(alternatives, Mapping):
@@ -200,6 +206,8 @@ class Evaluation:
         if not isinstance(scores, pd.DataFrame) or not need <= set(scores.columns):
             raise OhayamiError("評価点の表には 評価者・評価対象ID・評価項目ID・値 の列が必要です。", field="scores")
         if scores.empty:
+            if self.allow_missing:
+                return np.full((0, len(self.alt_ids), len(self.crit_ids)), np.nan), []
             raise OhayamiError("評価点がまだありません。", field="scores")
         ev_codes, ev_uniques = pd.factorize(scores["evaluator"].astype(str))
         evaluators = [str(e) for e in ev_uniques]
@@ -236,7 +244,7 @@ class Evaluation:
                                    f"{self.scales[c].describe()}を入れてください。", field="scores") from None
         R = np.full((len(evaluators), A, C), np.nan)
         R.reshape(-1)[cell] = ratios[inverse]
-        if np.isnan(R).any():
+        if np.isnan(R).any() and not self.allow_missing:
             missing = np.argwhere(np.isnan(R))
             named = [f"{evaluators[e]}：{self.alternatives[self.alt_ids[a]]}×{self._clabel(self.crit_ids[c])}"
                      for e, a, c in missing[:MAX_NAMED]]
@@ -299,9 +307,10 @@ class Evaluation:
         """Technical scores for a batch of point vectors W (D, C): shape (D, E, A). Mark criteria add up
         per group and each group's mark total is clipped at zero."""
         lin = ~self.additive
-        out = np.einsum("dc,eac->dea", W[:, lin], self.R[:, :, lin])
+        R = np.nan_to_num(self.R)  # a missing score adds nothing to that evaluator's own total
+        out = np.einsum("dc,eac->dea", W[:, lin], R[:, :, lin])
         for ix in self._mark_groups():
-            out = out + np.clip(np.einsum("dc,eac->dea", W[:, ix], self.R[:, :, ix]), 0, None)
+            out = out + np.clip(np.einsum("dc,eac->dea", W[:, ix], R[:, :, ix]), 0, None)
         return out
 
     def combined_technical(self, W: np.ndarray, how: str) -> np.ndarray:
@@ -311,18 +320,34 @@ class Evaluation:
         only mark groups (clipped at zero per evaluator) need the per-evaluator arrays, taken in
         chunks so that 10,000 draws stay within memory."""
         lin = ~self.additive
-        f = np.mean if how == "average" else np.sum
-        out = W[:, lin] @ f(self.R[:, :, lin], axis=0).T
+        out = W[:, lin] @ self.combined_ratios(how)[:, lin].T
         groups = self._mark_groups()
         if groups:
             E, A, _ = self.R.shape
+            R = np.nan_to_num(self.R)
             step = max(1, 2_000_000 // max(1, E * A))
-            for start in range(0, W.shape[0], step):
-                Wc = W[start:start + step]
-                for ix in groups:
-                    part = np.clip(np.einsum("dc,eac->dea", Wc[:, ix], self.R[:, :, ix]), 0, None)
-                    out[start:start + step] += f(part, axis=1)
+            for ix in groups:
+                scored = (~np.isnan(self.R[:, :, ix])).any(axis=2)          # (E, A): evaluator scored this group
+                n = np.maximum(scored.sum(axis=0), 1)
+                for start in range(0, W.shape[0], step):
+                    part = np.clip(np.einsum("dc,eac->dea", W[start:start + step, ix], R[:, :, ix]), 0, None)
+                    out[start:start + step] += part.sum(axis=1) / (n if how == "average" else 1)
         return out
+
+    def combined_ratios(self, how: str) -> np.ndarray:
+        """Ratios combined over evaluators, (A, C): the mean (or sum) of those who scored; 0 where nobody did."""
+        if self.R.shape[0] == 0:
+            return np.zeros(self.R.shape[1:])
+        if how == "sum":
+            return np.nansum(self.R, axis=0)
+        n = (~np.isnan(self.R)).sum(axis=0)
+        return np.where(n > 0, np.nansum(self.R, axis=0) / np.maximum(n, 1), 0.0)
+
+    def unscored(self) -> np.ndarray:
+        """(A, C) mask: criteria that nobody has scored yet for that alternative."""
+        if self.R.shape[0] == 0:
+            return np.ones(self.R.shape[1:], dtype=bool)
+        return np.isnan(self.R).all(axis=0)
 
     def _mark_groups(self) -> list[np.ndarray]:
         return [ix[self.additive[ix]] for ix in self.group_index().values() if self.additive[ix].any()]
@@ -389,18 +414,20 @@ def evaluate(ev: Evaluation, rules: Rules | None = None) -> Result:
     """Score, exclude, threshold, price and rank (see the module docstring)."""
     rules = rules or Rules()
     E, A, C = ev.R.shape
+    if ev.allow_missing and rules.combine == "sum" and np.isnan(ev.R).any():
+        raise OhayamiError("点数が入っていないところがあるため、合計では比べられません。集計方法を平均にしてください。",
+                           field="rules")
     per_e = ev.evaluator_technical(ev.points[None, :])[0]            # (E, A)
-    technical = apply_rounding(ev.combine(per_e, rules.combine), rules.rounding, rules.digits)
-    points = ev.R * ev.points[None, None, :]                           # (E, A, C)
-    combined_pts = points.mean(axis=0) if rules.combine == "average" else points.sum(axis=0)
+    technical = apply_rounding(ev.combined_technical(ev.points[None, :], rules.combine)[0], rules.rounding, rules.digits)
+    combined_pts = ev.combined_ratios(rules.combine) * ev.points[None, :]
     reasons: list[list[str]] = [[] for _ in range(A)]
     excluded = np.zeros(A, dtype=bool)
 
     # must-haves
     for c in np.flatnonzero(ev.must):
-        not_met = ev.R[:, :, c] < 0.5                                  # (E, A)
+        not_met = ev.R[:, :, c] < 0.5                                  # (E, A); a missing answer is not a "no"
         votes = not_met.sum(axis=0)
-        fail = votes > 0 if rules.must_have_rule == "any" else votes * 2 > E
+        fail = votes > 0 if rules.must_have_rule == "any" else votes * 2 > (~np.isnan(ev.R[:, :, c])).sum(axis=0)
         for a in np.flatnonzero(fail):
             who = "、".join(ev.evaluators[e] for e in np.flatnonzero(not_met[:, a]))
             reasons[a].append(f"必須項目「{ev.criteria[c].label}」を満たしていない（{who}）")
@@ -418,12 +445,18 @@ def evaluate(ev: Evaluation, rules: Rules | None = None) -> Result:
     for g, ix in gidx.items():
         W = np.zeros((1, C))
         W[0, ix] = ev.points[ix]
-        groups[g] = ev.combine(ev.evaluator_technical(W)[0], rules.combine)
+        groups[g] = ev.combined_technical(W, rules.combine)[0]
         group_max[g] = ev.max_technical(rules.combine, ix)
     max_total = ev.max_technical(rules.combine)
 
     # thresholds
     below = np.zeros(A, dtype=bool)
+    if ev.allow_missing:
+        todo = ev.unscored() & ((ev.points > 0) | ev.must)[None, :]
+        for a in np.flatnonzero(todo.any(axis=1)):
+            names = "、".join(ev.criteria[c].label for c in np.flatnonzero(todo[a]))
+            reasons[a].append(f"まだ誰も採点していない評価項目があります（{names}）")
+            below[a] = True
     if rules.min_total_ratio is not None:
         need = max_total * rules.min_total_ratio
         for a in np.flatnonzero(technical < need - 1e-9):
@@ -503,10 +536,16 @@ def spread(ev: Evaluation) -> pd.DataFrame:
     pts = ev.R * ev.points[None, None, :]
     full = ev.points * (ev.max_ratio - ev.min_ratio)
     E, A, C = pts.shape
-    mn, mx = pts.min(axis=0), pts.max(axis=0)
+    n = (~np.isnan(pts)).sum(axis=0)
+    if E == 0:
+        pts = np.full((1, A, C), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: nobody has scored them yet
+        mn, mx = np.nanmin(pts, axis=0), np.nanmax(pts, axis=0)
+        mean, std = np.nanmean(pts, axis=0), np.nanstd(pts, axis=0)
     out = pd.DataFrame({
-        "alternative_id": np.repeat(ev.alt_ids, C), "criterion_id": np.tile(ev.crit_ids, A), "n": E,
-        "min": mn.ravel(), "max": mx.ravel(), "mean": pts.mean(axis=0).ravel(), "std": pts.std(axis=0).ravel(),
+        "alternative_id": np.repeat(ev.alt_ids, C), "criterion_id": np.tile(ev.crit_ids, A), "n": n.ravel(),
+        "min": mn.ravel(), "max": mx.ravel(), "mean": mean.ravel(), "std": std.ravel(),
         "range": (mx - mn).ravel(),
     })
     out["disagreement"] = np.where(np.tile(full, A) > 0, out["range"] / np.tile(full, A), 0.0)
