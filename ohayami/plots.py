@@ -38,3 +38,109 @@ def new_figure(width: float = 8.0, height: float = 4.5):
     import matplotlib.pyplot as plt
 
     return plt.subplots(figsize=(width, height))
+
+
+EXTRA_COLOURS = ("#999999", "#332288", "#88CCEE", "#117733", "#AA4499", "#DDCC77")
+
+
+def colours(n: int) -> list[str]:
+    """n distinguishable colours, Okabe–Ito first."""
+    base = list(PALETTE[:7]) + list(EXTRA_COLOURS)
+    return [base[i % len(base)] for i in range(n)]
+
+
+def short(text: str, n: int = 16) -> str:
+    text = str(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def ranked_contributions(table, breakdown, labels: dict, top: int = 20, title: str = "ランキング（評価項目ごとの内訳）"):
+    """Horizontal bars, best at the top, each criterion's contribution stacked."""
+    import numpy as np
+
+    t = table[table.selectable].sort_values(["rank", "total"], ascending=[True, False]).head(top)
+    fig, ax = new_figure(10, max(3.0, 0.45 * len(t) + 1.6))
+    if t.empty:
+        ax.text(0.5, 0.5, "まだ順位の付いた候補がありません", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    cols = list(breakdown.columns)
+    left = np.zeros(len(t))
+    y = np.arange(len(t))[::-1]
+    for colour, c in zip(colours(len(cols)), cols):
+        vals = breakdown.loc[t.index, c].to_numpy(float)
+        ax.barh(y, vals, left=left, color=colour, label=short(labels.get(c, c), 14), edgecolor="white", linewidth=0.5)
+        left += np.clip(vals, 0, None)
+    ax.set_yticks(y, [f"{int(r)}. {short(n, 18)}" for r, n in zip(t["rank"], t["name"])])
+    for yy, total in zip(y, t["total"]):
+        ax.text(total, yy, f" {total:.1f}", va="center", fontsize=11)
+    ax.set_xlabel("点数")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), x_mid=0.5, y_mid=0.5,
+             title: str = "効果と難しさ"):
+    """A 2 × 2 matrix: each point is a candidate, labelled by its id; the ids are listed beside it.
+
+    ``x`` and ``y`` are Series of ratios (0–1) indexed like ``table``."""
+    import numpy as np
+
+    setup()
+    import matplotlib.pyplot as plt
+
+    fig, (ax, side) = plt.subplots(1, 2, figsize=(12, 6), gridspec_kw={"width_ratios": [3, 2]})
+    ids = list(table.index)
+    xs, ys = x.loc[ids].to_numpy(float), y.loc[ids].to_numpy(float)
+    # points on the same spot are spread on a small circle so that every label stays readable
+    seen: dict[tuple, int] = {}
+    pos = []
+    for xi, yi in zip(xs, ys):
+        k = (round(xi, 3), round(yi, 3))
+        n = seen.get(k, 0)
+        seen[k] = n + 1
+        ang = n * 2.399  # golden angle
+        r = 0.025 * np.sqrt(n)
+        pos.append((xi + r * np.cos(ang), yi + r * np.sin(ang)))
+    for (px, py), a in zip(pos, ids):
+        hot = a in highlight
+        ax.scatter(px, py, s=90 if hot else 50, color=PALETTE[1] if hot else PALETTE[0], zorder=3,
+                   edgecolor="black" if hot else "none")
+        ax.annotate(a, (px, py), xytext=(5, 4), textcoords="offset points", fontsize=10)
+    ax.axvline(x_mid, color="#888888", lw=1, ls="--")
+    ax.axhline(y_mid, color="#888888", lw=1, ls="--")
+    ax.set_xlim(-0.08, 1.08)
+    ax.set_ylim(-0.08, 1.08)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.text(1.05, 1.05, "優先して検討", ha="right", va="top", fontsize=11, color=PALETTE[2])
+    side.set_axis_off()
+    lines = [f"{a}  {short(labels.get(a, a), 20)}" + (" ★" if a in highlight else "") for a in ids[:28]]
+    if len(ids) > 28:
+        lines.append(f"…ほか {len(ids) - 28} 件")
+    side.text(0, 1, "\n".join(lines), va="top", fontsize=10, family=None)
+    fig.tight_layout()
+    return fig
+
+
+def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: list, title: str = "評価のばらつき（0＝一致、1＝正反対）"):
+    """Rows × criteria heat map of how far evaluators disagree."""
+    import numpy as np
+
+    cols = list(labels_cols)
+    m = spread.pivot(index="alternative_id", columns="criterion_id", values="disagreement").reindex(index=rows, columns=cols)
+    fig, ax = new_figure(max(6, 0.9 * len(cols) + 3), max(3, 0.42 * len(rows) + 1.8))
+    im = ax.imshow(m.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(cols)), [short(labels_cols[c], 8) for c in cols], rotation=35, ha="right")
+    ax.set_yticks(range(len(rows)), [short(labels_rows.get(r, r), 16) for r in rows])
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            v = m.iat[i, j]
+            if v == v:
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=9, color="white" if v < 0.6 else "black")
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    ax.set_title(title)
+    return fig

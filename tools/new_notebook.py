@@ -37,6 +37,15 @@ NOTEBOOKS = {
                "回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
         ("code", "from ohayami.ui import chart_view\nchart_view.show(\"workshop\")"),
     ],
+    "02_type_c_problems.ipynb": [
+        ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"
+               "ガイドのCタイプ「もっと良くなってほしい生活のワンシーンを考えよう」の3つのステップ"
+               "（課題洗い出し → 課題分析・絞り込み → 実現したい地域像の設定）を、上のタブの順に進めます。"
+               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
+               "（ファシリテーターの方へ：`\"workshop\"` はワークショップの名前です。"
+               "診断チャートと同じ名前にすると、同じファイルにまとまります。）"),
+        ("code", "from ohayami.ui import problems_view\nproblems_view.show(\"workshop\")"),
+    ],
 }
 
 if __name__ == "__main__":

@@ -410,8 +410,10 @@ def _price_scores(ev: Evaluation, rules: Rules, technical: np.ndarray, excluded:
     return np.zeros_like(technical), total
 
 
-def evaluate(ev: Evaluation, rules: Rules | None = None) -> Result:
-    """Score, exclude, threshold, price and rank (see the module docstring)."""
+def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, str] | None = None) -> Result:
+    """Score, exclude, threshold, price and rank (see the module docstring).
+
+    ``exclude`` takes alternatives out by hand (alternative id → reason shown with it)."""
     rules = rules or Rules()
     E, A, C = ev.R.shape
     if ev.allow_missing and rules.combine == "sum" and np.isnan(ev.R).any():
@@ -423,6 +425,12 @@ def evaluate(ev: Evaluation, rules: Rules | None = None) -> Result:
     reasons: list[list[str]] = [[] for _ in range(A)]
     excluded = np.zeros(A, dtype=bool)
 
+    for aid, why in (exclude or {}).items():
+        if aid not in ev.alternatives:
+            raise OhayamiError(f"除外する評価対象「{aid}」は一覧にありません。", field="exclude")
+        a = ev.alt_ids.index(aid)
+        reasons[a].append(str(why))
+        excluded[a] = True
     # must-haves
     for c in np.flatnonzero(ev.must):
         not_met = ev.R[:, :, c] < 0.5                                  # (E, A); a missing answer is not a "no"

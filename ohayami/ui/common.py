@@ -63,3 +63,15 @@ def big_button(description: str, style: str = "", tooltip: str = "") -> W.Button
                  layout=W.Layout(width="10em", height="3.2em"))
     b.style.font_size = "20px"
     return b
+
+
+def set_options(dd, options: list) -> None:
+    """Replace a selection widget's options, keeping the chosen value if it is still offered,
+    otherwise choosing the first option (ipywidgets leaves nothing chosen in some cases)."""
+    current = dd.value
+    dd.options = options
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    if current in values:
+        dd.value = current
+    elif values:
+        dd.index = 0

@@ -1,0 +1,524 @@
+"""Type C workbench model: candidate problems → analysis → prioritisation → short list → target vision.
+
+Follows the guide's three steps for type C (課題洗い出し, 課題分析・絞り込み, 実現したい地域像の設定).
+Everything is kept in the workshop file as it is entered; the arithmetic is the shared scoring engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import exchange
+from .errors import OhayamiError
+from .guide import load_exclusion_reasons, load_priority_criteria
+from .scoring import Criterion, Evaluation, Result, Rules, ahp, evaluate, pairwise_matrix, rank_order_centroid
+from .scoring.scales import normalise_entry, parse_scale
+from .store import Workshop
+from .tally import clean_name
+
+SET_ID = "C"
+ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
+ANALYSIS_FIELDS = ("who", "how", "how_much", "cause", "evidence")
+ANALYSIS_LABELS = {"who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果"}
+VISION_FIELDS = ("beneficiary", "change", "degree")
+VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はどう変わるか", "degree": "変化の程度"}
+WEIGHT_METHODS = {"direct": "配点を直接入れる", "rank": "順位を付ける", "pairwise": "一対比較"}
+ROOM = "（会場全体）"
+MAX_TITLE = 200
+MAX_TEXT = 2000
+DUPLICATE_SIMILARITY = 0.6
+
+
+def _norm_title(title: str) -> str:
+    t = unicodedata.normalize("NFKC", title).lower()
+    return re.sub(r"[\s、。・,.!?！？「」（）()\[\]【】]", "", t)
+
+
+def _bigrams(t: str) -> set[str]:
+    return {t[i:i + 2] for i in range(len(t) - 1)} or {t}
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams of the normalised titles (1 = the same words)."""
+    na, nb = _norm_title(a), _norm_title(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 1.0
+    ba, bb = _bigrams(na), _bigrams(nb)
+    return 2 * len(ba & bb) / (len(ba) + len(bb))
+
+
+def _text(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
+    return text
+
+
+@dataclass
+class CutLine:
+    mode: str = "top"      # "top" (the best N) or "min" (a minimum score)
+    value: float = 5
+
+    def describe(self) -> str:
+        return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
+
+
+class ProblemWorkbench:
+    """The type C model over one workshop. Views call these methods and show the results."""
+
+    def __init__(self, ws: Workshop, data=None):
+        self.ws = ws
+        self.data = data
+        if not ws.setting("C_seeded", False):
+            self._seed_criteria()
+
+    # ------------------------------------------------------------------ step 1: problems
+    def _seed_criteria(self) -> None:
+        tpl = load_priority_criteria(self.data)
+        with self.ws.batch():
+            for i, r in enumerate(tpl.itertuples(), start=1):
+                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": r.criterion_id}, {
+                    "name": r.name, "description": r.description, "direction": r.direction, "scale": r.scale,
+                    "weight": float(r.default_weight), "position": i, "must_have": 0})
+            self.ws.set_setting("C_seeded", True)
+            self.ws.set_setting("C_weight_method", "direct")
+
+    def problems(self, include_merged: bool = False) -> pd.DataFrame:
+        """Problems in entry order; merged ones only with ``include_merged``."""
+        df = self.ws.rows("problems")
+        if df.empty:
+            return pd.DataFrame(columns=["problem_id", "title", "scene", "origin", *ANALYSIS_FIELDS, "exclusion",
+                                         "tags", "merged_into", "position"])
+        df = df.assign(_n=df["problem_id"].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int))
+        df = df.sort_values(["_n", "problem_id"]).drop(columns="_n").reset_index(drop=True)
+        for c in df.columns:
+            if c not in ("position",):
+                df[c] = df[c].where(df[c].notna(), "")
+        if not include_merged:
+            df = df[df["merged_into"] == ""].reset_index(drop=True)
+        return df
+
+    def _existing(self, problem_id: str) -> dict:
+        p = self.ws.get("problems", problem_id=problem_id)
+        if p is None:
+            raise OhayamiError(f"課題「{problem_id}」はありません。", field="problem")
+        if p.get("merged_into"):
+            raise OhayamiError(f"課題「{p['title']}」は「{p['merged_into']}」に統合済みです。", field="problem")
+        return p
+
+    def _check_title(self, title: object, problem_id: str | None = None) -> str:
+        t = " ".join(str(title or "").split())
+        if not t:
+            raise OhayamiError("課題が空です。困っていることを一文で書いてください（例：証明書の窓口が昼に混む）。", field="title")
+        if len(t) > MAX_TITLE:
+            raise OhayamiError(f"課題は{MAX_TITLE}文字以内にしてください（いま{len(t)}文字）。詳しい内容は「生活のワンシーン」へ。",
+                               field="title")
+        nt = _norm_title(t)
+        for r in self.problems().itertuples():
+            if r.problem_id != problem_id and _norm_title(r.title) == nt:
+                raise OhayamiError(f"同じ課題がすでにあります（{r.problem_id}：{r.title}）。出どころを足すときは統合を使ってください。",
+                                   field="title")
+        return t
+
+    def add_problem(self, title: str, scene: str = "", origin: str = "", actor: str | None = None) -> str:
+        """Add a candidate problem; returns its id (P001, P002, …)."""
+        t = self._check_title(title)
+        scene = _text(scene, "生活のワンシーン", "scene")
+        origin = _text(origin, "出どころ", "origin", 60)
+        existing = set(self.ws.rows("problems")["problem_id"]) if len(self.ws.rows("problems")) else set()
+        pid = exchange._next_ids(existing, "P", 1)[0]
+        self.ws.upsert("problems", {"problem_id": pid}, {"title": t, "scene": scene, "origin": origin}, actor=actor)
+        return pid
+
+    def update_problem(self, problem_id: str, actor: str | None = None, **fields) -> None:
+        self._existing(problem_id)
+        values = {}
+        for k, v in fields.items():
+            if k == "title":
+                values[k] = self._check_title(v, problem_id)
+            elif k in ("scene", "origin", "tags"):
+                values[k] = _text(v, {"scene": "生活のワンシーン", "origin": "出どころ", "tags": "タグ"}[k], k)
+            else:
+                raise OhayamiError(f"項目「{k}」は変更できません。", field=k)
+        self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
+
+    def delete_problem(self, problem_id: str, actor: str | None = None) -> None:
+        self._existing(problem_id)
+        self.ws.delete("problems", {"problem_id": problem_id}, actor=actor)
+
+    def import_problems(self, source, name: str = "", actor: str | None = None) -> int:
+        """Problems from a CSV/XLSX (a resident survey, a department questionnaire); all or nothing."""
+        return exchange.import_table(self.ws, "problems", source, name=name, actor=actor)
+
+    def near_duplicates(self, threshold: float = DUPLICATE_SIMILARITY) -> pd.DataFrame:
+        """Pairs of problems whose titles are the same or very similar, most similar first."""
+        p = self.problems()
+        norms = [_norm_title(t) for t in p["title"]]
+        grams = [_bigrams(n) for n in norms]
+        rows = []
+        for i in range(len(p)):
+            for j in range(i + 1, len(p)):
+                if norms[i] == norms[j]:
+                    s = 1.0
+                else:
+                    s = 2 * len(grams[i] & grams[j]) / (len(grams[i]) + len(grams[j]))
+                    if min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
+                        s = max(s, 0.8)
+                if s >= threshold:
+                    rows.append((p.problem_id[i], p.problem_id[j], p.title[i], p.title[j], round(s, 3)))
+        return pd.DataFrame(rows, columns=["a", "b", "title_a", "title_b", "similarity"]).sort_values(
+            "similarity", ascending=False, kind="stable").reset_index(drop=True)
+
+    def merge(self, keep: str, drop: str, actor: str | None = None) -> None:
+        """Merge ``drop`` into ``keep``: both sources, scenes and tags are kept on ``keep``."""
+        if keep == drop:
+            raise OhayamiError("同じ課題どうしは統合できません。", field="merge")
+        k, d = self._existing(keep), self._existing(drop)
+
+        def join(a, b, sep="／"):
+            parts = [x for x in dict.fromkeys((a or "").split(sep) + (b or "").split(sep)) if x]
+            return sep.join(parts)
+
+        with self.ws.batch(actor):
+            self.ws.upsert("problems", {"problem_id": keep}, {
+                "origin": join(k.get("origin"), d.get("origin")), "scene": join(k.get("scene"), d.get("scene"), "\n"),
+                "tags": join(k.get("tags"), d.get("tags"), ","),
+                **{f: k.get(f) or d.get(f) for f in ANALYSIS_FIELDS}}, actor=actor)
+            self.ws.upsert("problems", {"problem_id": drop}, {"merged_into": keep}, actor=actor)
+
+    # ------------------------------------------------------------------ step 2: analysis
+    def set_analysis(self, problem_id: str, actor: str | None = None, **fields) -> None:
+        self._existing(problem_id)
+        bad = [k for k in fields if k not in ANALYSIS_FIELDS]
+        if bad:
+            raise OhayamiError(f"分析の項目「{bad[0]}」はありません。", field=bad[0])
+        values = {k: _text(v, ANALYSIS_LABELS[k], k) for k, v in fields.items()}
+        self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
+
+    @staticmethod
+    def analysis_status(row) -> str:
+        """"empty" (not concrete enough yet), "partial" or "done" (who, how, how much and cause given)."""
+        filled = [bool(str(row.get(f) if isinstance(row, dict) else getattr(row, f, "") or "").strip())
+                  for f in ANALYSIS_FIELDS]
+        if not any(filled):
+            return "empty"
+        return "done" if all(filled[:4]) else "partial"
+
+    def set_exclusion(self, problem_id: str, reason: str, actor: str | None = None) -> None:
+        """Take a problem out of the ranking with a reason (a reason id from the guide's cases or free
+        text); an empty reason puts it back."""
+        self._existing(problem_id)
+        reason = _text(reason, "除外理由", "exclusion", 200)
+        self.ws.upsert("problems", {"problem_id": problem_id}, {"exclusion": reason}, actor=actor)
+
+    def exclusion_label(self, reason: str) -> str:
+        reasons = load_exclusion_reasons(self.data).set_index("reason_id")
+        return reasons.loc[reason, "label"] if reason in reasons.index else reason
+
+    # ------------------------------------------------------------------ criteria and weights
+    def criteria(self) -> pd.DataFrame:
+        df = self.ws.rows("criteria", set_id=SET_ID)
+        if df.empty:
+            return pd.DataFrame(columns=["criterion_id", "name", "description", "direction", "scale", "weight", "position"])
+        df["weight"] = df["weight"].astype(float).fillna(0.0)
+        df["position"] = df["position"].astype(float).fillna(999)
+        for c in ("name", "description", "direction", "scale"):
+            df[c] = df[c].where(df[c].notna(), "")
+        return df.sort_values(["position", "criterion_id"]).reset_index(drop=True)
+
+    def _check_criterion(self, name=None, direction=None, scale=None, weight=None, description=None, cid=None) -> dict:
+        out = {}
+        if name is not None:
+            n = " ".join(str(name).split())
+            if not n:
+                raise OhayamiError("評価項目の名前が空です。", field="name")
+            if len(n) > 60:
+                raise OhayamiError("評価項目の名前は60文字以内にしてください。", field="name")
+            if any(r.name == n and r.criterion_id != cid for r in self.criteria().itertuples()):
+                raise OhayamiError(f"評価項目「{n}」はすでにあります。", field="name")
+            out["name"] = n
+        if direction is not None:
+            if direction not in ("higher", "lower"):
+                raise OhayamiError("向きは「高いほど良い」か「低いほど良い」を選んでください。", field="direction")
+            out["direction"] = direction
+        if scale is not None:
+            parse_scale(str(scale))
+            out["scale"] = str(scale).strip()
+        if weight is not None:
+            try:
+                w = float(str(weight).strip())
+            except ValueError:
+                raise OhayamiError(f"重み「{weight}」は数にしてください。", field="weight") from None
+            if not w >= 0 or w != w or w == float("inf"):
+                raise OhayamiError(f"重み「{weight}」は 0 以上の数にしてください。", field="weight")
+            out["weight"] = w
+        if description is not None:
+            out["description"] = _text(description, "説明", "description", 300)
+        return out
+
+    def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
+                      description: str = "", actor: str | None = None) -> str:
+        values = self._check_criterion(name, direction, scale, weight, description)
+        crit = self.criteria()
+        cid = exchange._next_ids(set(crit["criterion_id"]), "k", 1)[0]
+        pos = (crit["position"].max() + 1) if len(crit) else 1
+        self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": cid},
+                       {**values, "position": float(pos), "must_have": 0}, actor=actor)
+        return cid
+
+    def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
+        if criterion_id not in set(self.criteria()["criterion_id"]):
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        allowed = {"name", "direction", "scale", "weight", "description"}
+        bad = [k for k in fields if k not in allowed]
+        if bad:
+            raise OhayamiError(f"評価項目の「{bad[0]}」は変更できません。", field=bad[0])
+        values = self._check_criterion(cid=criterion_id, **fields)
+        if "weight" in values:
+            self._check_not_all_zero({criterion_id: values["weight"]})
+        self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, values, actor=actor)
+
+    def remove_criterion(self, criterion_id: str, actor: str | None = None) -> None:
+        crit = self.criteria()
+        if criterion_id not in set(crit["criterion_id"]):
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        if len(crit) == 1:
+            raise OhayamiError("評価項目は少なくとも1つ必要です。", field="criterion")
+        self._check_not_all_zero({criterion_id: 0.0})
+        # the scores stay in the file (and in the change log); they no longer count
+        self.ws.delete("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, actor=actor)
+
+    def _check_not_all_zero(self, change: dict) -> None:
+        w = self.criteria().set_index("criterion_id")["weight"].to_dict()
+        w.update(change)
+        if sum(w.values()) <= 0:
+            raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
+
+    def set_weights(self, method: str, values: dict, actor: str | None = None) -> dict:
+        """Weights by ``direct`` points {id: points}, ``rank`` {id: rank} or ``pairwise``
+        {(i, j): a_ij}. Returns {"weights": …, "message": …}; the inputs are kept for the report."""
+        crit = self.criteria()
+        ids = list(crit["criterion_id"])
+        if method == "direct":
+            unknown = [k for k in values if k not in ids]
+            if unknown:
+                raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
+            checked = {k: self._check_criterion(weight=v)["weight"] for k, v in values.items()}
+            w = {**crit.set_index("criterion_id")["weight"].to_dict(), **checked}
+            if sum(w.values()) <= 0:
+                raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
+            message = "配点をそのまま使います。"
+            stored = checked
+        elif method == "rank":
+            missing = [k for k in ids if k not in values]
+            if missing:
+                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{crit.set_index('criterion_id').loc[missing[0], 'name']}）。",
+                                   field="weight")
+            w = (rank_order_centroid({k: values[k] for k in ids}, total=100.0)).round(2).to_dict()
+            message = "順位から重みを計算しました（順位重心法）。"
+            stored = {k: int(values[k]) for k in ids}
+        elif method == "pairwise":
+            names = crit.set_index("criterion_id")["name"].to_dict()
+            m = pairwise_matrix({(i, j): a for (i, j), a in values.items()}, ids)
+            res = ahp(m.rename(index=names, columns=names))
+            w = (res.weights * 100).round(2).set_axis(ids).to_dict()
+            message = res.message()
+            stored = {f"{i}|{j}": a for (i, j), a in values.items()}
+        else:
+            raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+        with self.ws.batch(actor):
+            for k, v in w.items():
+                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor)
+            self.ws.set_setting("C_weight_method", method, actor)
+            self.ws.set_setting(f"C_weight_input_{method}", stored, actor)
+            self.ws.set_setting("C_weight_message", message, actor)
+        return {"weights": w, "message": message}
+
+    # ------------------------------------------------------------------ scoring
+    def participants(self) -> list[str]:
+        s = self.ws.rows("scores", set_id=SET_ID)
+        people = self.ws.rows("people")
+        names = list(dict.fromkeys(list(people["name"]) + list(s["evaluator"])))
+        return [n for n in names if n]
+
+    def scores(self, evaluator: str | None = None) -> pd.DataFrame:
+        s = self.ws.rows("scores", set_id=SET_ID) if evaluator is None else \
+            self.ws.rows("scores", set_id=SET_ID, evaluator=evaluator)
+        return s
+
+    def set_score(self, evaluator: str, problem_id: str, criterion_id: str, value: object) -> str:
+        """Save one score (an empty value clears it). Returns the stored entry."""
+        who = clean_name(evaluator, "名前", "evaluator")
+        if not who:
+            raise OhayamiError("採点する人の名前を選ぶか入力してください。", field="evaluator")
+        p = self._existing(problem_id)
+        crit = self.criteria().set_index("criterion_id")
+        if criterion_id not in crit.index:
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id, "criterion_id": criterion_id}
+        entry = normalise_entry(value)
+        if entry == "":
+            self.ws.delete("scores", key, actor=who)
+            return ""
+        c = crit.loc[criterion_id]
+        scale = parse_scale(c["scale"], c["direction"] == "lower")
+        if not scale.is_valid(entry):
+            raise OhayamiError(f"「{p['title']}」の「{c['name']}」に「{entry}」は入れられません。{scale.describe()}を入れてください。",
+                               field="score")
+        self.ws.upsert("scores", key, {"value": entry}, actor=who)
+        if who != ROOM and self.ws.get("people", name=who) is None:
+            self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
+        return entry
+
+    def scoring_sheet(self, evaluator: str) -> bytes:
+        from .sheets import scoring_sheet
+
+        p = self.problems()
+        crit = self.criteria()
+        return scoring_sheet(self.ws, SET_ID, clean_name(evaluator, "名前", "evaluator"),
+                             p.rename(columns={"problem_id": "alternative_id", "title": "name"}), crit)
+
+    def import_scoring_sheet(self, source, name: str = "") -> int:
+        from .sheets import import_scoring_sheet
+
+        return import_scoring_sheet(self.ws, source, name=name)
+
+    # ------------------------------------------------------------------ results
+    def evaluation(self) -> Evaluation | None:
+        p = self.problems()
+        crit = self.criteria()
+        if p.empty or crit.empty:
+            return None
+        ids = set(p["problem_id"])
+        cids = set(crit["criterion_id"])
+        s = self.scores()
+        s = s[s["alternative_id"].isin(ids) & s["criterion_id"].isin(cids)]
+        criteria = [Criterion(r.criterion_id, r.name, float(r.weight), r.scale, r.direction) for r in crit.itertuples()]
+        return Evaluation(dict(zip(p["problem_id"], p["title"])), criteria,
+                          s[["evaluator", "alternative_id", "criterion_id", "value"]], allow_missing=True)
+
+    def results(self) -> Result | None:
+        """The ranking (average over participants), with exclusions and analysis status."""
+        ev = self.evaluation()
+        if ev is None:
+            return None
+        p = self.problems().set_index("problem_id")
+        exclude = {pid: f"検討から外した：{self.exclusion_label(r)}" for pid, r in p["exclusion"].items() if r}
+        res = evaluate(ev, Rules(combine="average"), exclude=exclude)
+        t = res.table
+        t["analysis"] = [self.analysis_status(p.loc[a].to_dict()) for a in t.index]
+        t["tags"] = [p.loc[a, "tags"] for a in t.index]
+        t["n_scorers"] = [int((~np.isnan(ev.R[:, i, :])).any(axis=1).sum()) for i in range(len(t))]
+        return res
+
+    def cut_line(self) -> CutLine:
+        c = self.ws.setting("C_cut", {"mode": "top", "value": 5})
+        return CutLine(c["mode"], float(c["value"]))
+
+    def set_cut_line(self, mode: str, value: object, actor: str | None = None) -> CutLine:
+        if mode not in ("top", "min"):
+            raise OhayamiError("絞り込みは「上位N件」か「最低点」を選んでください。", field="cut")
+        try:
+            v = float(str(value).strip())
+        except ValueError:
+            raise OhayamiError(f"「{value}」は数ではありません。", field="cut") from None
+        if mode == "top" and (v < 1 or v != int(v)):
+            raise OhayamiError("上位N件の N は 1 以上の整数にしてください。", field="cut")
+        if mode == "min" and v < 0:
+            raise OhayamiError("最低点は 0 以上にしてください。", field="cut")
+        self.ws.set_setting("C_cut", {"mode": mode, "value": v}, actor)
+        return CutLine(mode, v)
+
+    def shortlist(self, result: Result | None = None) -> list[str]:
+        """Problem ids on the short list, best first (ties at the cut line are all kept)."""
+        res = result or self.results()
+        if res is None:
+            return []
+        t = res.table[res.table.selectable].sort_values(["rank", "total"], ascending=[True, False])
+        cut = self.cut_line()
+        if cut.mode == "top":
+            return list(t.index[t["rank"] <= cut.value])
+        return list(t.index[t["total"] >= cut.value - 1e-9])
+
+    def tag_groups(self) -> dict[str, list[str]]:
+        """Tag → problems sharing it: problems one solution could cover together."""
+        out: dict[str, list[str]] = {}
+        for r in self.problems().itertuples():
+            for tag in [t.strip() for t in re.split(r"[,、，]", r.tags or "") if t.strip()]:
+                out.setdefault(tag, []).append(r.problem_id)
+        return {k: v for k, v in out.items() if len(v) > 1}
+
+    # ------------------------------------------------------------------ step 3: vision
+    def set_vision(self, problem_id: str, actor: str | None = None, **fields) -> None:
+        self._existing(problem_id)
+        bad = [k for k in fields if k not in VISION_FIELDS]
+        if bad:
+            raise OhayamiError(f"地域像の項目「{bad[0]}」はありません。", field=bad[0])
+        self.ws.upsert("visions", {"problem_id": problem_id},
+                       {k: _text(v, VISION_LABELS[k], k) for k, v in fields.items()}, actor=actor)
+
+    def visions(self) -> pd.DataFrame:
+        v = self.ws.rows("visions")
+        return v.set_index("problem_id") if len(v) else pd.DataFrame(columns=list(VISION_FIELDS))
+
+    # ------------------------------------------------------------------ export
+    def export_frames(self) -> dict[str, pd.DataFrame]:
+        res = self.results()
+        p = self.problems().set_index("problem_id")
+        v = self.visions()
+        crit = self.criteria()
+        short = self.shortlist(res)
+        frames = {}
+        if res is not None:
+            t = res.ranking
+            rank_rows = []
+            for a, r in t.iterrows():
+                row = {"順位": "" if np.isnan(r["rank"]) else int(r["rank"]), "課題ID": a, "課題": r["name"],
+                       "合計点": round(float(r["total"]), 2), "採点した人数": r["n_scorers"],
+                       "短いリスト": "○" if a in short else "", "分析": {"empty": "未記入（具体化が不十分）", "partial": "一部",
+                                                                   "done": "記入済み"}[r["analysis"]],
+                       "除外・対象外の理由": "／".join(r["reasons"])}
+                for c in crit.itertuples():
+                    row[f"{c.name}（点）"] = round(float(res.breakdown.loc[a, c.criterion_id]), 2)
+                rank_rows.append(row)
+            frames["ランキング"] = pd.DataFrame(rank_rows)
+        short_rows = []
+        for a in short:
+            row = {"課題ID": a, "課題": p.loc[a, "title"], "生活のワンシーン": p.loc[a, "scene"], "出どころ": p.loc[a, "origin"]}
+            row.update({ANALYSIS_LABELS[f]: p.loc[a, f] for f in ANALYSIS_FIELDS})
+            if res is not None:
+                row["順位"] = int(res.table.loc[a, "rank"])
+                row["合計点"] = round(float(res.table.loc[a, "total"]), 2)
+            row.update({VISION_LABELS[f]: (v.loc[a, f] if a in v.index and v.loc[a, f] is not None else "")
+                        for f in VISION_FIELDS})
+            short_rows.append(row)
+        frames["短いリスト"] = pd.DataFrame(short_rows)
+        frames["評価項目と重み"] = pd.DataFrame({
+            "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map({"higher": "高いほど良い",
+                                                                                      "lower": "低いほど良い"}),
+            "尺度": crit["scale"], "重み": crit["weight"]})
+        s = self.scores()
+        names = p["title"].to_dict()
+        cnames = crit.set_index("criterion_id")["name"].to_dict()
+        frames["採点"] = pd.DataFrame({"採点者": s["evaluator"], "課題ID": s["alternative_id"],
+                                     "課題": s["alternative_id"].map(names), "評価項目": s["criterion_id"].map(cnames),
+                                     "点数": s["value"]})
+        allp = self.problems(include_merged=True)
+        frames["課題一覧"] = allp.rename(columns={"problem_id": "課題ID", "title": "課題", "scene": "生活のワンシーン",
+                                              "origin": "出どころ", **ANALYSIS_LABELS, "exclusion": "除外理由",
+                                              "tags": "タグ", "merged_into": "統合先"}).drop(columns=["position"])
+        return frames
+
+    def export_xlsx(self) -> bytes:
+        from .io import xlsx_bytes
+
+        return xlsx_bytes(self.export_frames(), title=f"課題の絞り込み {self.ws.name}")

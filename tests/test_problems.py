@@ -1,0 +1,187 @@
+"""Type C model: problems, analysis, criteria and weights, several participants' scores, short list, visions."""
+
+import pytest
+
+from ohayami import OhayamiError
+from ohayami.problems import ROOM, ProblemWorkbench
+from ohayami.reports import problems_report_html
+from ohayami.store import open_workshop
+
+SURVEY = ("課題,生活のワンシーン,出どころ\n証明書の窓口が昼に混む,昼休みに住民票を取りに行く,住民アンケート\n"
+          "証明書窓口が昼に混雑する,昼に窓口へ行くと1時間待つ,窓口アンケート\nバスの本数が少ない,通院,首長\n"
+          "ごみの分別が分かりにくい,転入者がごみを出す,問い合わせ\n")
+
+
+@pytest.fixture
+def m(ws):
+    return ProblemWorkbench(ws)
+
+
+def test_criteria_are_seeded_from_the_template_once(m, ws):
+    assert list(m.criteria().criterion_id) == ["reach", "effect", "difficulty", "precedent", "will", "cost", "timing",
+                                               "coverage"]
+    m.update_criterion("cost", weight=5)
+    assert ProblemWorkbench(ws).criteria().set_index("criterion_id").loc["cost", "weight"] == 5
+
+
+def test_survey_in_cp932_duplicates_and_merge(m):
+    assert m.import_problems(SURVEY.encode("cp932"), name="survey.csv") == 4
+    dups = m.near_duplicates()
+    assert (dups.iloc[0].a, dups.iloc[0].b) == ("P001", "P002") and len(dups) == 1
+    m.merge("P001", "P002")
+    p = m.problems().set_index("problem_id")
+    assert "P002" not in p.index and p.loc["P001", "origin"] == "住民アンケート／窓口アンケート"
+    assert "1時間待つ" in p.loc["P001", "scene"]
+    assert m.problems(include_merged=True).set_index("problem_id").loc["P002", "merged_into"] == "P001"
+    with pytest.raises(OhayamiError, match="統合済み"):
+        m.set_analysis("P002", who="市民")
+
+
+def test_titles_are_checked(m):
+    m.add_problem("証明書の窓口が昼に混む")
+    with pytest.raises(OhayamiError, match="同じ課題がすでにあります（P001"):
+        m.add_problem(" 証明書の窓口が昼に混む。")
+    with pytest.raises(OhayamiError, match="課題が空です") as e:
+        m.add_problem("   ")
+    assert e.value.field == "title"
+    with pytest.raises(OhayamiError, match="200文字以内"):
+        m.add_problem("あ" * 201)
+    assert len(m.problems()) == 1
+
+
+def test_analysis_status_and_exclusion(m):
+    pid = m.add_problem("証明書の窓口が昼に混む")
+    assert m.analysis_status(m.problems().iloc[0].to_dict()) == "empty"
+    m.set_analysis(pid, who="市民", how="昼に2倍待つ")
+    assert m.analysis_status(m.problems().iloc[0].to_dict()) == "partial"
+    m.set_analysis(pid, how_much="平日昼 約1時間", cause="手書きの記入漏れ")
+    assert m.analysis_status(m.problems().iloc[0].to_dict()) == "done"
+    other = m.add_problem("バスが少ない")
+    for c in m.criteria().criterion_id:
+        m.set_score("山田", pid, c, 3)
+        m.set_score("山田", other, c, 5)
+    m.set_exclusion(other, "no_capacity")
+    t = m.results().table
+    assert t.loc[other, "excluded"] and t.loc[other, "reasons"] == ["検討から外した：原課に余力がない"]
+    assert t.loc[pid, "rank"] == 1
+    m.set_exclusion(other, "")
+    assert m.results().table.loc[other, "rank"] == 1
+
+
+def test_scores_are_validated_and_nothing_saved_is_touched(m):
+    pid = m.add_problem("証明書の窓口が昼に混む")
+    m.set_score("山田", pid, "reach", 4)
+    for bad in ("たくさん", 9, "0"):
+        with pytest.raises(OhayamiError, match="1～5 の整数"):
+            m.set_score("山田", pid, "reach", bad)
+    with pytest.raises(OhayamiError, match="名前"):
+        m.set_score("", pid, "reach", 3)
+    with pytest.raises(OhayamiError, match="評価項目「nope」"):
+        m.set_score("山田", pid, "nope", 3)
+    assert m.scores("山田").value.tolist() == ["4"]
+    assert m.set_score("山田", pid, "reach", "") == "" and m.scores("山田").empty
+
+
+def test_weights_three_ways(m):
+    ids = list(m.criteria().criterion_id)
+    with pytest.raises(OhayamiError, match="すべて 0"):
+        m.set_weights("direct", {c: 0 for c in ids})
+    with pytest.raises(OhayamiError, match="0 以上"):
+        m.update_criterion("reach", weight=-1)
+    out = m.set_weights("rank", {c: i + 1 for i, c in enumerate(ids)})
+    w = m.criteria().set_index("criterion_id")["weight"]
+    assert w["reach"] > w["effect"] > w["coverage"] and round(w.sum()) == 100
+    pairs = {(a, b): 3 for i, a in enumerate(ids[:3]) for b in ids[i + 1:3]}
+    m.remove_criterion("precedent")
+    for c in ["will", "cost", "timing", "coverage"]:
+        m.remove_criterion(c)
+    out = m.set_weights("pairwise", pairs)
+    w = m.criteria().set_index("criterion_id")["weight"]
+    assert w["reach"] > w["effect"] > w["difficulty"] and "CR" in out["message"]
+    assert m.ws.setting("C_weight_method") == "pairwise"
+    with pytest.raises(OhayamiError, match="少なくとも1つ"):
+        for c in list(m.criteria().criterion_id):
+            m.remove_criterion(c)
+
+
+def test_criteria_editing(m):
+    cid = m.add_criterion("住民の声の多さ", "higher", "1-3", 2)
+    assert m.criteria().set_index("criterion_id").loc[cid, "scale"] == "1-3"
+    with pytest.raises(OhayamiError, match="すでにあります"):
+        m.add_criterion("費用感")
+    with pytest.raises(OhayamiError, match="尺度"):
+        m.update_criterion(cid, scale="たくさん")
+    m.update_criterion(cid, name="住民からの要望の多さ", direction="lower")
+    assert m.criteria().set_index("criterion_id").loc[cid, "name"] == "住民からの要望の多さ"
+
+
+def _full_round(m, n_problems=6, people=("山田", "佐藤", "鈴木")):
+    ids = [m.add_problem(f"課題{i}") for i in range(n_problems)]
+    crit = list(m.criteria().criterion_id)
+    for k, who in enumerate(people):
+        for i, pid in enumerate(ids):
+            for c in crit:
+                m.set_score(who, pid, c, (i + k) % 5 + 1)
+    return ids
+
+
+def test_ranking_with_several_participants_and_the_cut_line(m):
+    ids = _full_round(m)
+    res = m.results()
+    t = res.table
+    assert (t.n_scorers == 3).all() and t["rank"].notna().all()
+    best = t.sort_values("rank").index[0]
+    assert t.loc[best, "total"] == t.total.max()
+    m.set_cut_line("top", 2)
+    assert len(m.shortlist()) >= 2 and all(t.loc[a, "rank"] <= 2 for a in m.shortlist())
+    m.set_cut_line("min", t.total.max())
+    assert m.shortlist() == list(t.index[t.total >= t.total.max() - 1e-9])
+    with pytest.raises(OhayamiError, match="1 以上の整数"):
+        m.set_cut_line("top", 0)
+    with pytest.raises(OhayamiError, match="数ではありません"):
+        m.set_cut_line("min", "高い")
+    # the spread shows where participants disagree
+    assert res.spread.disagreement.max() > 0
+
+
+def test_room_grid_and_partial_scoring(m):
+    a, b = m.add_problem("課題A"), m.add_problem("課題B")
+    for c in m.criteria().criterion_id:
+        m.set_score(ROOM, a, c, 5)
+    t = m.results().table
+    assert t.loc[a, "rank"] == 1 and not t.loc[b, "selectable"]
+    assert "まだ誰も採点していない" in t.loc[b, "reasons"][0]
+
+
+def test_tags_visions_and_exports(m, tmp_path):
+    ids = _full_round(m, 4)
+    m.update_problem(ids[0], tags="窓口DX, 予約")
+    m.update_problem(ids[2], tags="予約")
+    assert m.tag_groups() == {"予約": [ids[0], ids[2]]}
+    m.set_cut_line("top", 2)
+    short = m.shortlist()
+    m.set_vision(short[0], beneficiary="<b>住民</b>", change="待たずに受け取れる", degree="=60分→15分")
+    frames = m.export_frames()
+    assert list(frames) == ["ランキング", "短いリスト", "評価項目と重み", "採点", "課題一覧"]
+    sl = frames["短いリスト"]
+    assert sl.loc[0, "受益者"] == "<b>住民</b>" and sl.loc[0, "変化の程度"] == "=60分→15分"
+    import io
+    import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(m.export_xlsx()))
+    cells = [c for row in wb["短いリスト"].iter_rows() for c in row if c.value == "=60分→15分"]
+    assert cells and cells[0].data_type == "s"
+    html = problems_report_html(m, figures=False)
+    assert "<b>住民</b>" not in html and "&lt;b&gt;住民&lt;/b&gt;" in html
+    assert "選んだ課題" in html and "評価項目と重み" in html
+
+
+def test_nothing_is_lost_on_reopen(tmp_path):
+    w = open_workshop(tmp_path / "c")
+    m = ProblemWorkbench(w)
+    ids = _full_round(m, 3)
+    m.set_analysis(ids[0], who="市民")
+    before = m.results().table.total.to_dict()
+    w.close()
+    m2 = ProblemWorkbench(open_workshop(tmp_path / "c.ohayami"))
+    assert m2.results().table.total.to_dict() == before
+    assert m2.problems().set_index("problem_id").loc[ids[0], "who"] == "市民"
