@@ -78,8 +78,19 @@ class ProblemWorkbench:
     def __init__(self, ws: Workshop, data=None):
         self.ws = ws
         self.data = data
+        self._memo: dict[str, tuple[tuple, object]] = {}
         if not ws.setting("C_seeded", False):
             self._seed_criteria()
+
+    def _cached(self, key: str, build):
+        """What ``build`` returns, reused until anyone writes to the workshop file."""
+        rev = self.ws.revision()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == rev:
+            return hit[1]
+        value = build()
+        self._memo[key] = (rev, value)
+        return value
 
     # ------------------------------------------------------------------ step 1: problems
     def _seed_criteria(self) -> None:
@@ -94,6 +105,9 @@ class ProblemWorkbench:
 
     def problems(self, include_merged: bool = False) -> pd.DataFrame:
         """Problems in entry order; merged ones only with ``include_merged``."""
+        return self._cached(f"problems:{include_merged}", lambda: self._problems(include_merged)).copy()
+
+    def _problems(self, include_merged: bool) -> pd.DataFrame:
         df = self.ws.rows("problems")
         if df.empty:
             return pd.DataFrame(columns=["problem_id", "title", "scene", "origin", *ANALYSIS_FIELDS, "exclusion",
@@ -226,6 +240,9 @@ class ProblemWorkbench:
 
     # ------------------------------------------------------------------ criteria and weights
     def criteria(self) -> pd.DataFrame:
+        return self._cached("criteria", self._criteria).copy()
+
+    def _criteria(self) -> pd.DataFrame:
         df = self.ws.rows("criteria", set_id=SET_ID)
         if df.empty:
             return pd.DataFrame(columns=["criterion_id", "name", "description", "direction", "scale", "weight", "position"])
@@ -366,17 +383,28 @@ class ProblemWorkbench:
             raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
         key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id, "criterion_id": criterion_id}
         entry = normalise_entry(value)
-        if entry == "":
-            self.ws.delete("scores", key, actor=who)
-            return ""
         c = crit.loc[criterion_id]
         scale = parse_scale(c["scale"], c["direction"] == "lower")
-        if not scale.is_valid(entry):
+        if entry and not scale.is_valid(entry):
             raise OhayamiError(f"「{p['title']}」の「{c['name']}」に「{entry}」は入れられません。{scale.describe()}を入れてください。",
                                field="score")
-        self.ws.upsert("scores", key, {"value": entry}, actor=who)
-        if who != ROOM and self.ws.get("people", name=who) is None:
-            self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
+        hit = self._memo.get("evaluation")
+        before = self.ws.revision()
+        fresh = hit is not None and hit[0] == before
+        if entry == "":
+            self.ws.delete("scores", key, actor=who)
+        else:
+            self.ws.upsert("scores", key, {"value": entry}, actor=who)
+            if who != ROOM and self.ws.get("people", name=who) is None:
+                self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
+        after = self.ws.revision()
+        if fresh and after[0] == before[0] and hit[1] is not None and who in hit[1].evaluators:
+            # Our own edit: patch the cached model instead of reading every score again.
+            ev = hit[1]
+            ev.R[ev.evaluators.index(who), ev.alt_ids.index(problem_id), ev.crit_ids.index(criterion_id)] = \
+                scale.ratio(entry) if entry else np.nan
+            # nobody else committed meanwhile (data_version unchanged): what we cached is still right
+            self._memo = {k: (after, v) for k, (r, v) in self._memo.items() if r == before}
         return entry
 
     def scoring_sheet(self, evaluator: str) -> bytes:
@@ -394,6 +422,9 @@ class ProblemWorkbench:
 
     # ------------------------------------------------------------------ results
     def evaluation(self) -> Evaluation | None:
+        return self._cached("evaluation", self._evaluation)
+
+    def _evaluation(self) -> Evaluation | None:
         p = self.problems()
         crit = self.criteria()
         if p.empty or crit.empty:
@@ -415,8 +446,9 @@ class ProblemWorkbench:
         exclude = {pid: f"検討から外した：{self.exclusion_label(r)}" for pid, r in p["exclusion"].items() if r}
         res = evaluate(ev, Rules(combine="average"), exclude=exclude)
         t = res.table
-        t["analysis"] = [self.analysis_status(p.loc[a].to_dict()) for a in t.index]
-        t["tags"] = [p.loc[a, "tags"] for a in t.index]
+        status = {r.Index: self.analysis_status(r._asdict()) for r in p.itertuples()}
+        t["analysis"] = t.index.map(status)
+        t["tags"] = t.index.map(p["tags"])
         t["n_scorers"] = [int((~np.isnan(ev.R[:, i, :])).any(axis=1).sum()) for i in range(len(t))]
         return res
 

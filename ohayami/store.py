@@ -160,6 +160,11 @@ class Workshop:
         """A random id given at creation; scoring sheets carry it so they come back to the right workshop."""
         return self._conn.execute("SELECT value FROM meta WHERE key='workshop_id'").fetchone()[0]
 
+    def revision(self) -> tuple[int, int]:
+        """Changes when anyone commits to the file: (SQLite data_version, this connection's changes).
+        Lets a view cache what it read until the file changes."""
+        return (self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes)
+
     def schema_version(self) -> int:
         return int(self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
 

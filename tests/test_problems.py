@@ -185,3 +185,25 @@ def test_nothing_is_lost_on_reopen(tmp_path):
     m2 = ProblemWorkbench(open_workshop(tmp_path / "c.ohayami"))
     assert m2.results().table.total.to_dict() == before
     assert m2.problems().set_index("problem_id").loc[ids[0], "who"] == "市民"
+
+
+def test_cached_model_follows_own_edits_and_other_kernels(tmp_path):
+    import numpy as np
+    path = tmp_path / "shared.ohayami"
+    a = ProblemWorkbench(open_workshop(path))
+    b = ProblemWorkbench(open_workshop(path))  # a second kernel on the same file
+    ids = _full_round(a, 4)
+    first = a.results().table.total.copy()
+    a.set_score("山田", ids[3], "reach", 1)           # patched in place
+    a.set_score("山田", ids[3], "effect", "")         # cleared
+    patched = a.results().table.total
+    rebuilt = ProblemWorkbench(a.ws)._evaluation()
+    from ohayami.scoring import evaluate, Rules
+    assert np.allclose(patched.to_numpy(), evaluate(rebuilt, Rules()).table.total.to_numpy())
+    assert not np.allclose(patched.to_numpy(), first.to_numpy())
+    b.results()
+    a.set_score("佐藤", ids[0], "reach", 5)
+    a.set_score("佐藤", ids[1], "reach", 1)
+    assert np.allclose(b.results().table.total.to_numpy(), a.results().table.total.to_numpy())
+    b.set_score("鈴木", ids[2], "timing", 1)
+    assert np.allclose(a.results().table.total.to_numpy(), b.results().table.total.to_numpy())
