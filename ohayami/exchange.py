@@ -12,7 +12,6 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

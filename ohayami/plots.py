@@ -128,7 +128,6 @@ def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), 
 
 def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: list, title: str = "評価のばらつき（0＝一致、1＝正反対）"):
     """Rows × criteria heat map of how far evaluators disagree."""
-    import numpy as np
 
     cols = list(labels_cols)
     m = spread.pivot(index="alternative_id", columns="criterion_id", values="disagreement").reindex(index=rows, columns=cols)

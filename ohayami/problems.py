@@ -6,11 +6,9 @@ Everything is kept in the workshop file as it is entered; the arithmetic is the 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,10 +16,9 @@ import pandas as pd
 from . import exchange
 from .errors import OhayamiError
 from .guide import load_exclusion_reasons, load_priority_criteria
-from .scoring import Criterion, Evaluation, Result, Rules, ahp, evaluate, pairwise_matrix, rank_order_centroid
-from .scoring.scales import normalise_entry, parse_scale
+from .scoring import Result, Rules, evaluate
 from .store import Workshop
-from .tally import clean_name
+from .workbench import Workbench, text_field
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -29,10 +26,7 @@ ANALYSIS_FIELDS = ("who", "how", "how_much", "cause", "evidence")
 ANALYSIS_LABELS = {"who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果"}
 VISION_FIELDS = ("beneficiary", "change", "degree")
 VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はどう変わるか", "degree": "変化の程度"}
-WEIGHT_METHODS = {"direct": "配点を直接入れる", "rank": "順位を付ける", "pairwise": "一対比較"}
-ROOM = "（会場全体）"
 MAX_TITLE = 200
-MAX_TEXT = 2000
 DUPLICATE_SIMILARITY = 0.6
 
 
@@ -56,13 +50,6 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(ba & bb) / (len(ba) + len(bb))
 
 
-def _text(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
-    return text
-
-
 @dataclass
 class CutLine:
     mode: str = "top"      # "top" (the best N) or "min" (a minimum score)
@@ -72,25 +59,22 @@ class CutLine:
         return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
 
 
-class ProblemWorkbench:
+class ProblemWorkbench(Workbench):
     """The type C model over one workshop. Views call these methods and show the results."""
 
+    SET_ID = SET_ID
+
     def __init__(self, ws: Workshop, data=None):
-        self.ws = ws
-        self.data = data
-        self._memo: dict[str, tuple[tuple, object]] = {}
+        super().__init__(ws, data)
         if not ws.setting("C_seeded", False):
             self._seed_criteria()
 
-    def _cached(self, key: str, build):
-        """What ``build`` returns, reused until anyone writes to the workshop file."""
-        rev = self.ws.revision()
-        hit = self._memo.get(key)
-        if hit is not None and hit[0] == rev:
-            return hit[1]
-        value = build()
-        self._memo[key] = (rev, value)
-        return value
+    def alternatives(self) -> pd.DataFrame:
+        p = self.problems()
+        return pd.DataFrame({"alternative_id": p["problem_id"], "name": p["title"]})
+
+    def _alternative_name(self, alternative_id: str) -> str:
+        return self._existing(alternative_id)["title"]
 
     # ------------------------------------------------------------------ step 1: problems
     def _seed_criteria(self) -> None:
@@ -146,8 +130,8 @@ class ProblemWorkbench:
     def add_problem(self, title: str, scene: str = "", origin: str = "", actor: str | None = None) -> str:
         """Add a candidate problem; returns its id (P001, P002, …)."""
         t = self._check_title(title)
-        scene = _text(scene, "生活のワンシーン", "scene")
-        origin = _text(origin, "出どころ", "origin", 60)
+        scene = text_field(scene, "生活のワンシーン", "scene")
+        origin = text_field(origin, "出どころ", "origin", 60)
         existing = set(self.ws.rows("problems")["problem_id"]) if len(self.ws.rows("problems")) else set()
         pid = exchange._next_ids(existing, "P", 1)[0]
         self.ws.upsert("problems", {"problem_id": pid}, {"title": t, "scene": scene, "origin": origin}, actor=actor)
@@ -160,7 +144,7 @@ class ProblemWorkbench:
             if k == "title":
                 values[k] = self._check_title(v, problem_id)
             elif k in ("scene", "origin", "tags"):
-                values[k] = _text(v, {"scene": "生活のワンシーン", "origin": "出どころ", "tags": "タグ"}[k], k)
+                values[k] = text_field(v, {"scene": "生活のワンシーン", "origin": "出どころ", "tags": "タグ"}[k], k)
             else:
                 raise OhayamiError(f"項目「{k}」は変更できません。", field=k)
         self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
@@ -215,7 +199,7 @@ class ProblemWorkbench:
         bad = [k for k in fields if k not in ANALYSIS_FIELDS]
         if bad:
             raise OhayamiError(f"分析の項目「{bad[0]}」はありません。", field=bad[0])
-        values = {k: _text(v, ANALYSIS_LABELS[k], k) for k, v in fields.items()}
+        values = {k: text_field(v, ANALYSIS_LABELS[k], k) for k, v in fields.items()}
         self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
 
     @staticmethod
@@ -231,211 +215,12 @@ class ProblemWorkbench:
         """Take a problem out of the ranking with a reason (a reason id from the guide's cases or free
         text); an empty reason puts it back."""
         self._existing(problem_id)
-        reason = _text(reason, "除外理由", "exclusion", 200)
+        reason = text_field(reason, "除外理由", "exclusion", 200)
         self.ws.upsert("problems", {"problem_id": problem_id}, {"exclusion": reason}, actor=actor)
 
     def exclusion_label(self, reason: str) -> str:
         reasons = load_exclusion_reasons(self.data).set_index("reason_id")
         return reasons.loc[reason, "label"] if reason in reasons.index else reason
-
-    # ------------------------------------------------------------------ criteria and weights
-    def criteria(self) -> pd.DataFrame:
-        return self._cached("criteria", self._criteria).copy()
-
-    def _criteria(self) -> pd.DataFrame:
-        df = self.ws.rows("criteria", set_id=SET_ID)
-        if df.empty:
-            return pd.DataFrame(columns=["criterion_id", "name", "description", "direction", "scale", "weight", "position"])
-        df["weight"] = df["weight"].astype(float).fillna(0.0)
-        df["position"] = df["position"].astype(float).fillna(999)
-        for c in ("name", "description", "direction", "scale"):
-            df[c] = df[c].where(df[c].notna(), "")
-        return df.sort_values(["position", "criterion_id"]).reset_index(drop=True)
-
-    def _check_criterion(self, name=None, direction=None, scale=None, weight=None, description=None, cid=None) -> dict:
-        out = {}
-        if name is not None:
-            n = " ".join(str(name).split())
-            if not n:
-                raise OhayamiError("評価項目の名前が空です。", field="name")
-            if len(n) > 60:
-                raise OhayamiError("評価項目の名前は60文字以内にしてください。", field="name")
-            if any(r.name == n and r.criterion_id != cid for r in self.criteria().itertuples()):
-                raise OhayamiError(f"評価項目「{n}」はすでにあります。", field="name")
-            out["name"] = n
-        if direction is not None:
-            if direction not in ("higher", "lower"):
-                raise OhayamiError("向きは「高いほど良い」か「低いほど良い」を選んでください。", field="direction")
-            out["direction"] = direction
-        if scale is not None:
-            parse_scale(str(scale))
-            out["scale"] = str(scale).strip()
-        if weight is not None:
-            try:
-                w = float(str(weight).strip())
-            except ValueError:
-                raise OhayamiError(f"重み「{weight}」は数にしてください。", field="weight") from None
-            if not w >= 0 or w != w or w == float("inf"):
-                raise OhayamiError(f"重み「{weight}」は 0 以上の数にしてください。", field="weight")
-            out["weight"] = w
-        if description is not None:
-            out["description"] = _text(description, "説明", "description", 300)
-        return out
-
-    def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
-                      description: str = "", actor: str | None = None) -> str:
-        values = self._check_criterion(name, direction, scale, weight, description)
-        crit = self.criteria()
-        cid = exchange._next_ids(set(crit["criterion_id"]), "k", 1)[0]
-        pos = (crit["position"].max() + 1) if len(crit) else 1
-        self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": cid},
-                       {**values, "position": float(pos), "must_have": 0}, actor=actor)
-        return cid
-
-    def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
-        if criterion_id not in set(self.criteria()["criterion_id"]):
-            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        allowed = {"name", "direction", "scale", "weight", "description"}
-        bad = [k for k in fields if k not in allowed]
-        if bad:
-            raise OhayamiError(f"評価項目の「{bad[0]}」は変更できません。", field=bad[0])
-        values = self._check_criterion(cid=criterion_id, **fields)
-        if "weight" in values:
-            self._check_not_all_zero({criterion_id: values["weight"]})
-        self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, values, actor=actor)
-
-    def remove_criterion(self, criterion_id: str, actor: str | None = None) -> None:
-        crit = self.criteria()
-        if criterion_id not in set(crit["criterion_id"]):
-            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        if len(crit) == 1:
-            raise OhayamiError("評価項目は少なくとも1つ必要です。", field="criterion")
-        self._check_not_all_zero({criterion_id: 0.0})
-        # the scores stay in the file (and in the change log); they no longer count
-        self.ws.delete("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, actor=actor)
-
-    def _check_not_all_zero(self, change: dict) -> None:
-        w = self.criteria().set_index("criterion_id")["weight"].to_dict()
-        w.update(change)
-        if sum(w.values()) <= 0:
-            raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
-
-    def set_weights(self, method: str, values: dict, actor: str | None = None) -> dict:
-        """Weights by ``direct`` points {id: points}, ``rank`` {id: rank} or ``pairwise``
-        {(i, j): a_ij}. Returns {"weights": …, "message": …}; the inputs are kept for the report."""
-        crit = self.criteria()
-        ids = list(crit["criterion_id"])
-        if method == "direct":
-            unknown = [k for k in values if k not in ids]
-            if unknown:
-                raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
-            checked = {k: self._check_criterion(weight=v)["weight"] for k, v in values.items()}
-            w = {**crit.set_index("criterion_id")["weight"].to_dict(), **checked}
-            if sum(w.values()) <= 0:
-                raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
-            message = "配点をそのまま使います。"
-            stored = checked
-        elif method == "rank":
-            missing = [k for k in ids if k not in values]
-            if missing:
-                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{crit.set_index('criterion_id').loc[missing[0], 'name']}）。",
-                                   field="weight")
-            w = (rank_order_centroid({k: values[k] for k in ids}, total=100.0)).round(2).to_dict()
-            message = "順位から重みを計算しました（順位重心法）。"
-            stored = {k: int(values[k]) for k in ids}
-        elif method == "pairwise":
-            names = crit.set_index("criterion_id")["name"].to_dict()
-            m = pairwise_matrix({(i, j): a for (i, j), a in values.items()}, ids)
-            res = ahp(m.rename(index=names, columns=names))
-            w = (res.weights * 100).round(2).set_axis(ids).to_dict()
-            message = res.message()
-            stored = {f"{i}|{j}": a for (i, j), a in values.items()}
-        else:
-            raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
-        with self.ws.batch(actor):
-            for k, v in w.items():
-                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor)
-            self.ws.set_setting("C_weight_method", method, actor)
-            self.ws.set_setting(f"C_weight_input_{method}", stored, actor)
-            self.ws.set_setting("C_weight_message", message, actor)
-        return {"weights": w, "message": message}
-
-    # ------------------------------------------------------------------ scoring
-    def participants(self) -> list[str]:
-        s = self.ws.rows("scores", set_id=SET_ID)
-        people = self.ws.rows("people")
-        names = list(dict.fromkeys(list(people["name"]) + list(s["evaluator"])))
-        return [n for n in names if n]
-
-    def scores(self, evaluator: str | None = None) -> pd.DataFrame:
-        s = self.ws.rows("scores", set_id=SET_ID) if evaluator is None else \
-            self.ws.rows("scores", set_id=SET_ID, evaluator=evaluator)
-        return s
-
-    def set_score(self, evaluator: str, problem_id: str, criterion_id: str, value: object) -> str:
-        """Save one score (an empty value clears it). Returns the stored entry."""
-        who = clean_name(evaluator, "名前", "evaluator")
-        if not who:
-            raise OhayamiError("採点する人の名前を選ぶか入力してください。", field="evaluator")
-        p = self._existing(problem_id)
-        crit = self.criteria().set_index("criterion_id")
-        if criterion_id not in crit.index:
-            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id, "criterion_id": criterion_id}
-        entry = normalise_entry(value)
-        c = crit.loc[criterion_id]
-        scale = parse_scale(c["scale"], c["direction"] == "lower")
-        if entry and not scale.is_valid(entry):
-            raise OhayamiError(f"「{p['title']}」の「{c['name']}」に「{entry}」は入れられません。{scale.describe()}を入れてください。",
-                               field="score")
-        hit = self._memo.get("evaluation")
-        before = self.ws.revision()
-        fresh = hit is not None and hit[0] == before
-        if entry == "":
-            self.ws.delete("scores", key, actor=who)
-        else:
-            self.ws.upsert("scores", key, {"value": entry}, actor=who)
-            if who != ROOM and self.ws.get("people", name=who) is None:
-                self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
-        after = self.ws.revision()
-        if fresh and after[0] == before[0] and hit[1] is not None and who in hit[1].evaluators:
-            # Our own edit: patch the cached model instead of reading every score again.
-            ev = hit[1]
-            ev.R[ev.evaluators.index(who), ev.alt_ids.index(problem_id), ev.crit_ids.index(criterion_id)] = \
-                scale.ratio(entry) if entry else np.nan
-            # nobody else committed meanwhile (data_version unchanged): what we cached is still right
-            self._memo = {k: (after, v) for k, (r, v) in self._memo.items() if r == before}
-        return entry
-
-    def scoring_sheet(self, evaluator: str) -> bytes:
-        from .sheets import scoring_sheet
-
-        p = self.problems()
-        crit = self.criteria()
-        return scoring_sheet(self.ws, SET_ID, clean_name(evaluator, "名前", "evaluator"),
-                             p.rename(columns={"problem_id": "alternative_id", "title": "name"}), crit)
-
-    def import_scoring_sheet(self, source, name: str = "") -> int:
-        from .sheets import import_scoring_sheet
-
-        return import_scoring_sheet(self.ws, source, name=name)
-
-    # ------------------------------------------------------------------ results
-    def evaluation(self) -> Evaluation | None:
-        return self._cached("evaluation", self._evaluation)
-
-    def _evaluation(self) -> Evaluation | None:
-        p = self.problems()
-        crit = self.criteria()
-        if p.empty or crit.empty:
-            return None
-        ids = set(p["problem_id"])
-        cids = set(crit["criterion_id"])
-        s = self.scores()
-        s = s[s["alternative_id"].isin(ids) & s["criterion_id"].isin(cids)]
-        criteria = [Criterion(r.criterion_id, r.name, float(r.weight), r.scale, r.direction) for r in crit.itertuples()]
-        return Evaluation(dict(zip(p["problem_id"], p["title"])), criteria,
-                          s[["evaluator", "alternative_id", "criterion_id", "value"]], allow_missing=True)
 
     def results(self) -> Result | None:
         """The ranking (average over participants), with exclusions and analysis status."""
@@ -496,7 +281,7 @@ class ProblemWorkbench:
         if bad:
             raise OhayamiError(f"地域像の項目「{bad[0]}」はありません。", field=bad[0])
         self.ws.upsert("visions", {"problem_id": problem_id},
-                       {k: _text(v, VISION_LABELS[k], k) for k, v in fields.items()}, actor=actor)
+                       {k: text_field(v, VISION_LABELS[k], k) for k, v in fields.items()}, actor=actor)
 
     def visions(self) -> pd.DataFrame:
         v = self.ws.rows("visions")

@@ -4,7 +4,6 @@ import itertools
 
 import pytest
 
-import ohayami
 from ohayami import OhayamiError
 from ohayami.chart import Chart, Diagnosis, check_all, diagnose
 

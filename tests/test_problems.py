@@ -126,7 +126,7 @@ def _full_round(m, n_problems=6, people=("山田", "佐藤", "鈴木")):
 
 
 def test_ranking_with_several_participants_and_the_cut_line(m):
-    ids = _full_round(m)
+    _full_round(m)
     res = m.results()
     t = res.table
     assert (t.n_scorers == 3).all() and t["rank"].notna().all()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
 
 import ipywidgets as W
 import pandas as pd
 
 from ..errors import OhayamiError
-from ..exchange import ImportRefused
 from ..guide import load_exclusion_reasons, load_problem_template, load_steps, load_vision_template
-from ..problems import (ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, ROOM, SET_ID, VISION_FIELDS, VISION_LABELS,
+from ..problems import (ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, ROOM, VISION_FIELDS, VISION_LABELS,
                         WEIGHT_METHODS, ProblemWorkbench)
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
