@@ -71,7 +71,8 @@ def problems_report_html(model, figures: bool = True) -> str:
     import math
 
     from . import plots
-    from .problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, VISION_FIELDS, VISION_LABELS, WEIGHT_METHODS
+    from .problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, VISION_FIELDS, VISION_LABELS
+    from .workbench import WEIGHT_METHODS
 
     ws = model.ws
     res = model.results()

@@ -3,7 +3,8 @@
 import pytest
 
 from ohayami import OhayamiError
-from ohayami.problems import ROOM, ProblemWorkbench
+from ohayami.problems import ProblemWorkbench
+from ohayami.workbench import ROOM
 from ohayami.reports import problems_report_html
 from ohayami.store import open_workshop
 

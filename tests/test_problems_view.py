@@ -2,7 +2,7 @@
 
 import datetime
 
-from ohayami.problems import ROOM
+from ohayami.workbench import ROOM
 from ohayami.ui.problems_view import ProblemsView
 
 SURVEY = "課題,生活のワンシーン,出どころ\n証明書の窓口が昼に混む,昼休み,住民アンケート\nバスが少ない,通院,首長\n" \

@@ -9,8 +9,8 @@ import pandas as pd
 
 from ..errors import OhayamiError
 from ..guide import load_exclusion_reasons, load_problem_template, load_steps, load_vision_template
-from ..problems import (ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, ROOM, VISION_FIELDS, VISION_LABELS,
-                        WEIGHT_METHODS, ProblemWorkbench)
+from ..problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, VISION_FIELDS, VISION_LABELS, ProblemWorkbench
+from ..workbench import ROOM, WEIGHT_METHODS
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
 from . import common as C
