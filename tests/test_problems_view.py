@@ -41,11 +41,11 @@ def test_three_steps_with_two_participants(tmp_path):
     v.a_exclude_btn.click()
     assert "住民のニーズが不明" in v.a_status.value
     # weights by ranking the criteria
-    v.w_method.value = "rank"
-    for i, w in enumerate(v.w_widgets.values()):
+    v.weights.method.value = "rank"
+    for i, w in enumerate(v.weights.widgets.values()):
         w.value = i + 1
-    v.w_apply.click()
-    assert "順位重心法" in v.w_msg.value
+    v.weights.apply_btn.click()
+    assert "順位重心法" in v.weights.msg.value
     # scoring by two participants
     v.tabs.selected_index = 3
     for who, base in (("山田", 5), ("佐藤", 3)):
@@ -108,11 +108,11 @@ def test_bad_input_is_refused_next_to_the_field(tmp_path):
     v.c_save.click()
     assert "0 以上の数" in v.c_msg.value
     assert v.model.criteria().set_index("criterion_id").loc["reach", "weight"] == 3
-    v.w_method.value = "direct"
-    for w in v.w_widgets.values():
+    v.weights.method.value = "direct"
+    for w in v.weights.widgets.values():
         w.value = "0"
-    v.w_apply.click()
-    assert "すべて 0" in v.w_msg.value
+    v.weights.apply_btn.click()
+    assert "すべて 0" in v.weights.msg.value
     assert v.model.criteria().weight.sum() > 0
 
 

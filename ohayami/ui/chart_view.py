@@ -235,29 +235,21 @@ class ChartView:
                                      "share": "割合", "applies": "当てはまる人数"})
         return summary, T.results_table(self.ws, self.chart)
 
-    def _export_xlsx(self, *_):
+    def _export(self, make, name: str, mime: str, label: str):
         try:
-            summary, answers = self._export_frames()
-            data = xlsx_bytes({"集計": summary, "回答": answers}, title=f"診断チャート集計 {self.ws.name}")
-            path = C.export_folder(self.ws) / "診断チャート集計.xlsx"
-            path.write_bytes(data)
+            self.export_msg.value = C.save_export(self.ws, make(), name, mime, label)
         except (OhayamiError, OSError) as exc:
             self.export_msg.value = C.error(f"保存できませんでした：{exc}")
-            return
-        self.export_msg.value = (C.ok(f"保存しました：{path}") + C.download_link(data, path.name, C.XLSX_MIME,
-                                                                            "Excel ファイルをダウンロード"))
+
+    def _export_xlsx(self, *_):
+        def make():
+            summary, answers = self._export_frames()
+            return xlsx_bytes({"集計": summary, "回答": answers}, title=f"診断チャート集計 {self.ws.name}")
+        self._export(make, "診断チャート集計.xlsx", C.XLSX_MIME, "Excel ファイルをダウンロード")
 
     def _export_csv(self, *_):
-        try:
-            _, answers = self._export_frames()
-            data = csv_bytes(answers)
-            path = C.export_folder(self.ws) / "診断チャート回答.csv"
-            path.write_bytes(data)
-        except (OhayamiError, OSError) as exc:
-            self.export_msg.value = C.error(f"保存できませんでした：{exc}")
-            return
-        self.export_msg.value = (C.ok(f"保存しました：{path}") + C.download_link(data, path.name, "text/csv",
-                                                                            "CSV ファイルをダウンロード"))
+        self._export(lambda: csv_bytes(self._export_frames()[1]), "診断チャート回答.csv", "text/csv",
+                     "CSV ファイルをダウンロード")
 
 
 def tally_figure(df):

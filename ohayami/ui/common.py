@@ -75,3 +75,33 @@ def set_options(dd, options: list) -> None:
         dd.value = current
     elif values:
         dd.index = 0
+
+
+def save_export(ws: Workshop, data: bytes, name: str, mime: str, label: str) -> str:
+    """Write an export next to the workshop file; return the message with a download link."""
+    path = export_folder(ws) / name
+    path.write_bytes(data)
+    return ok(f"保存しました：{path}") + download_link(data, name, mime, label)
+
+
+def uploaded_files(upload) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the files chosen in a FileUpload widget."""
+    if not upload.value:
+        raise OhayamiError("先にファイルを選んでください。", field="upload")
+    return [(f["name"], bytes(f["content"])) for f in upload.value]
+
+
+def import_each(upload, fn) -> str:
+    """Call ``fn(data, name)`` for every chosen file; each file is all or nothing on its own."""
+    try:
+        files = uploaded_files(upload)
+    except OhayamiError as exc:
+        return error(exc)
+    done, errors = [], []
+    for name, data in files:
+        try:
+            n = fn(data, name)
+            done.append(f"{name}（{n} 件）")
+        except OhayamiError as exc:
+            errors.append(exc)
+    return (ok("取り込みました：" + "、".join(done)) if done else "") + "".join(error(e) for e in errors)

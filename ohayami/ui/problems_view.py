@@ -10,17 +10,15 @@ import pandas as pd
 from ..errors import OhayamiError
 from ..guide import load_exclusion_reasons, load_problem_template, load_steps, load_vision_template
 from ..problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, VISION_FIELDS, VISION_LABELS, ProblemWorkbench
-from ..workbench import ROOM, WEIGHT_METHODS
+from ..workbench import ROOM
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
 from . import common as C
 from .html import STYLE, esc, table
+from .weights import WeightEditor
 
 PAGE_SIZE = 10
 STATUS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
-SAATY = [("左が極めて重要 9", 9.0), ("左がかなり重要 7", 7.0), ("左が重要 5", 5.0), ("左がやや重要 3", 3.0),
-         ("同じくらい 1", 1.0), ("右がやや重要 3", 1 / 3), ("右が重要 5", 1 / 5), ("右がかなり重要 7", 1 / 7),
-         ("右が極めて重要 9", 1 / 9)]
 
 
 def _guide_text(type_id: str, step: int) -> str:
@@ -101,15 +99,9 @@ class ProblemsView:
         self.title.value = self.scene.value = ""
         self.refresh_all()
 
-    def _upload_bytes(self, upload: W.FileUpload):
-        if not upload.value:
-            raise OhayamiError("先に「ファイルを選ぶ」でファイルを選んでください。", field="upload")
-        f = upload.value[0]
-        return f["name"], bytes(f["content"])
-
     def _import_problems(self, *_):
         try:
-            name, data = self._upload_bytes(self.upload)
+            name, data = C.uploaded_files(self.upload)[0]
             n = self.model.import_problems(data, name=name)
         except OhayamiError as exc:
             self.import_msg.value = C.error(exc)
@@ -243,18 +235,13 @@ class ProblemsView:
         self.c_remove = W.Button(description="この評価項目を削除", button_style="danger")
         self.c_remove.on_click(self._remove_criterion)
         self.c_msg = W.HTML()
-        self.w_method = W.ToggleButtons(options=[(v, k) for k, v in WEIGHT_METHODS.items()], description="重みづけ")
-        self.w_method.observe(lambda *_: self._build_weight_inputs(), names="value")
-        self.w_inputs = W.VBox()
-        self.w_apply = C.big_button("重みを決める", "primary")
-        self.w_apply.on_click(self._apply_weights)
-        self.w_msg = W.HTML()
+        self.weights = WeightEditor(self.model.criteria, self._saved_weights, self._apply_weights)
         return W.VBox([W.HTML(f'{STYLE}<div class="oh"><h3>評価項目（ガイドと事例が使う観点）</h3></div>'), self.c_table,
                        self.c_pick, self.c_name, self.c_desc, self.c_dir, self.c_scale, self.c_weight,
                        W.HBox([self.c_save, self.c_add, self.c_remove]), self.c_msg,
                        W.HTML(f'{STYLE}<div class="oh"><h3>重みづけ</h3><div class="oh-note">配点を直接入れる・大事な順に順位を付ける・'
                               "2つずつ比べる（一対比較）のどれかで重みを決めます。</div></div>"),
-                       self.w_method, self.w_inputs, self.w_apply, self.w_msg])
+                       self.weights.widget])
 
     def _refresh_criteria(self):
         crit = self.model.criteria()
@@ -265,7 +252,7 @@ class ProblemsView:
               f"{r.weight:g}", f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) + \
             f'<div class="oh-note">{esc(self.ws.setting("C_weight_message", ""))}</div></div>'
         C.set_options(self.c_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
-        self._build_weight_inputs()
+        self.weights.rebuild()
 
     def _load_criterion(self, *_):
         crit = self.model.criteria().set_index("criterion_id")
@@ -309,44 +296,13 @@ class ProblemsView:
         self._refresh_criteria()
         self._rebuild_grid()
 
-    def _build_weight_inputs(self):
-        crit = self.model.criteria()
-        method = self.w_method.value
-        if method == "direct":
-            self.w_widgets = {r.criterion_id: W.Text(value=f"{r.weight:g}", description=r.name[:8],
-                                                     tooltip=r.name) for r in crit.itertuples()}
-            self.w_inputs.children = list(self.w_widgets.values())
-        elif method == "rank":
-            saved = self.ws.setting("C_weight_input_rank", {})
-            n = len(crit)
-            self.w_widgets = {r.criterion_id: W.Dropdown(options=list(range(1, n + 1)), value=saved.get(r.criterion_id, i + 1)
-                                                         if saved.get(r.criterion_id, i + 1) <= n else n,
-                                                         description=r.name[:8]) for i, r in enumerate(crit.itertuples())}
-            self.w_inputs.children = list(self.w_widgets.values())
-        else:
-            saved = self.ws.setting("C_weight_input_pairwise", {})
-            ids = list(crit["criterion_id"])
-            names = crit.set_index("criterion_id")["name"].to_dict()
-            self.w_widgets = {}
-            rows = []
-            for i, a in enumerate(ids):
-                for b in ids[i + 1:]:
-                    v = saved.get(f"{a}|{b}", 1.0)
-                    dd = W.Dropdown(options=SAATY, value=min(SAATY, key=lambda o: abs(math.log(o[1]) - math.log(v)))[1],
-                                    layout=W.Layout(width="14em"))
-                    self.w_widgets[(a, b)] = dd
-                    rows.append(W.HBox([W.Label(names[a], layout=W.Layout(width="14em")), dd, W.Label(names[b])]))
-            self.w_inputs.children = rows
+    def _saved_weights(self, method: str) -> dict:
+        return self.ws.setting(f"C_weight_input_{method}", {})
 
-    def _apply_weights(self, *_):
-        values = {k: w.value for k, w in self.w_widgets.items()}
-        try:
-            out = self.model.set_weights(self.w_method.value, values)
-        except OhayamiError as exc:
-            self.w_msg.value = C.error(exc)
-            return
-        self.w_msg.value = C.ok("重みを保存しました。" + out["message"])
+    def _apply_weights(self, method: str, values: dict) -> str:
+        out = self.model.set_weights(method, values)
         self._refresh_criteria()
+        return out["message"]
 
     # ================================================================== 4 採点
     def _build_scoring(self):
@@ -461,27 +417,14 @@ class ProblemsView:
         try:
             if not who:
                 raise OhayamiError("採点シートを作る人の名前を選ぶか入力してください。")
-            data = self.model.scoring_sheet(who)
-        except OhayamiError as exc:
+            self.sheet_msg.value = C.save_export(self.ws, self.model.scoring_sheet(who), f"採点シート_{who}.xlsx",
+                                                 C.XLSX_MIME, "採点シートをダウンロード")
+        except (OhayamiError, OSError) as exc:
             self.sheet_msg.value = C.error(exc)
-            return
-        path = C.export_folder(self.ws) / f"採点シート_{who}.xlsx"
-        path.write_bytes(data)
-        self.sheet_msg.value = C.ok(f"作りました：{path}") + C.download_link(data, path.name, C.XLSX_MIME, "採点シートをダウンロード")
 
     def _import_sheets(self, *_):
-        if not self.sheet_upload.value:
-            self.sheet_msg.value = C.error("先に「記入済みシートを選ぶ」でファイルを選んでください。")
-            return
-        done, errors = [], []
-        for f in self.sheet_upload.value:
-            try:
-                n = self.model.import_scoring_sheet(bytes(f["content"]), name=f["name"])
-                done.append(f"{f['name']}（{n} 件）")
-            except OhayamiError as exc:
-                errors.append(exc)
-        msg = C.ok("取り込みました：" + "、".join(done)) if done else ""
-        self.sheet_msg.value = msg + "".join(C.error(e) for e in errors)
+        self.sheet_msg.value = C.import_each(self.sheet_upload,
+                                             lambda data, name: self.model.import_scoring_sheet(data, name=name))
         self._load_page()
 
     # ================================================================== 5 結果と絞り込み
@@ -608,30 +551,22 @@ class ProblemsView:
                               "選んだ理由を管理職に説明する報告書を HTML（ブラウザで印刷できます）にします。</div>"),
                        W.HBox([self.x_xlsx, self.x_report, self.x_all]), self.x_msg])
 
-    def _save_download(self, data: bytes, name: str, mime: str, label: str):
-        path = C.export_folder(self.ws) / name
-        path.write_bytes(data)
-        self.x_msg.value = C.ok(f"保存しました：{path}") + C.download_link(data, name, mime, label)
+    def _export(self, make, name: str, mime: str, label: str):
+        try:
+            self.x_msg.value = C.save_export(self.ws, make(), name, mime, label)
+        except (OhayamiError, OSError) as exc:
+            self.x_msg.value = C.error(exc)
 
     def _export_xlsx(self, *_):
-        try:
-            self._save_download(self.model.export_xlsx(), "課題の絞り込み.xlsx", C.XLSX_MIME, "Excel をダウンロード")
-        except (OhayamiError, OSError) as exc:
-            self.x_msg.value = C.error(exc)
+        self._export(self.model.export_xlsx, "課題の絞り込み.xlsx", C.XLSX_MIME, "Excel をダウンロード")
 
     def _export_report(self, *_):
-        try:
-            html = problems_report_html(self.model)
-            self._save_download(html.encode("utf-8"), "課題の絞り込み報告書.html", "text/html", "報告書をダウンロード")
-        except (OhayamiError, OSError) as exc:
-            self.x_msg.value = C.error(exc)
+        self._export(lambda: problems_report_html(self.model).encode("utf-8"), "課題の絞り込み報告書.html", "text/html",
+                     "報告書をダウンロード")
 
     def _export_all(self, *_):
         from ..exchange import export_xlsx
-        try:
-            self._save_download(export_xlsx(self.ws), f"{self.ws.name}_全体.xlsx", C.XLSX_MIME, "Excel をダウンロード")
-        except (OhayamiError, OSError) as exc:
-            self.x_msg.value = C.error(exc)
+        self._export(lambda: export_xlsx(self.ws), f"{self.ws.name}_全体.xlsx", C.XLSX_MIME, "Excel をダウンロード")
 
     # ================================================================== shared
     def _on_tab(self, change):
