@@ -143,3 +143,81 @@ def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: lis
     fig.colorbar(im, ax=ax, fraction=0.04)
     ax.set_title(title)
     return fig
+
+
+def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点数（事業者別）"):
+    """Stacked bars: each vendor's technical score split by requirement group; excluded vendors hatched."""
+    import numpy as np
+
+    order = list(table.sort_values(["selectable", "total"], ascending=[False, False]).index)
+    fig, ax = new_figure(max(7, 1.1 * len(order) + 4), 5)
+    bottom = np.zeros(len(order))
+    cols = list(groups.columns)
+    for colour, g in zip(colours(len(cols)), cols):
+        vals = groups.loc[order, g].to_numpy(float)
+        ax.bar(range(len(order)), vals, bottom=bottom, color=colour, label=short(g or "（区分なし）", 14), edgecolor="white")
+        bottom += vals
+    for i, a in enumerate(order):
+        if not table.loc[a, "selectable"]:
+            ax.bar(i, bottom[i], fill=False, hatch="//", edgecolor="#B00020", linewidth=0)
+            ax.text(i, bottom[i], "除外・対象外", ha="center", va="bottom", fontsize=10, color="#B00020")
+        else:
+            ax.text(i, bottom[i], f"{int(table.loc[a, 'rank'])}位", ha="center", va="bottom", fontsize=11)
+    ax.set_xticks(range(len(order)), [short(table.loc[a, "name"], 10) for a in order], rotation=20, ha="right")
+    ax.set_ylabel("技術点")
+    ax.margins(y=0.12)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def radar(groups, group_max, names: dict, top: int = 6, title: str = "要件内訳ごとの達成度（満点に対する割合）"):
+    """One small radar chart per vendor: each requirement group's share of its maximum."""
+    import numpy as np
+
+    setup()
+    import matplotlib.pyplot as plt
+
+    cols = [g for g in groups.columns if group_max.get(g, 0) > 0]
+    vendors = list(groups.index[:top])
+    n = max(1, len(vendors))
+    ncol = min(3, n)
+    nrow = int(np.ceil(n / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 4.2 * nrow), subplot_kw={"projection": "polar"}, squeeze=False)
+    if len(cols) < 3:
+        for ax in axes.ravel():
+            ax.set_axis_off()
+        axes[0, 0].text(0.5, 0.5, "要件内訳が3つ以上あるとレーダーチャートを描きます", transform=axes[0, 0].transAxes,
+                        ha="center")
+        return fig
+    angles = np.linspace(0, 2 * np.pi, len(cols), endpoint=False)
+    for k, ax in enumerate(axes.ravel()):
+        if k >= len(vendors):
+            ax.set_axis_off()
+            continue
+        a = vendors[k]
+        vals = np.array([groups.loc[a, g] / group_max[g] for g in cols])
+        ax.plot(np.r_[angles, angles[:1]], np.r_[vals, vals[:1]], color=PALETTE[k % 7], lw=2)
+        ax.fill(np.r_[angles, angles[:1]], np.r_[vals, vals[:1]], color=PALETTE[k % 7], alpha=0.25)
+        ax.set_xticks(angles, [short(g, 7) for g in cols], fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([0.5, 1.0], ["50%", "100%"], fontsize=8)
+        ax.set_title(short(names.get(a, a), 14), fontsize=12, pad=14)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def rank_probability_heatmap(prob, names: dict, title: str = "重みを ±20% 動かしたときの順位の確率"):
+    fig, ax = new_figure(max(5, 0.9 * prob.shape[1] + 4), max(3, 0.5 * len(prob) + 1.6))
+    im = ax.imshow(prob.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(prob.shape[1]), [f"{c}位" for c in prob.columns])
+    ax.set_yticks(range(len(prob)), [short(names.get(a, a), 14) for a in prob.index])
+    for i in range(len(prob)):
+        for j in range(prob.shape[1]):
+            v = prob.iat[i, j]
+            ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=10, color="white" if v < 0.6 else "black")
+    fig.colorbar(im, ax=ax, fraction=0.04)
+    ax.set_title(title)
+    return fig

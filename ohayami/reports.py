@@ -137,3 +137,131 @@ def problems_report_html(model, figures: bool = True) -> str:
         parts.append("<h3>図：ランキングと評価項目ごとの内訳</h3>" + _img(plots.ranked_contributions(t, res.breakdown, labels)))
     parts.append('<p class="oh-note">ohayami Cタイプ作業台で作成。出典：内閣府『お悩みタイプ別「初めの一手」』</p></div>')
     return page("課題の絞り込み 報告書", "".join(parts))
+
+
+def vendors_report_html(model, figures: bool = True) -> str:
+    """The type E 選定理由 report: criteria and why, weights and why, every evaluator's scores,
+    exclusions, price, ranking and how robust it is."""
+    import math
+
+    import pandas as pd
+
+    from . import plots
+    from .errors import OhayamiError
+
+    ws = model.ws
+    crit = model.criteria()
+    labels = crit.set_index("criterion_id")["name"].to_dict()
+    vendors = model.vendors()
+    vn = vendors.set_index("vendor_id")["name"].to_dict()
+    reasons = model.weight_reasons()
+    total_w = crit["weight"].sum()
+    rules = model.rules()
+    now = datetime.now().strftime("%Y年%m月%d日")
+    parts = ['<div class="oh">', "<h2>事業者選定 選定理由書</h2>",
+             table(["ワークショップ", "作成日", "事業者", "評価者"],
+                   [(ws.name, now, f"{len(vendors)} 者", "、".join(sorted(set(model.scores()["evaluator"]))))]),
+             "<h3>1. 評価の考え方</h3>",
+             "<p>内閣府『お悩みタイプ別「初めの一手」』のEタイプの初めの一手「サービスの良し悪しの基準を考えよう」に沿って、"
+             "① 評価項目の設定（サービス要件と取引要件、必須と任意の区別）、② 評価項目の重みづけ、"
+             "③ 評価項目・重みづけの妥当性チェック（感覚との比較）の順に進めました。</p>",
+             "<h3>2. 評価項目と重み</h3>",
+             table(["評価項目", "要件", "要件内訳", "求める水準", "区分", "配点", "割合", "重い理由"],
+                   [(r.name, r.requirement, r.grp, r.example, "必須" if r.must_have else "任意", f"{r.weight:.1f}",
+                     f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
+                    for r in crit.itertuples()]),
+             f"<p>{esc(ws.setting('E_weight_message', ''))}</p>"]
+    ew = model.evaluator_weights()
+    if not ew.empty:
+        parts.append("<h4>評価者ごとの重み</h4>" + table(
+            ["評価項目", *ew.index], [[labels[c]] + [f"{ew.loc[e, c]:.1f}" for e in ew.index] for c in ew.columns]))
+    price = rules.price
+    rule_text = [f"評価者の点数は{'平均' if rules.combine == 'average' else '合計'}で集計",
+                 {"none": "端数処理なし", "round": f"小数{rules.digits}位に四捨五入", "truncate": f"小数{rules.digits}位に切り捨て"}[rules.rounding],
+                 "必須項目は" + ("1人でも満たさないと判断すれば除外" if rules.must_have_rule == "any" else "過半数が満たさないと判断すれば除外")]
+    if rules.min_total_ratio is not None:
+        rule_text.append(f"技術点が満点の {rules.min_total_ratio:.0%} 未満は選定対象外")
+    if rules.min_group_ratio is not None:
+        rule_text.append(f"各要件内訳の小計が満点の {rules.min_group_ratio:.0%} 未満は選定対象外")
+    if price is not None:
+        if price.method == "lowest":
+            rule_text.append(f"価格点 {price.points:g} 点 × 最低価格 ÷ 提案価格")
+        elif price.method == "additive":
+            rule_text.append(f"価格点 {price.points:g} 点 × (1 − 提案価格 ÷ 予定価格 {price.ceiling:,.0f} 円)")
+        else:
+            rule_text.append("技術点 ÷ 価格（百万円あたり）")
+        if price.ceiling and price.method != "additive":
+            rule_text.append(f"予定価格 {price.ceiling:,.0f} 円を超える提案は除外")
+    if rules.tie_break:
+        rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t, t) for t in rules.tie_break))
+    parts.append("<h3>3. 評価のルール</h3>" + ul(rule_text))
+    try:
+        res = model.results()
+    except OhayamiError as exc:
+        parts.append(f'<p class="oh-error">{esc(exc.message)}</p></div>')
+        return page("選定理由書", "".join(parts))
+    if res is None:
+        parts.append("<p>まだ結果がありません。</p></div>")
+        return page("選定理由書", "".join(parts))
+    t = res.ranking
+    parts.append("<h3>4. 結果</h3>")
+    winners = [vn.get(a, a) for a in res.winners]
+    if winners:
+        parts.append(f'<div class="oh-move">1位：{esc("・".join(winners))}</div>')
+    groups = list(res.groups.columns)
+    parts.append(table(
+        ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "除外・対象外の理由／備考"],
+        [["" if math.isnan(r["rank"]) else int(r["rank"]), r["name"], f"{r['technical']:.2f}",
+          "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
+         [f"{res.groups.loc[a, g]:.1f}" for g in groups] + ["／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")]
+         for a, r in t.iterrows()]))
+    s = model.scores()
+    parts.append("<h3>5. 評価者ごとの採点</h3>")
+    for who in sorted(set(s["evaluator"])):
+        mine = s[s.evaluator == who].pivot(index="criterion_id", columns="alternative_id", values="value")
+        mine = mine.reindex(index=[c for c in crit["criterion_id"] if c in mine.index])
+        parts.append(f"<h4>{esc(who)}</h4>" + table(["評価項目", *[vn.get(a, a) for a in mine.columns]],
+                                                    [[labels[c]] + [v if isinstance(v, str) else "" for v in mine.loc[c]]
+                                                     for c in mine.index]))
+    sp = res.spread.sort_values("disagreement", ascending=False)
+    sp = sp[sp.disagreement >= 0.5].head(8)
+    if len(sp):
+        parts.append("<h4>評価者の意見が分かれた点（ばらつき 0.5 以上）</h4>" + table(
+            ["事業者", "評価項目", "最低", "最高"],
+            [(vn.get(r.alternative_id, r.alternative_id), labels[r.criterion_id], f"{r.min:.1f}", f"{r.max:.1f}")
+             for r in sp.itertuples()]))
+    parts.append("<h3>6. 妥当性チェック（感覚との比較）</h3>")
+    try:
+        checks = model.check()
+    except OhayamiError:
+        checks = {}
+    rows = [(who, f"{c['spearman']:.2f}", "、".join(r.name for r in c["drivers"][c["drivers"].push > 0].head(2).itertuples()))
+            for who, c in checks.items() if "error" not in c]
+    parts.append(table(["評価者", "順位相関（1＝一致）", "食い違いを生んだ評価項目"], rows) if rows
+                 else "<p>感覚的な順位は入力されていません。</p>")
+    revs = model.revisions()
+    if revs:
+        parts.append("<h4>重みの見直し</h4>" + table(
+            ["日時", "理由", "変更", "1位（前→後）"],
+            [(r["at"], r["reason"], "、".join(f"{labels.get(k, k)} {r['before'][k]:g}→{r['after'][k]:g}" for k in r["after"]),
+              "・".join(vn.get(w, w) for w in r["winner_before"]) + " → " + "・".join(vn.get(w, w) for w in r["winner_after"]))
+             for r in revs]))
+    parts.append("<h3>7. 結果の頑健さ</h3>")
+    try:
+        sens = model.sensitivity(draws=10_000)
+        p = sens["probabilities"]
+        if res.winners and res.winners[0] in p.index:
+            w = res.winners[0]
+            parts.append(f"<p>すべての配点を ±20% の範囲でランダムに1万回動かしたとき、{esc(vn.get(w, w))} が1位になる確率は "
+                         f"{p.loc[w, 1]:.0%} でした。</p>")
+        one = sens["one_at_a_time"]
+        closest = one.assign(m=one[["down_change", "up_change"]].abs().min(axis=1)).sort_values("m").head(3)
+        rows = [(r.name, f"{r.points:.1f}", "—" if pd.isna(r.m) else f"{r.m:.0%}") for r in closest.itertuples()]
+        parts.append("<p>1つの配点だけを動かして1位が入れ替わるまでの変化（小さいほど結果が揺らぎやすい）：</p>" +
+                     table(["評価項目", "配点", "必要な変化"], rows))
+    except OhayamiError as exc:
+        parts.append(f"<p>{esc(exc.message)}</p>")
+    if figures:
+        parts.append("<h3>図</h3>" + _img(plots.group_bars(res.table, res.groups, res.group_max)))
+    parts.append('<p class="oh-note">ohayami Eタイプ作業台で作成。出典：内閣府『お悩みタイプ別「初めの一手」』</p></div>')
+    return page("選定理由書", "".join(parts))

@@ -28,3 +28,18 @@ def ws(tmp_path):
     w = open_workshop(tmp_path / "test")
     yield w
     w.close()
+
+
+@pytest.fixture(autouse=True)
+def callbacks_raise(monkeypatch):
+    """ipywidgets swallows exceptions in button callbacks (a log line nobody reads); in tests they fail."""
+    from ipywidgets.widgets.widget import CallbackDispatcher
+
+    def call(self, *args, **kwargs):
+        value = None
+        for callback in self.callbacks:
+            local = callback(*args, **kwargs)
+            value = local if local is not None else value
+        return value
+
+    monkeypatch.setattr(CallbackDispatcher, "__call__", call)

@@ -46,6 +46,14 @@ NOTEBOOKS = {
                "診断チャートと同じ名前にすると、同じファイルにまとまります。）"),
         ("code", "from ohayami.ui import problems_view\nproblems_view.show(\"workshop\")"),
     ],
+    "03_type_e_vendors.ipynb": [
+        ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"
+               "ガイドのEタイプの3つのステップ（評価項目の設定 → 評価項目の重みづけ → 評価項目と重みづけの妥当性チェック）"
+               "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
+               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
+               "（ファシリテーターの方へ：`\"workshop\"` はワークショップの名前です。）"),
+        ("code", "from ohayami.ui import vendors_view\nvendors_view.show(\"workshop\")"),
+    ],
 }
 
 if __name__ == "__main__":

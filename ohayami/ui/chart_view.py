@@ -236,10 +236,7 @@ class ChartView:
         return summary, T.results_table(self.ws, self.chart)
 
     def _export(self, make, name: str, mime: str, label: str):
-        try:
-            self.export_msg.value = C.save_export(self.ws, make(), name, mime, label)
-        except (OhayamiError, OSError) as exc:
-            self.export_msg.value = C.error(f"保存できませんでした：{exc}")
+        self.export_msg.value = C.export_message(self.ws, make, name, mime, label)
 
     def _export_xlsx(self, *_):
         def make():

@@ -77,6 +77,20 @@ def set_options(dd, options: list) -> None:
         dd.index = 0
 
 
+UNEXPECTED = ("予期しないエラーが起きました（{kind}）。入力した内容は保存されています。"
+              "画面を閉じずに、ファシリテーターに知らせてください。")
+
+
+def export_message(ws: Workshop, make, name: str, mime: str, label: str) -> str:
+    """Build an export with ``make()`` and save it; any failure becomes a message, never a crash."""
+    try:
+        return save_export(ws, make(), name, mime, label)
+    except (OhayamiError, OSError) as exc:
+        return error(exc)
+    except Exception as exc:  # a bug must not leave the facilitator with a silent button
+        return error(UNEXPECTED.format(kind=type(exc).__name__))
+
+
 def save_export(ws: Workshop, data: bytes, name: str, mime: str, label: str) -> str:
     """Write an export next to the workshop file; return the message with a download link."""
     path = export_folder(ws) / name

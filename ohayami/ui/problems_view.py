@@ -552,10 +552,7 @@ class ProblemsView:
                        W.HBox([self.x_xlsx, self.x_report, self.x_all]), self.x_msg])
 
     def _export(self, make, name: str, mime: str, label: str):
-        try:
-            self.x_msg.value = C.save_export(self.ws, make(), name, mime, label)
-        except (OhayamiError, OSError) as exc:
-            self.x_msg.value = C.error(exc)
+        self.x_msg.value = C.export_message(self.ws, make, name, mime, label)
 
     def _export_xlsx(self, *_):
         self._export(self.model.export_xlsx, "課題の絞り込み.xlsx", C.XLSX_MIME, "Excel をダウンロード")

@@ -1,0 +1,477 @@
+"""Type E workbench model: criteria → weights → vendors and scores → comparison → validity check.
+
+Follows the guide's three steps for type E (評価項目の設定, 評価項目の重みづけ, 評価項目と重みづけの
+妥当性チェック) and ends with a result the town can defend: every number, exclusion and revision
+is kept in the workshop file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import exchange
+from .errors import OhayamiError
+from .guide import load_criteria_template
+from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weights, evaluate, intuition_check,
+                      pairwise_matrix, rank_probabilities, weight_sensitivity)
+from .scoring.weights import ahp
+from .store import Workshop, now_iso
+from .tally import clean_name
+from .workbench import Workbench, text_field
+
+SET_ID = "E"
+GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
+                "分けて考えると、最少の費用で最大の効果を得やすくなります（ガイド Eタイプ Step1 の留意点）。")
+SCENES = [
+    ("多世代が利用するサービスを想定している（ITリテラシーの高低に関係なく誰もが使う）", "ユーザビリティ・アクセシビリティ"),
+    ("住民情報を扱うサービスである", "セキュリティ"),
+    ("サービスを止められない（窓口・予約など毎日使う）", "性能・品質"),
+    ("今のシステムからデータを引き継ぐ必要がある", "移行性"),
+    ("職員が少なく、導入後の運用・問い合わせ対応に不安がある", "運用・保守性"),
+]
+DEFAULT_TOTAL = 100.0
+
+
+class VendorWorkbench(Workbench):
+    """The type E model over one workshop."""
+
+    SET_ID = SET_ID
+    CRITERION_PREFIX = "e"
+
+    def __init__(self, ws: Workshop, data=None):
+        super().__init__(ws, data)
+
+    # ------------------------------------------------------------------ step 1: criteria
+    def template(self) -> pd.DataFrame:
+        return load_criteria_template(self.data)
+
+    def adopt_template(self, numbers, must: set | None = None, actor: str | None = None) -> list[str]:
+        """Add the guide's template items ``numbers`` (1–32) as criteria; those in ``must`` are 必須."""
+        tpl = self.template().set_index("no")
+        must = set(must or ())
+        bad = [n for n in numbers if n not in tpl.index]
+        if bad:
+            raise OhayamiError(f"評価項目例に #{bad[0]} はありません（1～{len(tpl)}）。", field="template")
+        have = set(self.criteria()["name"])
+        ids = []
+        with self.ws.batch(actor):
+            for n in numbers:
+                r = tpl.loc[n]
+                name = r["item"] if r["item"] not in have else f"{r['item']}（#{n}）"
+                if name in have:
+                    continue
+                cid = self.add_criterion(name, scale="yes/no" if n in must else "1-5", weight=0 if n in must else 1,
+                                         description=r["description"], example=r["example"], group=r["group"],
+                                         requirement=r["requirement"], must_have=n in must, actor=actor)
+                have.add(name)
+                ids.append(cid)
+        return ids
+
+    def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
+                      description: str = "", actor: str | None = None, *, example: str = "", group: str = "",
+                      requirement: str = "サービス要件", must_have: bool = False) -> str:
+        with self.ws.batch(actor):
+            cid = super().add_criterion(name, direction, scale, weight, description, actor)
+            self.update_criterion(cid, actor=actor, example=example, group=group, requirement=requirement,
+                                  must_have=must_have)
+        return cid
+
+    def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
+        extra = {}
+        if "example" in fields:
+            extra["example"] = text_field(fields.pop("example"), "求める水準（例）", "example", 1000)
+        if "group" in fields:
+            extra["grp"] = text_field(fields.pop("group"), "要件内訳", "group", 60)
+        if "requirement" in fields:
+            req = str(fields.pop("requirement") or "")
+            if req not in ("サービス要件", "取引要件"):
+                raise OhayamiError("要件は「サービス要件」か「取引要件」を選んでください。", field="requirement")
+            extra["requirement"] = req
+        if "must_have" in fields:
+            extra["must_have"] = 1 if fields.pop("must_have") else 0
+        if fields:
+            super().update_criterion(criterion_id, actor=actor, **fields)
+        if extra:
+            if criterion_id not in set(self.criteria()["criterion_id"]):
+                raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+            if extra.get("must_have") == 1:
+                scale = self.criteria().set_index("criterion_id").loc[criterion_id, "scale"]
+                if fields.get("scale", scale) not in ("yes/no",):
+                    extra["scale"] = "yes/no"  # a must-have is met or not met
+            self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
+
+    def must_have_count(self) -> int:
+        return int(self.criteria()["must_have"].sum())
+
+    def criteria_template_xlsx(self) -> bytes:
+        """The criteria set as a reusable XLSX template for the next procurement."""
+        from .exchange import export_frames
+        from .io import xlsx_bytes
+
+        frame = export_frames(self.ws, with_history=False)["評価項目"]
+        frame = frame[frame["評価セット"] == SET_ID]
+        return xlsx_bytes({"評価項目": frame}, title="評価項目テンプレート")
+
+    def import_criteria(self, source, name: str = "", actor: str | None = None) -> int:
+        """Criteria from a saved template (or any table with the same headers); all or nothing."""
+        return exchange.import_table(self.ws, "criteria", source, name=name, sheet=None, set_id=SET_ID, actor=actor)
+
+    # ------------------------------------------------------------------ step 2: weights
+    def set_evaluator_weights(self, evaluator: str, method: str, values: dict, actor: str | None = None) -> dict:
+        """One evaluator's weights (direct, rank or pairwise), kept beside the others'. The combined
+        weights (the mean of each evaluator's shares, or the geometric-mean pairwise matrix when everyone
+        compared pairwise) become the criteria's points, scaled to the total."""
+        who = clean_name(evaluator, "評価者の名前", "evaluator")
+        if not who:
+            raise OhayamiError("重みづけをする評価者の名前を入れてください。", field="evaluator")
+        crit = self.criteria()
+        ids = list(crit["criterion_id"])
+        names = crit.set_index("criterion_id")["name"].to_dict()
+        if method == "direct":
+            w = {}
+            for k in ids:
+                v = values.get(k, 0)
+                w[k] = self._check_criterion(weight=v)["weight"]
+            if sum(w.values()) <= 0:
+                raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
+            message, stored = "配点をそのまま使います。", w
+        elif method == "rank":
+            from .scoring import rank_order_centroid
+            missing = [k for k in ids if k not in values]
+            if missing:
+                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{names[missing[0]]}）。", field="weight")
+            w = rank_order_centroid({k: values[k] for k in ids}, total=1.0).to_dict()
+            message, stored = "順位から重みを計算しました（順位重心法）。", {k: int(values[k]) for k in ids}
+        elif method == "pairwise":
+            m = pairwise_matrix(dict(values), ids)
+            res = ahp(m.rename(index=names, columns=names))
+            w = res.weights.set_axis(ids).to_dict()
+            message, stored = res.message(), {f"{i}|{j}": a for (i, j), a in values.items()}
+        else:
+            raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+        total = sum(w.values())
+        with self.ws.batch(actor or who):
+            for k in ids:
+                self.ws.upsert("weights", {"set_id": SET_ID, "evaluator": who, "criterion_id": k},
+                               {"value": w[k] / total * self.total()}, actor=actor or who)
+            self.ws.set_setting(f"E_weight_input:{who}", {"method": method, "values": stored}, actor or who)
+            combined, how = self._combined_weights()
+            for k, v in combined.items():
+                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor or who)
+            self.ws.set_setting("E_weight_message", f"{how}", actor or who)
+        return {"weights": {k: w[k] / total * self.total() for k in ids}, "message": message, "combined": combined}
+
+    def total(self) -> float:
+        return float(self.ws.setting("E_total", DEFAULT_TOTAL))
+
+    def set_total(self, total: object, actor: str | None = None) -> None:
+        try:
+            t = float(str(total))
+        except ValueError:
+            raise OhayamiError(f"配点の合計「{total}」は数にしてください。", field="total") from None
+        if not t > 0:
+            raise OhayamiError("配点の合計は 0 より大きくしてください。", field="total")
+        self.ws.set_setting("E_total", t, actor)
+
+    def evaluator_weights(self) -> pd.DataFrame:
+        """Evaluators × criteria: each evaluator's points."""
+        w = self.ws.rows("weights", set_id=SET_ID)
+        if w.empty:
+            return pd.DataFrame()
+        ids = list(self.criteria()["criterion_id"])
+        w = w[w["criterion_id"].isin(ids)]
+        return w.pivot(index="evaluator", columns="criterion_id", values="value").reindex(columns=ids).astype(float)
+
+    def _combined_weights(self) -> tuple[dict, str]:
+        ew = self.evaluator_weights()
+        inputs = {e: self.ws.setting(f"E_weight_input:{e}", {}) for e in ew.index}
+        ids = list(self.criteria()["criterion_id"])
+        if inputs and all(v.get("method") == "pairwise" for v in inputs.values()):
+            mats = []
+            for v in inputs.values():
+                judg = {tuple(k.split("|")): a for k, a in v["values"].items()}
+                if all(i in ids and j in ids for i, j in judg):
+                    mats.append(pairwise_matrix(judg, ids))
+            if len(mats) == len(inputs):
+                res = ahp(combine_pairwise(mats))
+                return (res.weights * self.total()).to_dict(), f"{len(mats)} 人の一対比較を幾何平均でまとめました。{res.message()}"
+        combined = combine_weights(ew.fillna(0.0), total=self.total())
+        return combined.to_dict(), f"{len(ew)} 人の重みの割合を平均しました。"
+
+    def set_weight_reason(self, criterion_id: str, reason: str, actor: str | None = None) -> None:
+        """Why a criterion weighs heavily (the scene behind it), kept for the report."""
+        if criterion_id not in set(self.criteria()["criterion_id"]):
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        reasons = dict(self.ws.setting("E_weight_reasons", {}))
+        reasons[criterion_id] = text_field(reason, "理由", "reason", 300)
+        self.ws.set_setting("E_weight_reasons", reasons, actor)
+
+    def weight_reasons(self) -> dict:
+        return self.ws.setting("E_weight_reasons", {})
+
+    # ------------------------------------------------------------------ vendors
+    def vendors(self) -> pd.DataFrame:
+        return self._cached("vendors", self._vendors).copy()
+
+    def _vendors(self) -> pd.DataFrame:
+        v = self.ws.rows("vendors")
+        if v.empty:
+            return pd.DataFrame(columns=["vendor_id", "name", "service", "price", "notes"])
+        v = v.assign(_n=v["vendor_id"].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int))
+        v = v.sort_values(["_n", "vendor_id"]).drop(columns="_n").reset_index(drop=True)
+        for c in ("name", "service", "notes"):
+            v[c] = v[c].where(v[c].notna(), "")
+        v["price"] = pd.to_numeric(v["price"], errors="coerce")
+        return v
+
+    def alternatives(self) -> pd.DataFrame:
+        v = self.vendors()
+        return pd.DataFrame({"alternative_id": v["vendor_id"],
+                             "name": [f"{n}（{s}）" if s else n for n, s in zip(v["name"], v["service"])]})
+
+    def _alternative_name(self, alternative_id: str) -> str:
+        v = self.ws.get("vendors", vendor_id=alternative_id)
+        if v is None:
+            raise OhayamiError(f"事業者「{alternative_id}」はありません。", field="vendor")
+        return v["name"]
+
+    def _check_vendor(self, name=None, service=None, price=None, notes=None, vid=None) -> dict:
+        out = {}
+        if name is not None:
+            n = " ".join(str(name).split())
+            if not n:
+                raise OhayamiError("事業者名が空です。", field="name")
+            if len(n) > 100:
+                raise OhayamiError("事業者名は100文字以内にしてください。", field="name")
+            out["name"] = n
+        if service is not None:
+            out["service"] = text_field(service, "サービス名", "service", 100)
+        if name is not None or service is not None:
+            v = self.vendors()
+            clash = v[(v["name"] == out.get("name")) & (v["service"] == out.get("service", "")) & (v["vendor_id"] != vid)]
+            if len(clash):
+                raise OhayamiError(f"同じ事業者・サービスがすでにあります（{clash.iloc[0]['vendor_id']}）。", field="name")
+        if price is not None:
+            text = str(price).replace(",", "").replace("円", "").strip()
+            if text == "":
+                out["price"] = None
+            else:
+                try:
+                    p = float(text)
+                except ValueError:
+                    raise OhayamiError(f"価格「{price}」は数（円）にしてください。", field="price") from None
+                if not p > 0 or p == float("inf"):
+                    raise OhayamiError(f"価格「{price}」は 0 より大きくしてください。", field="price")
+                out["price"] = p
+        if notes is not None:
+            out["notes"] = text_field(notes, "備考", "notes", 1000)
+        return out
+
+    def add_vendor(self, name: str, service: str = "", price: object = "", notes: str = "",
+                   actor: str | None = None) -> str:
+        values = self._check_vendor(name, service, price, notes)
+        vid = exchange._next_ids(set(self.vendors()["vendor_id"]), "V", 1)[0]
+        self.ws.upsert("vendors", {"vendor_id": vid}, values, actor=actor)
+        return vid
+
+    def update_vendor(self, vendor_id: str, actor: str | None = None, **fields) -> None:
+        self._alternative_name(vendor_id)
+        cur = self.ws.get("vendors", vendor_id=vendor_id)
+        values = self._check_vendor(fields.get("name", cur["name"]) if ("name" in fields or "service" in fields) else None,
+                                    fields.get("service", cur["service"] or "") if ("name" in fields or "service" in fields) else None,
+                                    fields.get("price"), fields.get("notes"), vid=vendor_id)
+        if "price" not in fields:
+            values.pop("price", None)
+        self.ws.upsert("vendors", {"vendor_id": vendor_id}, values, actor=actor)
+
+    def delete_vendor(self, vendor_id: str, actor: str | None = None) -> None:
+        self._alternative_name(vendor_id)
+        self.ws.delete("vendors", {"vendor_id": vendor_id}, actor=actor)
+
+    def import_vendors(self, source, name: str = "", actor: str | None = None) -> int:
+        return exchange.import_table(self.ws, "vendors", source, name=name, actor=actor)
+
+    # ------------------------------------------------------------------ rules and results
+    def rules(self) -> Rules:
+        r = dict(self.ws.setting("E_rules", {}))
+        price = r.pop("price", None)
+        r["tie_break"] = tuple(r.get("tie_break", ()))
+        return Rules(**r, price=PriceRule(**price) if price else None)
+
+    def set_rules(self, actor: str | None = None, **rules) -> Rules:
+        """Save the committee's rules (validated by building them first: bad rules change nothing)."""
+        current = dict(self.ws.setting("E_rules", {}))
+        current.update(rules)
+        price = current.get("price")
+        Rules(**{k: (tuple(v) if k == "tie_break" else v) for k, v in current.items() if k != "price"},
+              price=PriceRule(**price) if price else None)
+        self.ws.set_setting("E_rules", current, actor)
+        return self.rules()
+
+    def prices(self, alternatives: pd.DataFrame) -> dict | None:
+        v = self.vendors().set_index("vendor_id")["price"]
+        if v.isna().any() or v.empty:
+            return None
+        return v.to_dict()
+
+    def results(self) -> Result | None:
+        ev = self.evaluation()
+        if ev is None:
+            return None
+        rules = self.rules()
+        if rules.price is not None and ev.prices is None:
+            missing = self.vendors()
+            missing = missing[missing["price"].isna()]["name"].tolist()
+            raise OhayamiError("価格点を使うには、すべての事業者に価格を入れてください（未入力：" + "、".join(missing) + "）。",
+                               field="price")
+        return evaluate(ev, rules)
+
+    # ------------------------------------------------------------------ step 3: validity check
+    def set_intuition(self, evaluator: str, ranks: dict, actor: str | None = None) -> None:
+        """The ranking an evaluator feels is right, entered before seeing the result."""
+        who = clean_name(evaluator, "評価者の名前", "evaluator")
+        if not who:
+            raise OhayamiError("評価者の名前を入れてください。", field="evaluator")
+        ids = set(self.vendors()["vendor_id"])
+        clean = {}
+        for vid, r in ranks.items():
+            if vid not in ids:
+                raise OhayamiError(f"事業者「{vid}」はありません。", field="ranking")
+            if r in (None, ""):
+                continue
+            try:
+                ri = int(r)
+            except (TypeError, ValueError):
+                raise OhayamiError(f"順位「{r}」は 1, 2, 3 … の数にしてください。", field="ranking") from None
+            if not 1 <= ri <= len(ids):
+                raise OhayamiError(f"順位は 1～{len(ids)} にしてください。", field="ranking")
+            clean[vid] = ri
+        if len(clean) < 2:
+            raise OhayamiError("感覚的な順位は、2社以上に付けてください。", field="ranking")
+        with self.ws.batch(actor or who):
+            for vid in ids:
+                key = {"set_id": SET_ID, "evaluator": who, "alternative_id": vid}
+                if vid in clean:
+                    self.ws.upsert("rankings", key, {"rank": clean[vid]}, actor=actor or who)
+                else:
+                    self.ws.delete("rankings", key, actor=actor or who)
+            seen = dict(self.ws.setting("E_intuition_at", {}))
+            seen.setdefault(who, now_iso())
+            self.ws.set_setting("E_intuition_at", seen, actor or who)
+
+    def intuitions(self) -> dict[str, dict[str, int]]:
+        r = self.ws.rows("rankings", set_id=SET_ID)
+        out: dict[str, dict[str, int]] = {}
+        for row in r.itertuples():
+            out.setdefault(row.evaluator, {})[row.alternative_id] = int(row.rank)
+        return out
+
+    def check(self) -> dict:
+        """Intuition check for each evaluator and for the committee (mean intuitive ranks)."""
+        ev = self.evaluation()
+        if ev is None:
+            raise OhayamiError("評価項目・事業者・採点がそろってから確認できます。", field="check")
+        rules = self.rules()
+        out = {}
+        intu = self.intuitions()
+        for who, ranks in intu.items():
+            try:
+                out[who] = intuition_check(ev, ranks, rules)
+            except OhayamiError as exc:
+                out[who] = {"error": exc.message}
+        if len(intu) > 1:
+            df = pd.DataFrame(intu)
+            mean = df.mean(axis=1).rank(method="min").astype(int).to_dict()
+            try:
+                out["（委員会の平均）"] = intuition_check(ev, mean, rules)
+            except OhayamiError as exc:
+                out["（委員会の平均）"] = {"error": exc.message}
+        return out
+
+    def revise_weights(self, points: dict, reason: str, actor: str | None = None) -> dict:
+        """Revise the criteria's points after the check; the reason and the before/after are kept."""
+        reason = text_field(reason, "見直しの理由", "reason", 500)
+        if not reason:
+            raise OhayamiError("重みを見直す理由を書いてください（報告書に残ります）。", field="reason")
+        crit = self.criteria().set_index("criterion_id")
+        unknown = [k for k in points if k not in crit.index]
+        if unknown:
+            raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
+        new = {k: self._check_criterion(weight=v)["weight"] for k, v in points.items()}
+        after = {**crit["weight"].to_dict(), **new}
+        if sum(after.values()) <= 0:
+            raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
+        before = crit["weight"].to_dict()
+        res = self.results()
+        winner_before = res.winners if res is not None else []
+        with self.ws.batch(actor):
+            for k, v in new.items():
+                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": v}, actor=actor)
+            res2 = self.results()
+            entry = {"at": now_iso(), "by": actor or self.ws.actor, "reason": reason,
+                     "before": {k: before[k] for k in new}, "after": new,
+                     "winner_before": winner_before, "winner_after": res2.winners if res2 is not None else []}
+            self.ws.set_setting("E_revisions", list(self.ws.setting("E_revisions", [])) + [entry], actor)
+        return entry
+
+    def revisions(self) -> list[dict]:
+        return self.ws.setting("E_revisions", [])
+
+    def sensitivity(self, draws: int = 10_000, spread: float = 0.2, seed: int = 0) -> dict:
+        ev = self.evaluation()
+        if ev is None:
+            raise OhayamiError("評価項目・事業者・採点がそろってから分析できます。", field="sensitivity")
+        rules = self.rules()
+        return {"one_at_a_time": weight_sensitivity(ev, rules),
+                "probabilities": rank_probabilities(ev, rules, draws=draws, spread=spread, seed=seed)}
+
+    # ------------------------------------------------------------------ export
+    def export_frames(self) -> dict[str, pd.DataFrame]:
+        crit = self.criteria()
+        labels = crit.set_index("criterion_id")["name"].to_dict()
+        frames = {"評価項目": pd.DataFrame({
+            "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
+            "必須／任意": np.where(crit["must_have"] == 1, "必須", "任意"), "尺度": crit["scale"], "配点": crit["weight"],
+            "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]})}
+        ew = self.evaluator_weights()
+        if not ew.empty:
+            frames["評価者ごとの重み"] = ew.rename(columns=labels).reset_index().rename(columns={"evaluator": "評価者"})
+        v = self.vendors()
+        frames["事業者"] = v.rename(columns={"vendor_id": "事業者ID", "name": "事業者", "service": "サービス", "price": "価格",
+                                          "notes": "備考"})
+        s = self.scores()
+        vn = v.set_index("vendor_id")["name"].to_dict()
+        frames["採点"] = pd.DataFrame({"評価者": s["evaluator"], "事業者": s["alternative_id"].map(vn),
+                                     "評価項目": s["criterion_id"].map(labels), "点数": s["value"]})
+        try:
+            res = self.results()
+        except OhayamiError:
+            res = None
+        if res is not None:
+            t = res.ranking
+            out = pd.DataFrame({"順位": t["rank"], "事業者": t["name"], "技術点": t["technical"], "価格": t["price"],
+                                "価格点": t["price_score"], "合計点": t["total"], "満点": t["max_total"],
+                                "選定対象": np.where(t["selectable"], "○", "×"), "除外・対象外の理由": t["reasons"].map("／".join),
+                                "備考": t["note"]})
+            frames["結果"] = out
+            frames["要件内訳ごとの小計"] = res.groups.rename(index=res.table["name"]).reset_index(names="事業者")
+            frames["評価項目ごとの点"] = res.breakdown.rename(columns=labels, index=res.table["name"]).reset_index(names="事業者")
+            frames["評価者ごとの技術点"] = res.per_evaluator.rename(columns=res.table["name"]).reset_index(names="評価者")
+            sp = res.spread.assign(事業者=res.spread["alternative_id"].map(vn), 評価項目=res.spread["criterion_id"].map(labels))
+            frames["評価のばらつき"] = sp[["事業者", "評価項目", "n", "min", "max", "mean", "std", "range", "disagreement"]].rename(
+                columns={"n": "人数", "min": "最低", "max": "最高", "mean": "平均", "std": "標準偏差", "range": "幅",
+                         "disagreement": "ばらつき（0～1）"})
+        revs = self.revisions()
+        if revs:
+            frames["重みの見直し"] = pd.DataFrame([{"日時": r["at"], "理由": r["reason"],
+                                               "変更": "、".join(f"{labels.get(k, k)} {r['before'][k]:g}→{r['after'][k]:g}"
+                                                              for k in r["after"]),
+                                               "見直し前の1位": "・".join(vn.get(w, w) for w in r["winner_before"]),
+                                               "見直し後の1位": "・".join(vn.get(w, w) for w in r["winner_after"])} for r in revs])
+        return frames
+
+    def export_xlsx(self) -> bytes:
+        from .io import xlsx_bytes
+
+        return xlsx_bytes(self.export_frames(), title=f"事業者選定 {self.ws.name}")
