@@ -108,6 +108,7 @@ class ChartView:
             self.tabs.set_title(i, title)
         self.tabs.observe(lambda ch: self.show_tally() if ch["new"] == 1 else None, names="selected_index")
         self.widget = self.tabs
+        C.widen_labels(self.widget)
         self._switch_mode()
         self.show_tally()
 

@@ -60,7 +60,7 @@ def export_folder(ws: Workshop) -> Path:
 
 def big_button(description: str, style: str = "", tooltip: str = "") -> W.Button:
     b = W.Button(description=description, button_style=style, tooltip=tooltip or description,
-                 layout=W.Layout(width="10em", height="3.2em"))
+                 layout=W.Layout(width="max-content", min_width="10em", height="3.2em"))
     b.style.font_size = "20px"
     return b
 
@@ -119,3 +119,24 @@ def import_each(upload, fn) -> str:
         except OhayamiError as exc:
             errors.append(exc)
     return (ok("取り込みました：" + "、".join(done)) if done else "") + "".join(error(e) for e in errors)
+
+
+def button(description: str, button_style: str = "", tooltip: str = "") -> W.Button:
+    """A button as wide as its Japanese label (the default width cuts long labels off)."""
+    return W.Button(description=description, button_style=button_style, tooltip=tooltip or description,
+                    layout=W.Layout(width="max-content", min_width="8em"))
+
+
+def widen_labels(root, longer_than: int = 4) -> None:
+    """Give long descriptions the room they need instead of an ellipsis."""
+    stack = [root]
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()) or ())
+        if isinstance(w, W.FileUpload):
+            w.layout.width = "auto"
+        desc = getattr(w, "description", None)
+        style = getattr(w, "style", None)
+        if isinstance(desc, str) and len(desc) > longer_than and style is not None and hasattr(style, "description_width") \
+                and not isinstance(w, W.Button):
+            style.description_width = "initial"

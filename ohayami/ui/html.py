@@ -41,7 +41,7 @@ STYLE = """
 .oh .oh-risk li::marker { content: "－ "; color: #D55E00; }
 .oh table.oh-table { border-collapse: collapse; margin: 0.4em 0; }
 .oh table.oh-table th, .oh table.oh-table td { border: 1px solid #b0b8c0; padding: 0.3em 0.6em; vertical-align: top; }
-.oh table.oh-table th { background: #e8eef4; }
+.oh table.oh-table th { background: #e8eef4; white-space: nowrap; }
 .oh .oh-note { color: #555; font-size: 15px; }
 .oh .oh-error { color: #B00020; font-weight: bold; }
 .oh .oh-ok { color: #006B3C; font-weight: bold; }

@@ -53,6 +53,7 @@ class ProblemsView:
                                      "実現したい地域像を書きます。入力は自動でワークショップファイルに保存されます。</div>"),
                               self.tabs])
         self.refresh_all()
+        C.widen_labels(self.widget)
 
     # ================================================================== 1 課題洗い出し
     def _build_list(self):
@@ -74,7 +75,7 @@ class ProblemsView:
         self.merge_btn.on_click(self._merge)
         self.merge_msg = W.HTML()
         self.delete_pick = W.Dropdown(description="削除する課題", layout=W.Layout(width="40em"))
-        self.delete_btn = W.Button(description="削除", button_style="danger", tooltip="選んだ課題を削除する")
+        self.delete_btn = C.button("削除", button_style="danger", tooltip="選んだ課題を削除する")
         self.delete_btn.on_click(self._delete)
         return W.VBox([
             W.HTML(_guide_text("C", 1)),
@@ -159,7 +160,7 @@ class ProblemsView:
         self.a_exclude = W.Dropdown(description="除外", options=[("（検討に残す）", "")] +
                                     [(f"{r.label}（{r.description}）", r.reason_id) for r in reasons.itertuples()],
                                     layout=W.Layout(width="40em"))
-        self.a_exclude_btn = W.Button(description="除外を保存", tooltip="選んだ理由で検討から外す／戻す")
+        self.a_exclude_btn = C.button("除外を保存", tooltip="選んだ理由で検討から外す／戻す")
         self.a_exclude_btn.on_click(self._save_exclusion)
         self.a_msg = W.HTML()
         self.a_status = W.HTML()
@@ -228,11 +229,11 @@ class ProblemsView:
         self.c_scale = W.Combobox(description="尺度", options=["1-5", "1-3", "0-5", "A-E", "○△×", "yes/no"],
                                   ensure_option=False)
         self.c_weight = W.Text(description="重み")
-        self.c_save = W.Button(description="変更を保存", button_style="primary")
+        self.c_save = C.button("変更を保存", button_style="primary")
         self.c_save.on_click(self._save_criterion)
-        self.c_add = W.Button(description="新しい評価項目として追加")
+        self.c_add = C.button("新しい評価項目として追加")
         self.c_add.on_click(self._add_criterion)
-        self.c_remove = W.Button(description="この評価項目を削除", button_style="danger")
+        self.c_remove = C.button("この評価項目を削除", button_style="danger")
         self.c_remove.on_click(self._remove_criterion)
         self.c_msg = W.HTML()
         self.weights = WeightEditor(self.model.criteria, self._saved_weights, self._apply_weights)
@@ -309,19 +310,20 @@ class ProblemsView:
         self.s_who = W.Combobox(description="採点する人", placeholder="名前を入力または選択", ensure_option=False,
                                 layout=W.Layout(width="24em"))
         self.s_who.observe(lambda *_: self._load_page(), names="value")
-        self.s_room = W.Button(description="会場全体で採点する", tooltip="会場全体の合意した点数を入れる")
+        self.s_room = C.button("会場全体で採点する", tooltip="会場全体の合意した点数を入れる")
         self.s_room.on_click(lambda *_: setattr(self.s_who, "value", ROOM))
-        self.s_prev = W.Button(description="◀ 前の10件")
-        self.s_next = W.Button(description="次の10件 ▶")
+        self.s_prev = C.button("◀ 前の10件")
+        self.s_next = C.button("次の10件 ▶")
         self.s_prev.on_click(lambda *_: self._goto(self.page - 1))
         self.s_next.on_click(lambda *_: self._goto(self.page + 1))
         self.s_page = W.HTML()
         self.s_msg = W.HTML()
         self.s_grid = W.VBox()
-        self.sheet_btn = W.Button(description="採点シート（Excel）を作る", tooltip="選んだ人の採点シートを作る")
+        self.s_grid.add_class("oh-score-grid")
+        self.sheet_btn = C.button("採点シート（Excel）を作る", tooltip="選んだ人の採点シートを作る")
         self.sheet_btn.on_click(self._make_sheet)
         self.sheet_upload = W.FileUpload(accept=".xlsx", multiple=True, description="記入済みシートを選ぶ")
-        self.sheet_import = W.Button(description="採点シートを取り込む")
+        self.sheet_import = C.button("採点シートを取り込む")
         self.sheet_import.on_click(self._import_sheets)
         self.sheet_msg = W.HTML()
         self._rebuild_grid()
@@ -434,7 +436,7 @@ class ProblemsView:
         cut = self.model.cut_line()
         self.r_mode = W.ToggleButtons(options=[("上位N件", "top"), ("最低点", "min")], value=cut.mode, description="絞り込み")
         self.r_value = W.Text(value=f"{cut.value:g}", description="N／点", layout=W.Layout(width="14em"))
-        self.r_apply = W.Button(description="絞り込みを保存")
+        self.r_apply = C.button("絞り込みを保存")
         self.r_apply.on_click(self._apply_cut)
         self.r_msg = W.HTML()
         self.r_table = W.HTML()
@@ -542,7 +544,7 @@ class ProblemsView:
     def _build_export(self):
         self.x_xlsx = C.big_button("Excel で保存", "primary")
         self.x_report = C.big_button("報告書（HTML）", "primary", "管理職向けの印刷用報告書を作る")
-        self.x_all = W.Button(description="ワークショップ全体を Excel に書き出す")
+        self.x_all = C.button("ワークショップ全体を Excel に書き出す")
         self.x_xlsx.on_click(self._export_xlsx)
         self.x_report.on_click(self._export_report)
         self.x_all.on_click(self._export_all)

@@ -52,6 +52,7 @@ class VendorsView:
                                     "事業者のサービスを採点して比べ、感覚との違いを確かめて、選定理由を説明できる形にします。"
                                     "入力は自動でワークショップファイルに保存されます。"), self.tabs])
         self.refresh_all()
+        C.widen_labels(self.widget)
 
     # ================================================================== 1 評価項目
     def _build_criteria(self):
@@ -77,17 +78,17 @@ class VendorsView:
         self.ce_must = W.ToggleButtons(options=[("任意", False), ("必須", True)], description="区分")
         self.ce_scale = W.Combobox(description="尺度", options=["1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no"],
                                    ensure_option=False)
-        self.ce_save = W.Button(description="変更を保存", button_style="primary")
-        self.ce_add = W.Button(description="自分たちの評価項目として追加")
-        self.ce_remove = W.Button(description="この評価項目を削除", button_style="danger")
+        self.ce_save = C.button("変更を保存", button_style="primary")
+        self.ce_add = C.button("自分たちの評価項目として追加")
+        self.ce_remove = C.button("この評価項目を削除", button_style="danger")
         self.ce_save.on_click(self._save_criterion)
         self.ce_add.on_click(self._add_criterion)
         self.ce_remove.on_click(self._remove_criterion)
         self.ce_msg = W.HTML()
-        self.tpl_save = W.Button(description="評価項目をテンプレート（Excel）に保存")
+        self.tpl_save = C.button("評価項目をテンプレート（Excel）に保存")
         self.tpl_save.on_click(self._save_template)
         self.tpl_upload = W.FileUpload(accept=".xlsx,.csv", description="テンプレートを選ぶ")
-        self.tpl_import = W.Button(description="テンプレートから読み込む")
+        self.tpl_import = C.button("テンプレートから読み込む")
         self.tpl_import.on_click(self._import_template)
         self.tpl_msg = W.HTML()
         return W.VBox([W.HTML(_guide_step(1)), _html(f'<div class="oh-trouble">{esc(GUIDE_ADVICE)}</div>'),
@@ -194,7 +195,7 @@ class VendorsView:
         scenes = "".join(f"<li>「{esc(s)}」→ <b>{esc(g)}</b> を重く</li>" for s, g in SCENES)
         self.r_pick = W.Dropdown(description="評価項目", layout=W.Layout(width="34em"))
         self.r_text = W.Text(description="重い理由", placeholder="例：多世代が利用するサービスのため", layout=W.Layout(width="40em"))
-        self.r_save = W.Button(description="理由を保存")
+        self.r_save = C.button("理由を保存")
         self.r_save.on_click(self._save_reason)
         self.r_msg = W.HTML()
         return W.VBox([W.HTML(_guide_step(2)),
@@ -247,14 +248,14 @@ class VendorsView:
         self.v_add.on_click(self._add_vendor)
         self.v_msg = W.HTML()
         self.v_upload = W.FileUpload(accept=".csv,.xlsx", description="ファイルを選ぶ")
-        self.v_import = W.Button(description="事業者を取り込む")
+        self.v_import = C.button("事業者を取り込む")
         self.v_import.on_click(self._import_vendors)
         self.v_list = W.HTML()
         self.v_pick = W.Dropdown(description="事業者", layout=W.Layout(width="30em"))
         self.v_pick_price = W.Text(description="価格（円）")
-        self.v_update = W.Button(description="価格を保存")
+        self.v_update = C.button("価格を保存")
         self.v_update.on_click(self._update_price)
-        self.v_delete = W.Button(description="削除", button_style="danger")
+        self.v_delete = C.button("削除", button_style="danger")
         self.v_delete.on_click(self._delete_vendor)
         return W.VBox([_html("<h3>比べる事業者・サービス</h3>"), self.v_name, self.v_service, self.v_price, self.v_notes,
                        self.v_add, self.v_msg,
@@ -304,15 +305,18 @@ class VendorsView:
     # ================================================================== 4 採点
     def _build_scoring(self):
         self.s_who = W.Combobox(description="評価者", placeholder="名前を入力または選択", ensure_option=False)
+        self.s_who.add_class("oh-score-who")
         self.s_who.observe(lambda *_: self._load_vendor_page(), names="value")
         self.s_vendor = W.Dropdown(description="事業者", layout=W.Layout(width="30em"))
+        self.s_vendor.add_class("oh-score-vendor")
         self.s_vendor.observe(lambda *_: self._load_vendor_page(), names="value")
         self.s_grid = W.VBox()
+        self.s_grid.add_class("oh-score-grid")
         self.s_msg = W.HTML()
-        self.sheet_btn = W.Button(description="評価シート（Excel）を作る")
+        self.sheet_btn = C.button("評価シート（Excel）を作る")
         self.sheet_btn.on_click(self._make_sheet)
         self.sheet_upload = W.FileUpload(accept=".xlsx", multiple=True, description="記入済みシートを選ぶ")
-        self.sheet_import = W.Button(description="評価シートを取り込む")
+        self.sheet_import = C.button("評価シートを取り込む")
         self.sheet_import.on_click(self._import_sheets)
         self.sheet_msg = W.HTML()
         return W.VBox([_html("<h3>採点</h3><div class=\"oh-note\">評価者の名前と事業者を選び、評価項目ごとに点数を選びます。"
@@ -454,7 +458,7 @@ class VendorsView:
                                   description="同点時①")
         self.ru_tie2 = W.Dropdown(options=TIE_BREAKS, value=tb[1] if tb[1] in ("technical", "price") else "",
                                   description="同点時②")
-        self.ru_apply = W.Button(description="ルールを保存して計算", button_style="primary")
+        self.ru_apply = C.button("ルールを保存して計算", button_style="primary")
         self.ru_apply.on_click(self._apply_rules)
         self.res_msg = W.HTML()
         self.res_table = W.HTML()
