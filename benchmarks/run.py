@@ -240,11 +240,12 @@ def bench_edit(repeat: int) -> None:
 # ---------------------------------------------------------------------- memory
 
 MEMORY_SCRIPT = textwrap.dedent("""
-    import resource, sys, tempfile, pathlib
+    import sys, tempfile, pathlib
     sys.path.insert(0, {bench!r})
     import pandas, matplotlib, ipywidgets, numpy
     {body}
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the parent's peak
+    print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")))
 """)
 
 
