@@ -166,6 +166,8 @@ def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
         if not str(rec.get("name", "")).strip():
             errs.append("「名前」（評価項目名）が空です")
         must = str(rec.get("must_have", "")).strip().lower()
+        if re.fullmatch(r"[01](\.0+)?", must):
+            must = must[0]
         if must not in MUST:
             errs.append(f"必須「{rec.get('must_have')}」は 必須 か 任意 にしてください")
         else:
@@ -308,6 +310,14 @@ def export_frames(ws: Workshop, *, with_history: bool = True) -> dict[str, pd.Da
 
 def export_xlsx(ws: Workshop) -> bytes:
     return xlsx_bytes(export_frames(ws), title=f"ohayami ワークショップ {ws.name}")
+
+
+def export_csv_files(ws: Workshop, folder: str | Path) -> list[Path]:
+    """One CSV per table (UTF-8 with BOM, formulas neutralised), named by the table's Japanese label."""
+    from .io import write_csv
+
+    folder = Path(folder)
+    return [write_csv(df, folder / f"{label}.csv") for label, df in export_frames(ws).items()]
 
 
 def import_workbook(ws: Workshop, source: str | Path | bytes, *, name: str = "", actor: str | None = None) -> dict:

@@ -18,7 +18,7 @@ from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weight
 from .scoring.weights import ahp
 from .store import Workshop, now_iso
 from .tally import clean_name
-from .workbench import Workbench, text_field
+from .workbench import Workbench, one_line, text_field
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -239,12 +239,7 @@ class VendorWorkbench(Workbench):
     def _check_vendor(self, name=None, service=None, price=None, notes=None, vid=None) -> dict:
         out = {}
         if name is not None:
-            n = " ".join(str(name).split())
-            if not n:
-                raise OhayamiError("事業者名が空です。", field="name")
-            if len(n) > 100:
-                raise OhayamiError("事業者名は100文字以内にしてください。", field="name")
-            out["name"] = n
+            out["name"] = one_line(name, "事業者名", "name", 100)
         if service is not None:
             out["service"] = text_field(service, "サービス名", "service", 100)
         if name is not None or service is not None:

@@ -30,6 +30,16 @@ def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> 
     return text
 
 
+def one_line(value: object, label: str, field: str, limit: int) -> str:
+    """A required one-line name: spaces folded, not empty, at most ``limit`` characters."""
+    text = " ".join(str(value or "").split())
+    if not text:
+        raise OhayamiError(f"{label}が空です。", field=field)
+    if len(text) > limit:
+        raise OhayamiError(f"{label}は{limit}文字以内にしてください。", field=field)
+    return text
+
+
 class Workbench:
     """Criteria, weights and scores of one evaluation set in a workshop."""
 
@@ -70,11 +80,7 @@ class Workbench:
     def _check_criterion(self, name=None, direction=None, scale=None, weight=None, description=None, cid=None) -> dict:
         out = {}
         if name is not None:
-            n = " ".join(str(name).split())
-            if not n:
-                raise OhayamiError("評価項目の名前が空です。", field="name")
-            if len(n) > 60:
-                raise OhayamiError("評価項目の名前は60文字以内にしてください。", field="name")
+            n = one_line(name, "評価項目の名前", "name", 60)
             if any(r.name == n and r.criterion_id != cid for r in self.criteria().itertuples()):
                 raise OhayamiError(f"評価項目「{n}」はすでにあります。", field="name")
             out["name"] = n

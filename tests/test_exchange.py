@@ -155,3 +155,17 @@ def test_csv_round_trip_of_one_table(ws, tmp_path):
     b = open_workshop(tmp_path / "b")
     X.import_table(b, "vendors", raw, name="vendors.csv")
     assert X.table_snapshot(ws)["vendors"] == X.table_snapshot(b)["vendors"]
+
+
+def test_every_table_as_csv_comes_back(tmp_path):
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    files = X.export_csv_files(a, tmp_path / "csv")
+    assert {f.name for f in files} >= {"課題.csv", "事業者・サービス.csv", "評価点.csv", "変更履歴.csv"}
+    assert all(f.read_bytes().startswith(b"\xef\xbb\xbf") for f in files)
+    b = open_workshop(tmp_path / "b")
+    for table in ("people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "chart_results",
+                  "settings"):
+        from ohayami.store import TABLES
+        X.import_table(b, table, tmp_path / "csv" / f"{TABLES[table].label}.csv")
+    assert X.table_snapshot(a) == X.table_snapshot(b)

@@ -130,7 +130,7 @@ def test_room_grid_and_scoring_sheets(tmp_path):
     for dd in v.cells[0][1]:
         dd.value = "3"
     v.s_who.value = "鈴木"
-    v.sheet_btn.click()
+    v.sheets.make_btn.click()
     path = tmp_path / "c_出力" / "採点シート_鈴木.xlsx"
     wb = openpyxl.load_workbook(path)
     sh = wb["評価シート"]
@@ -140,10 +140,10 @@ def test_room_grid_and_scoring_sheets(tmp_path):
     buf = io.BytesIO()
     wb.save(buf)
     data = buf.getvalue()
-    v.sheet_upload.value = ({"name": "鈴木.xlsx", "type": "", "size": len(data), "content": memoryview(data),
+    v.sheets.upload.value = ({"name": "鈴木.xlsx", "type": "", "size": len(data), "content": memoryview(data),
                              "last_modified": datetime.datetime.now()},)
-    v.sheet_import.click()
-    assert "取り込みました：鈴木.xlsx" in v.sheet_msg.value
+    v.sheets.import_btn.click()
+    assert "取り込みました：鈴木.xlsx" in v.sheets.msg.value
     assert set(v.model.scores().evaluator) == {ROOM, "鈴木"}
     assert v.cells[0][1][0].value == "4"
 

@@ -143,15 +143,15 @@ def test_scoring_sheets_round_trip(tmp_path):
         v.v_add.click()
     v.tabs.selected_index = 3
     v.s_who.value = "鈴木"
-    v.sheet_btn.click()
+    v.sheets.make_btn.click()
     wb = openpyxl.load_workbook(tmp_path / "e_出力" / "評価シート_鈴木.xlsx")
     sh = wb["評価シート"]
     sh["C10"], sh["D10"], sh["C11"], sh["D11"] = 4, "はい", 2, "いいえ"
     buf = io.BytesIO()
     wb.save(buf)
-    _upload(v.sheet_upload, "鈴木.xlsx", buf.getvalue())
-    v.sheet_import.click()
-    assert "取り込みました：鈴木.xlsx（4 件）" in v.sheet_msg.value
+    _upload(v.sheets.upload, "鈴木.xlsx", buf.getvalue())
+    v.sheets.import_btn.click()
+    assert "取り込みました：鈴木.xlsx（4 件）" in v.sheets.msg.value
     v.s_vendor.value = "V002"
     assert [dd.value for dd in v.s_cells.values()] == ["2", "いいえ"]
 

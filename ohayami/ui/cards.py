@@ -84,7 +84,9 @@ def card_html(card: TypeCard | str, *, with_style: bool = True) -> str:
     parts.append(_steps(card))
     if card.workbench:
         name = WORKBENCH_NAMES.get(card.workbench, card.workbench)
-        parts.append(f'<div class="oh-trouble">この初めの一手は作業台ノートブック <b>{esc(card.workbench)}</b>'
+        # a relative link opens the notebook next to this one, in JupyterLab and in the Voilà app alike
+        parts.append(f'<div class="oh-trouble">この初めの一手は作業台ノートブック '
+                     f'<a href="{esc(card.workbench)}" target="_blank"><b>{esc(card.workbench)}</b></a>'
                      f"（{esc(name)}）で実際に進められます。</div>")
     parts.append("<h3>メリット（悩みを解消することによる）</h3>" + ul(card.merits, "oh-merit"))
     parts.append("<h3>デメリット（解消しないままにしておくことによる）</h3>" + ul(card.risks, "oh-risk"))

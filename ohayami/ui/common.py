@@ -140,3 +140,29 @@ def widen_labels(root, longer_than: int = 4) -> None:
         if isinstance(desc, str) and len(desc) > longer_than and style is not None and hasattr(style, "description_width") \
                 and not isinstance(w, W.Button):
             style.description_width = "initial"
+
+
+class SheetControls:
+    """Make a scoring sheet for the person in ``who`` and import filled sheets (both workbenches)."""
+
+    def __init__(self, ws: Workshop, model, who, after_import, noun: str = "採点シート"):
+        self.ws, self.model, self.who, self.after_import, self.noun = ws, model, who, after_import, noun
+        self.make_btn = button(f"{noun}（Excel）を作る", tooltip=f"選んだ人の{noun}を作る")
+        self.make_btn.on_click(self.make)
+        self.upload = W.FileUpload(accept=".xlsx", multiple=True, description="記入済みシートを選ぶ")
+        self.import_btn = button(f"{noun}を取り込む")
+        self.import_btn.on_click(self.import_)
+        self.msg = W.HTML()
+        self.widget = W.VBox([W.HBox([self.make_btn, self.upload, self.import_btn]), self.msg])
+
+    def make(self, *_):
+        who = (self.who.value or "").strip()
+        if not who:
+            self.msg.value = error(f"{self.noun}を作る人の名前を選ぶか入力してください。")
+            return
+        self.msg.value = export_message(self.ws, lambda: self.model.scoring_sheet(who), f"{self.noun}_{who}.xlsx",
+                                        XLSX_MIME, f"{self.noun}をダウンロード")
+
+    def import_(self, *_):
+        self.msg.value = import_each(self.upload, lambda data, name: self.model.import_scoring_sheet(data, name=name))
+        self.after_import()

@@ -320,19 +320,14 @@ class ProblemsView:
         self.s_msg = W.HTML()
         self.s_grid = W.VBox()
         self.s_grid.add_class("oh-score-grid")
-        self.sheet_btn = C.button("採点シート（Excel）を作る", tooltip="選んだ人の採点シートを作る")
-        self.sheet_btn.on_click(self._make_sheet)
-        self.sheet_upload = W.FileUpload(accept=".xlsx", multiple=True, description="記入済みシートを選ぶ")
-        self.sheet_import = C.button("採点シートを取り込む")
-        self.sheet_import.on_click(self._import_sheets)
-        self.sheet_msg = W.HTML()
+        self.sheets = C.SheetControls(self.ws, self.model, self.s_who, lambda: self._load_page(), "採点シート")
         self._rebuild_grid()
         return W.VBox([W.HTML(f'{STYLE}<div class="oh"><h3>採点</h3><div class="oh-note">自分の名前を選んでから、'
                               "各課題を評価項目ごとに採点します。選ぶとすぐ保存されます。空欄に戻すと点数を取り消します。</div></div>"),
                        W.HBox([self.s_who, self.s_room]), W.HBox([self.s_prev, self.s_page, self.s_next]), self.s_msg,
                        self.s_grid,
                        W.HTML(f'{STYLE}<div class="oh"><h3>紙・Excel で採点する場合</h3></div>'),
-                       W.HBox([self.sheet_btn, self.sheet_upload, self.sheet_import]), self.sheet_msg])
+                       self.sheets.widget])
 
     def _rebuild_grid(self):
         """One row of dropdowns per problem on the page; widgets are reused across pages."""
@@ -414,21 +409,6 @@ class ProblemsView:
         name = self._crit.set_index("criterion_id").loc[cid, "name"]
         self.s_msg.value = C.ok(f"保存しました：{pid} の「{name}」＝{saved or '（取り消し）'}")
 
-    def _make_sheet(self, *_):
-        who = (self.s_who.value or "").strip()
-        try:
-            if not who:
-                raise OhayamiError("採点シートを作る人の名前を選ぶか入力してください。")
-            self.sheet_msg.value = C.save_export(self.ws, self.model.scoring_sheet(who), f"採点シート_{who}.xlsx",
-                                                 C.XLSX_MIME, "採点シートをダウンロード")
-        except (OhayamiError, OSError) as exc:
-            self.sheet_msg.value = C.error(exc)
-
-    def _import_sheets(self, *_):
-        self.sheet_msg.value = C.import_each(self.sheet_upload,
-                                             lambda data, name: self.model.import_scoring_sheet(data, name=name))
-        self._load_page()
-
     # ================================================================== 5 結果と絞り込み
     def _build_results(self):
         self.r_refresh = C.big_button("結果を更新", "primary")
@@ -476,15 +456,17 @@ class ProblemsView:
         labels = crit.set_index("criterion_id")["name"].to_dict()
         t = res.ranking
         spread = res.spread.groupby("alternative_id")["disagreement"].mean()
+        cids = list(crit["criterion_id"])
         rows = []
         for a, r in t.iterrows():
-            rows.append(("" if math.isnan(r["rank"]) else f"{int(r['rank'])}{'（同点）' if r['tie'] else ''}", a, r["name"],
-                         f"{r['total']:.2f}", r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "",
-                         STATUS[r["analysis"]], "／".join(r["reasons"])))
-        self.r_table.value = (f'{STYLE}<div class="oh"><h3>ランキング（短いリスト：{esc(self.model.cut_line().describe())}、'
-                              f"{len(short)} 件）</h3>" +
-                              table(["順位", "ID", "課題", "合計点", "採点した人数", "ばらつき", "短いリスト", "分析", "対象外の理由"], rows)
-                              + "</div>")
+            rows.append(["" if math.isnan(r["rank"]) else f"{int(r['rank'])}{'（同点）' if r['tie'] else ''}", a, r["name"],
+                         f"{r['total']:.2f}"] + [f"{res.breakdown.at[a, c]:.2f}" for c in cids] +
+                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "", STATUS[r["analysis"]],
+                         "／".join(r["reasons"])])
+        self.r_table.value = (f'{STYLE}<div class="oh" style="max-width:none"><h3>ランキング（短いリスト：'
+                              f"{esc(self.model.cut_line().describe())}、{len(short)} 件）</h3>" +
+                              table(["順位", "ID", "課題", "合計点", *[labels[c] for c in cids], "採点した人数", "ばらつき",
+                                     "短いリスト", "分析", "対象外の理由"], rows) + "</div>")
         groups = self.model.tag_groups()
         self.r_tags.value = (f'{STYLE}<div class="oh"><h3>まとめて解決できそうな課題（同じタグ）</h3>' +
                              (table(["タグ", "課題"], [(k, "、".join(v)) for k, v in groups.items()]) if groups

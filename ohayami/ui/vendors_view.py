@@ -313,17 +313,11 @@ class VendorsView:
         self.s_grid = W.VBox()
         self.s_grid.add_class("oh-score-grid")
         self.s_msg = W.HTML()
-        self.sheet_btn = C.button("評価シート（Excel）を作る")
-        self.sheet_btn.on_click(self._make_sheet)
-        self.sheet_upload = W.FileUpload(accept=".xlsx", multiple=True, description="記入済みシートを選ぶ")
-        self.sheet_import = C.button("評価シートを取り込む")
-        self.sheet_import.on_click(self._import_sheets)
-        self.sheet_msg = W.HTML()
+        self.sheets = C.SheetControls(self.ws, self.model, self.s_who, lambda: self._load_vendor_page(), "評価シート")
         return W.VBox([_html("<h3>採点</h3><div class=\"oh-note\">評価者の名前と事業者を選び、評価項目ごとに点数を選びます。"
                              "選ぶとすぐ保存されます。必須項目は満たしていれば「はい」です。</div>"),
                        W.HBox([self.s_who, self.s_vendor]), self.s_msg, self.s_grid,
-                       _html("<h3>紙・Excel で採点する委員会</h3>"), W.HBox([self.sheet_btn, self.sheet_upload, self.sheet_import]),
-                       self.sheet_msg])
+                       _html("<h3>紙・Excel で採点する委員会</h3>"), self.sheets.widget])
 
     def _rebuild_grid(self):
         crit = self.model.criteria()
@@ -373,21 +367,6 @@ class VendorsView:
             return
         name = self._crit.set_index("criterion_id").loc[dd._oh, "name"]
         self.s_msg.value = C.ok(f"保存しました：「{name}」＝{saved or '（取り消し）'}")
-
-    def _make_sheet(self, *_):
-        who = (self.s_who.value or "").strip()
-        try:
-            if not who:
-                raise OhayamiError("評価シートを作る評価者の名前を選ぶか入力してください。")
-            self.sheet_msg.value = C.save_export(self.ws, self.model.scoring_sheet(who), f"評価シート_{who}.xlsx",
-                                                 C.XLSX_MIME, "評価シートをダウンロード")
-        except (OhayamiError, OSError) as exc:
-            self.sheet_msg.value = C.error(exc)
-
-    def _import_sheets(self, *_):
-        self.sheet_msg.value = C.import_each(self.sheet_upload,
-                                             lambda data, name: self.model.import_scoring_sheet(data, name=name))
-        self._load_vendor_page()
 
     # ================================================================== 5 感覚的な順位
     def _build_intuition(self):

@@ -20,6 +20,8 @@ def test_no_code_is_shown(page, voila):
 
 def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
     _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+    page.get_by_role("combobox", name="名前").fill(EVIL)  # a participant's name is only ever text
+    page.get_by_role("textbox", name="所属").fill("<script>alert(2)</script>")
     shot(page, "app-chart-question")
     no = page.get_by_role("button", name="いいえ", exact=True)
     for k in range(8):
@@ -28,6 +30,7 @@ def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
             page.get_by_text(f"質問 {k + 2} / 8").wait_for()
     page.get_by_text("結果を保存しました：Iタイプ").wait_for()
     page.get_by_text("ITプロジェクトに精通した専門家を頼ろう").first.wait_for()
+    assert page.locator("img[src='x']").count() == 0
     shot(page, "app-chart-result-I")
     page.get_by_role("button", name="次の参加者へ").click()
     page.get_by_text("質問 1 / 8").wait_for()
