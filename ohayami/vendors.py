@@ -115,7 +115,12 @@ class VendorWorkbench(Workbench):
 
     def import_criteria(self, source, name: str = "", actor: str | None = None) -> int:
         """Criteria from a saved template (or any table with the same headers); all or nothing."""
-        return exchange.import_table(self.ws, "criteria", source, name=name, sheet=None, set_id=SET_ID, actor=actor)
+        df = exchange.read_any(source, name)
+        name = name or "評価項目テンプレート"
+        for col in ("set_id", "評価セット"):
+            if col in df.columns:
+                df = df.drop(columns=col)  # a template from another set (or another town) lands in this one
+        return exchange.import_table(self.ws, "criteria", df, name=name, set_id=SET_ID, actor=actor)
 
     # ------------------------------------------------------------------ step 2: weights
     def set_evaluator_weights(self, evaluator: str, method: str, values: dict, actor: str | None = None) -> dict:

@@ -61,6 +61,12 @@ def test_criteria_template_round_trip(m, tmp_path):
     a = m.criteria()[["name", "grp", "must_have", "scale", "example"]]
     b = other.criteria()[["name", "grp", "must_have", "scale", "example"]]
     assert a.to_dict("records") == b.to_dict("records")
+    # a type C criteria table imported as a type E template lands in set E
+    import pandas as pd
+    from ohayami.io import csv_bytes
+    c_table = pd.DataFrame({"評価セット": ["C"], "評価項目ID": ["x1"], "名前": ["影響の大きさ"], "尺度": ["1-5"]})
+    assert other.import_criteria(csv_bytes(c_table), name="c.csv") == 1
+    assert "影響の大きさ" in set(other.criteria()["name"]) and other.ws.rows("criteria", set_id="C").empty
 
 
 def test_weights_side_by_side_and_combined(m):
