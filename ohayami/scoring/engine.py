@@ -298,10 +298,14 @@ class Evaluation:
 
     # -- arithmetic shared with the sensitivity analysis
     def group_index(self) -> dict[str, np.ndarray]:
-        groups: dict[str, list[int]] = {}
-        for i, g in enumerate(self.groups):
-            groups.setdefault(g, []).append(i)
-        return {g: np.array(ix) for g, ix in groups.items()}
+        """Requirement group → criterion indices (computed once: the criteria never change)."""
+        cached = self.__dict__.get("_group_index")
+        if cached is None:
+            groups: dict[str, list[int]] = {}
+            for i, g in enumerate(self.groups):
+                groups.setdefault(g, []).append(i)
+            cached = self._group_index = {g: np.array(ix) for g, ix in groups.items()}
+        return cached
 
     def evaluator_technical(self, W: np.ndarray) -> np.ndarray:
         """Technical scores for a batch of point vectors W (D, C): shape (D, E, A). Mark criteria add up
