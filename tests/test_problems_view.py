@@ -114,6 +114,12 @@ def test_bad_input_is_refused_next_to_the_field(tmp_path):
     v.weights.apply_btn.click()
     assert "すべて 0" in v.weights.msg.value
     assert v.model.criteria().weight.sum() > 0
+    # removing the criterion on the matrix's axis leaves a working results screen
+    v.c_pick.value = "difficulty"
+    v.c_remove.click()
+    assert "削除しました" in v.c_msg.value and v.r_x.value != "difficulty"
+    v.tabs.selected_index = 4
+    assert "ランキング" in v.r_table.value
 
 
 def test_room_grid_and_scoring_sheets(tmp_path):

@@ -89,7 +89,7 @@ class ChartView:
         self.export_xlsx.on_click(self._export_xlsx)
         self.export_csv.on_click(self._export_csv)
         self.tally_html = W.HTML()
-        self.tally_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
+        self.tally_img = C.image()
         self.export_msg = W.HTML()
         tally_tab = W.VBox([W.HBox([self.refresh, self.export_xlsx, self.export_csv]), self.export_msg,
                             self.tally_html, self.tally_img])
@@ -228,7 +228,7 @@ class ChartView:
         self.tally_html.value = (f'{STYLE}<div class="oh">{head}'
                                  + table(["タイプ", "初めの一手", "人数", "割合", "当てはまる人数（全問チェック含む）"], rows)
                                  + "</div>")
-        self.tally_img.value = C.figure_png(tally_figure(df))
+        C.show_figure(self.tally_img, tally_figure(df))
 
     def _export_frames(self):
         df = T.tally(self.ws)

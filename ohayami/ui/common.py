@@ -31,6 +31,16 @@ def download_link(data: bytes, filename: str, mime: str, label: str) -> str:
             f'style="font-size:18px">⬇ {esc(label)}</a>')
 
 
+def image() -> W.Image:
+    """An image widget that stays hidden until it has a picture (an empty one shows a broken icon)."""
+    return W.Image(format="png", layout=W.Layout(max_width="1000px", display="none"))
+
+
+def show_figure(widget: W.Image, fig) -> None:
+    widget.value = figure_png(fig)
+    widget.layout.display = ""
+
+
 def figure_png(fig) -> bytes:
     import matplotlib.pyplot as plt
 

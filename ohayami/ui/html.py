@@ -19,10 +19,12 @@ def ul(items: Iterable[object], cls: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def table(header: list[str], rows: Iterable[Iterable[object]], cls: str = "oh-table") -> str:
+def table(header: list[str], rows: Iterable[Iterable[object]], cls: str = "oh-table", wide: bool = False) -> str:
+    """An escaped HTML table; ``wide`` tables keep their columns readable and scroll sideways."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f'<table class="{esc(cls)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    html = f'<table class="{esc(cls)}{" oh-wide" if wide else ""}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="oh-scroll">{html}</div>' if wide else html
 
 
 # Projector-friendly base style shared by the views and the printable reports.
@@ -41,6 +43,10 @@ STYLE = """
 .oh .oh-risk li::marker { content: "－ "; color: #D55E00; }
 .oh table.oh-table { border-collapse: collapse; margin: 0.4em 0; }
 .oh table.oh-table th, .oh table.oh-table td { border: 1px solid #b0b8c0; padding: 0.3em 0.6em; vertical-align: top; }
+.oh table.oh-table td { min-width: 3em; }
+.oh .oh-scroll { overflow-x: auto; max-width: 100%; }
+.oh table.oh-wide { width: max-content; font-size: 16px; }
+.oh table.oh-wide td { max-width: 22em; }
 .oh table.oh-table th { background: #e8eef4; white-space: nowrap; }
 .oh .oh-note { color: #555; font-size: 15px; }
 .oh .oh-error { color: #B00020; font-weight: bold; }

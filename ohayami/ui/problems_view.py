@@ -254,6 +254,9 @@ class ProblemsView:
             f'<div class="oh-note">{esc(self.ws.setting("C_weight_message", ""))}</div></div>'
         C.set_options(self.c_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
         self.weights.rebuild()
+        if hasattr(self, "r_x"):  # the matrix axes follow added, renamed and removed criteria
+            for axis in (self.r_x, self.r_y):
+                C.set_options(axis, [(r.name, r.criterion_id) for r in crit.itertuples()])
 
     def _load_criterion(self, *_):
         crit = self.model.criteria().set_index("criterion_id")
@@ -420,15 +423,15 @@ class ProblemsView:
         self.r_apply.on_click(self._apply_cut)
         self.r_msg = W.HTML()
         self.r_table = W.HTML()
-        self.r_bars = W.Image(format="png", layout=W.Layout(max_width="1000px"))
+        self.r_bars = C.image()
         crit = self.model.criteria()
         options = [(r.name, r.criterion_id) for r in crit.itertuples()]
         ids = set(crit["criterion_id"])
         self.r_x = W.Dropdown(options=options, value="difficulty" if "difficulty" in ids else options[-1][1],
                               description="横軸")
         self.r_y = W.Dropdown(options=options, value="effect" if "effect" in ids else options[0][1], description="縦軸")
-        self.r_quad = W.Image(format="png", layout=W.Layout(max_width="1000px"))
-        self.r_heat = W.Image(format="png", layout=W.Layout(max_width="1000px"))
+        self.r_quad = C.image()
+        self.r_heat = C.image()
         self.r_tags = W.HTML()
         for w in (self.r_x, self.r_y):
             w.observe(lambda *_: self.show_results(), names="value")
@@ -465,24 +468,24 @@ class ProblemsView:
                          "／".join(r["reasons"])])
         self.r_table.value = (f'{STYLE}<div class="oh" style="max-width:none"><h3>ランキング（短いリスト：'
                               f"{esc(self.model.cut_line().describe())}、{len(short)} 件）</h3>" +
-                              table(["順位", "ID", "課題", "合計点", *[labels[c] for c in cids], "採点した人数", "ばらつき",
-                                     "短いリスト", "分析", "対象外の理由"], rows) + "</div>")
+                              table(["順位", "ID", "課題", "合計点", *[plots.short(labels[c], 7) for c in cids], "採点した人数", "ばらつき",
+                                     "短いリスト", "分析", "対象外の理由"], rows, wide=True) + "</div>")
         groups = self.model.tag_groups()
         self.r_tags.value = (f'{STYLE}<div class="oh"><h3>まとめて解決できそうな課題（同じタグ）</h3>' +
                              (table(["タグ", "課題"], [(k, "、".join(v)) for k, v in groups.items()]) if groups
                               else "<div>同じタグの付いた課題はまだありません（2 課題分析でタグを付けられます）。</div>") + "</div>")
         if not figures:
             return
-        self.r_bars.value = C.figure_png(plots.ranked_contributions(res.table, res.breakdown, labels))
+        C.show_figure(self.r_bars, plots.ranked_contributions(res.table, res.breakdown, labels))
         ratios = res.breakdown.div(crit.set_index("criterion_id")["weight"].replace(0, float("nan")))
         sel = res.table[res.table.selectable].index
         if len(sel):
-            self.r_quad.value = C.figure_png(plots.quadrant(
+            C.show_figure(self.r_quad, plots.quadrant(
                 res.table.loc[sel], ratios[self.r_x.value].fillna(0), ratios[self.r_y.value].fillna(0),
                 res.table["name"].to_dict(), f"{labels[self.r_x.value]}（右ほど良い）", f"{labels[self.r_y.value]}（上ほど良い）",
                 highlight=short, title=f"{labels[self.r_y.value]} × {labels[self.r_x.value]}"))
             top = list(res.ranking.index[:20])
-            self.r_heat.value = C.figure_png(plots.disagreement_heatmap(
+            C.show_figure(self.r_heat, plots.disagreement_heatmap(
                 res.spread, res.table["name"].to_dict(), labels, top, title="参加者の評価のばらつき（上位20件）"))
 
     # ================================================================== 6 実現したい地域像

@@ -441,9 +441,9 @@ class VendorsView:
         self.ru_apply.on_click(self._apply_rules)
         self.res_msg = W.HTML()
         self.res_table = W.HTML()
-        self.res_bars = W.Image(format="png", layout=W.Layout(max_width="1000px"))
-        self.res_radar = W.Image(format="png", layout=W.Layout(max_width="1000px"))
-        self.res_heat = W.Image(format="png", layout=W.Layout(max_width="1000px"))
+        self.res_bars = C.image()
+        self.res_radar = C.image()
+        self.res_heat = C.image()
         return W.VBox([_html("<h3>評価のルール</h3>"), self.ru_combine, W.HBox([self.ru_rounding, self.ru_digits]), self.ru_must,
                        W.HBox([self.ru_min, self.ru_group]), W.HBox([self.ru_price, self.ru_price_points, self.ru_ceiling]),
                        W.HBox([self.ru_tie1, self.ru_tie2]), self.ru_apply, self.res_msg, self.res_table, self.res_bars,
@@ -510,14 +510,14 @@ class VendorsView:
                         [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
         self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' + table(
             ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき", "除外・対象外の理由／備考"],
-            rows) + "</div>")
+            rows, wide=True) + "</div>")
         if not figures:
             return
         names = res.table["name"].to_dict()
-        self.res_bars.value = C.figure_png(plots.group_bars(res.table, res.groups, res.group_max))
-        self.res_radar.value = C.figure_png(plots.radar(res.groups, res.group_max, names))
+        C.show_figure(self.res_bars, plots.group_bars(res.table, res.groups, res.group_max))
+        C.show_figure(self.res_radar, plots.radar(res.groups, res.group_max, names))
         crit = self.model.criteria().set_index("criterion_id")["name"].to_dict()
-        self.res_heat.value = C.figure_png(plots.disagreement_heatmap(res.spread, names, crit, list(res.ranking.index),
+        C.show_figure(self.res_heat, plots.disagreement_heatmap(res.spread, names, crit, list(res.ranking.index),
                                                                       title="評価者のばらつき（0＝一致、1＝正反対）"))
 
     # ================================================================== 7 妥当性チェック
@@ -534,7 +534,7 @@ class VendorsView:
         self.k_sens = C.big_button("感度分析", "", "重みを動かしたときの順位の安定性を調べる（1万回）")
         self.k_sens.on_click(lambda *_: self.show_sensitivity())
         self.k_sens_out = W.HTML()
-        self.k_sens_img = W.Image(format="png", layout=W.Layout(max_width="900px"))
+        self.k_sens_img = C.image()
         return W.VBox([W.HTML(_guide_step(3)), self.k_run, self.k_out,
                        _html("<h3>重みの見直し（理由は記録に残ります）</h3>"), self.k_inputs, self.k_reason, self.k_apply,
                        self.k_msg, _html("<h3>感度分析</h3>"), self.k_sens, self.k_sens_out, self.k_sens_img])
@@ -607,7 +607,7 @@ class VendorsView:
                                  table(["評価項目", "いまの配点", "下げると", "上げると"], rows) +
                                  f"<h4>すべての重みを ±20% の範囲でランダムに動かしたとき（{draws:,} 回）の順位の確率</h4>" +
                                  table(["事業者", *[f"{k}位" for k in p.columns]], prob_rows) + "</div>")
-        self.k_sens_img.value = C.figure_png(plots.rank_probability_heatmap(p, names))
+        C.show_figure(self.k_sens_img, plots.rank_probability_heatmap(p, names))
 
     # ================================================================== 8 出力
     def _build_export(self):

@@ -38,6 +38,7 @@ def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
     page.get_by_text("結果を保存しました：Aタイプ").wait_for()
     page.get_by_role("tab", name="集計").click()
     page.get_by_text(re.compile(r"集計（\d+人）")).wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('img')].some(i => i.naturalWidth > 0)")
     shot(page, "app-chart-tally")
 
 
@@ -94,6 +95,7 @@ def test_type_c_round_with_two_participants(page, new_page, voila):
     page.get_by_role("tab", name="5 結果と絞り込み").click()
     page.get_by_role("button", name="結果を更新").click()
     page.get_by_text("ランキング（短いリスト").wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('img')].filter(i => i.naturalWidth > 0).length >= 3")
     table = page.locator("table").filter(has_text="採点した人数").first.inner_text()
     assert re.search(r"\t2\t", table), table  # both participants counted for the problems
     shot(page, "app-typeC-results")
@@ -131,6 +133,7 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
     page.get_by_role("tab", name="6 結果").click()
     page.get_by_role("button", name="ルールを保存して計算").click()
     page.get_by_text("ルールを保存しました").wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('img')].filter(i => i.naturalWidth > 0).length >= 3")
     result = page.locator("table").filter(has_text="技術点").first.inner_text()
     assert "A社" in result and EVIL in result
     shot(page, "app-typeE-results")
