@@ -4,8 +4,14 @@ import itertools
 
 import pytest
 
+import ohayami
 from ohayami import OhayamiError
 from ohayami.chart import Chart, Diagnosis, check_all, diagnose
+
+
+def test_public_api():
+    assert ohayami.diagnose([False, False, True]) == "C"
+    assert ohayami.check_all([False] * 8) == ["I"]
 
 
 def test_every_path_of_the_chart():
