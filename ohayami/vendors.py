@@ -327,6 +327,13 @@ class VendorWorkbench(Workbench):
                                field="price")
         return evaluate(ev, rules)
 
+    def rank_vote(self):
+        """The rank-vote rule (first places, then second, then third) as a second opinion on the result."""
+        from .scoring import rank_vote
+
+        ev = self.evaluation()
+        return None if ev is None or ev.R.shape[0] == 0 else rank_vote(ev, self.rules())
+
     # ------------------------------------------------------------------ step 3: validity check
     def set_intuition(self, evaluator: str, ranks: dict, actor: str | None = None) -> None:
         """The ranking an evaluator feels is right, entered before seeing the result."""

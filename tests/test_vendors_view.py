@@ -77,6 +77,7 @@ def test_whole_flow_with_two_evaluators(tmp_path):
     v.ru_apply.click()
     assert "ルールを保存しました" in v.res_msg.value
     assert "必須項目「データ暗号化」を満たしていない（佐藤）" in v.res_table.value
+    assert "順位投票方式" in v.res_table.value
     assert v.res_bars.value[:4] == b"\x89PNG" and v.res_heat.value[:4] == b"\x89PNG"
     # step 3: check, revise with a reason, sensitivity
     v.tabs.selected_index = 6

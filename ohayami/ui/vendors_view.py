@@ -511,6 +511,15 @@ class VendorsView:
         self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' + table(
             ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき", "除外・対象外の理由／備考"],
             rows, wide=True) + "</div>")
+        rv = self.model.rank_vote()
+        if rv is not None and len(rv):
+            places = [c for c in ("first", "second", "third") if c in rv.columns]
+            label = {"first": "1位の数", "second": "2位の数", "third": "3位の数"}
+            self.res_table.value += (f'{STYLE}<div class="oh"><h4>参考：順位投票方式（各評価者が1位にした数が多い順。'
+                                     "同数なら2位、3位の数）</h4>" +
+                                     table(["順位", "事業者", *[label[c] for c in places]],
+                                           [[f"{r['rank']}{'（同順）' if r['tie'] else ''}", r["name"], *[r[c] for c in places]]
+                                            for _, r in rv.iterrows()]) + "</div>")
         if not figures:
             return
         names = res.table["name"].to_dict()
