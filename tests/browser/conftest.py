@@ -4,6 +4,7 @@ Skipped, with the reason, where chromium or Playwright is missing. Screenshots o
 ``test-artifacts/``.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -41,6 +42,20 @@ def _wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
+@contextlib.contextmanager
+def _serve(command, env: dict, log_path: Path, ready_path: str):
+    """Run ``command(port)`` on a free port until the block ends; yield its address once ``ready_path`` answers."""
+    port = _free_port()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_http(f"http://127.0.0.1:{port}{ready_path}", proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(20)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -65,18 +80,10 @@ def voila(workshops):
     sys.path.insert(0, str(ROOT))
     from run import app_args
 
-    port = _free_port()
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(workshops))
-    log = open(workshops / "voila.log", "w")
-    proc = subprocess.Popen(app_args(Path(sys.executable), False, port, None), cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
+    with _serve(lambda port: app_args(Path(sys.executable), False, port, None), env, workshops / "voila.log",
+                "/") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -90,44 +97,21 @@ def jupyterlab(tmp_path_factory, workshops):
     (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
     (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none"}))
-    port = _free_port()
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(workshops), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
-    log = open(home / "lab.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
-                             "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
-                             f"--ServerApp.root_dir={ROOT / 'notebooks'}", "--LabApp.news_url=None"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/lab", proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
+    def command(port):
+        return [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", f"--port={port}",
+                "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--ServerApp.password=",
+                f"--ServerApp.root_dir={ROOT / 'notebooks'}", "--LabApp.news_url=None"]
 
-
-@pytest.fixture
-def page(browser):
-    """A fresh page that fails the test if any dialog (alert) opens: injected script would do that."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    pg.dialogs = []
-
-    def on_dialog(d):
-        pg.dialogs.append(d.message)
-        d.dismiss()
-
-    pg.on("dialog", on_dialog)
-    yield pg
-    assert pg.dialogs == [], f"a dialog opened: {pg.dialogs}"
-    context.close()
+    with _serve(command, env, home / "lab.log", "/lab") as base:
+        yield base
 
 
 @pytest.fixture
 def new_page(browser):
-    """Factory for more pages (other participants), each in its own context."""
+    """Pages in contexts of their own (one per participant); each fails the test if any dialog (alert)
+    opens, which is what injected script would do."""
     made = []
 
     def make():
@@ -143,6 +127,12 @@ def new_page(browser):
     for context, pg in made:
         assert pg.dialogs == [], f"a dialog opened: {pg.dialogs}"
         context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """The first participant's page."""
+    return new_page()
 
 
 def shot(pg, name: str) -> None:

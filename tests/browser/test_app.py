@@ -38,7 +38,7 @@ def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
     page.get_by_text("結果を保存しました：Aタイプ").wait_for()
     page.get_by_role("tab", name="集計").click()
     page.get_by_text(re.compile(r"集計（\d+人）")).wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('img')].some(i => i.naturalWidth > 0)")
+    _wait_figures(page, 1)
     shot(page, "app-chart-tally")
 
 
@@ -61,6 +61,15 @@ def test_keyboard_alone_and_accessible_names(page, voila):
             page.get_by_text(f"質問 {k + 3} / 8").wait_for()
     page.get_by_text("結果を保存しました：Iタイプ").wait_for()
     shot(page, "app-chart-keyboard")
+
+
+def _wait_grid_ready(pg):
+    """The scoring dropdowns are enabled once a name (and a vendor) is chosen."""
+    pg.wait_for_function("() => [...document.querySelectorAll('.oh-score-grid select')].some(s => !s.disabled)")
+
+
+def _wait_figures(pg, n):
+    pg.wait_for_function("n => [...document.querySelectorAll('img')].filter(i => i.naturalWidth > 0).length >= n", arg=n)
 
 
 def _score_all(pg, n_rows, values):
@@ -89,13 +98,13 @@ def test_type_c_round_with_two_participants(page, new_page, voila):
         pg.get_by_role("tab", name="4 採点").click()
         pg.get_by_role("combobox", name="採点する人").fill(who)
         pg.get_by_role("combobox", name="採点する人").press("Enter")
-        pg.wait_for_function("() => [...document.querySelectorAll('.oh-score-grid select')].some(s => !s.disabled)")
+        _wait_grid_ready(pg)
         _score_all(pg, 3, values)
     shot(other, "app-typeC-scoring")
     page.get_by_role("tab", name="5 結果と絞り込み").click()
     page.get_by_role("button", name="結果を更新").click()
     page.get_by_text("ランキング（短いリスト").wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('img')].filter(i => i.naturalWidth > 0).length >= 3")
+    _wait_figures(page, 3)
     table = page.locator("table").filter(has_text="採点した人数").first.inner_text()
     assert re.search(r"\t2\t", table), table  # both participants counted for the problems
     shot(page, "app-typeC-results")
@@ -124,7 +133,7 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
         who_box.press("Enter")
         for k, vendor in enumerate(("V001", "V002")):
             pg.locator(".oh-score-vendor select").select_option(index=k)
-            pg.wait_for_function("() => [...document.querySelectorAll('.oh-score-grid select')].some(s => !s.disabled)")
+            _wait_grid_ready(pg)
             selects = pg.locator(".oh-score-grid select")
             for c in range(selects.count()):
                 selects.nth(c).select_option(vals[(k + c) % 2])
@@ -133,7 +142,7 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
     page.get_by_role("tab", name="6 結果").click()
     page.get_by_role("button", name="ルールを保存して計算").click()
     page.get_by_text("ルールを保存しました").wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('img')].filter(i => i.naturalWidth > 0).length >= 3")
+    _wait_figures(page, 3)
     result = page.locator("table").filter(has_text="技術点").first.inner_text()
     assert "A社" in result and EVIL in result
     shot(page, "app-typeE-results")
