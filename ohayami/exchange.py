@@ -19,7 +19,7 @@ from .errors import OhayamiError
 from .io import unneutralise, xlsx_bytes
 from .scoring.scales import normalise_entry, parse_scale
 from .store import COLUMN_LABELS, TABLES, Table, Workshop
-from .textio import read_text_table
+from .textio import read_text_table, title_key
 
 MAX_TEXT = 2000
 MAX_TITLE = 200
@@ -148,10 +148,10 @@ def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
             errs.append("「課題」が空です")
         elif len(title) > MAX_TITLE:
             errs.append(f"「課題」は{MAX_TITLE}文字以内にしてください")
-        elif title in ctx["titles"] and ctx["titles"][title] != rec.get("problem_id"):
-            errs.append(f"課題「{title}」が重複しています（{ctx['titles'][title]}）。同じ課題は1行にまとめてください")
+        elif title_key(title) in ctx["titles"] and ctx["titles"][title_key(title)] != rec.get("problem_id"):
+            errs.append(f"課題「{title}」が重複しています（{ctx['titles'][title_key(title)]}）。同じ課題は1行にまとめてください")
         else:
-            ctx["titles"][title] = rec.get("problem_id")
+            ctx["titles"][title_key(title)] = rec.get("problem_id")
     elif table == "vendors":
         if not str(rec.get("name", "")).strip():
             errs.append("「名前」（事業者名）が空です")
@@ -224,7 +224,7 @@ def _context(ws: Workshop) -> dict:
     problems = ws.rows("problems")
     criteria = ws.rows("criteria")
     return {
-        "titles": dict(zip(problems["title"], problems["problem_id"])) if len(problems) else {},
+        "titles": {title_key(t): pid for t, pid in zip(problems["title"], problems["problem_id"])},
         "criteria": {(r["set_id"], r["criterion_id"]): r for r in criteria.to_dict("records")},
         "alternatives": set(problems["problem_id"]) | set(ws.rows("vendors")["vendor_id"]),
     }

@@ -7,7 +7,6 @@ Everything is kept in the workshop file as it is entered; the arithmetic is the 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +17,8 @@ from .errors import OhayamiError
 from .guide import load_exclusion_reasons, load_priority_criteria
 from .scoring import Result, Rules, evaluate
 from .store import Workshop
-from .workbench import Workbench, text_field
+from .textio import title_key
+from .workbench import Workbench, order_by_number, text_field
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -30,18 +30,13 @@ MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
 
 
-def _norm_title(title: str) -> str:
-    t = unicodedata.normalize("NFKC", title).lower()
-    return re.sub(r"[\s、。・,.!?！？「」（）()\[\]【】]", "", t)
-
-
 def _bigrams(t: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)} or {t}
 
 
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of character bigrams of the normalised titles (1 = the same words)."""
-    na, nb = _norm_title(a), _norm_title(b)
+    na, nb = title_key(a), title_key(b)
     if not na or not nb:
         return 0.0
     if na == nb:
@@ -96,8 +91,7 @@ class ProblemWorkbench(Workbench):
         if df.empty:
             return pd.DataFrame(columns=["problem_id", "title", "scene", "origin", *ANALYSIS_FIELDS, "exclusion",
                                          "tags", "merged_into", "position"])
-        df = df.assign(_n=df["problem_id"].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int))
-        df = df.sort_values(["_n", "problem_id"]).drop(columns="_n").reset_index(drop=True)
+        df = order_by_number(df, "problem_id")
         for c in df.columns:
             if c not in ("position",):
                 df[c] = df[c].where(df[c].notna(), "")
@@ -120,9 +114,9 @@ class ProblemWorkbench(Workbench):
         if len(t) > MAX_TITLE:
             raise OhayamiError(f"課題は{MAX_TITLE}文字以内にしてください（いま{len(t)}文字）。詳しい内容は「生活のワンシーン」へ。",
                                field="title")
-        nt = _norm_title(t)
+        nt = title_key(t)
         for r in self.problems().itertuples():
-            if r.problem_id != problem_id and _norm_title(r.title) == nt:
+            if r.problem_id != problem_id and title_key(r.title) == nt:
                 raise OhayamiError(f"同じ課題がすでにあります（{r.problem_id}：{r.title}）。出どころを足すときは統合を使ってください。",
                                    field="title")
         return t
@@ -160,7 +154,7 @@ class ProblemWorkbench(Workbench):
     def near_duplicates(self, threshold: float = DUPLICATE_SIMILARITY) -> pd.DataFrame:
         """Pairs of problems whose titles are the same or very similar, most similar first."""
         p = self.problems()
-        norms = [_norm_title(t) for t in p["title"]]
+        norms = [title_key(t) for t in p["title"]]
         grams = [_bigrams(n) for n in norms]
         rows = []
         for i in range(len(p)):

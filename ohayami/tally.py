@@ -20,11 +20,11 @@ MODE_LABELS = {MODE_CHART: "チャート", MODE_ALL: "全問チェック"}
 MAX_NAME = 60
 
 
-def clean_name(text: object, label: str, field: str) -> str:
-    """Trimmed one-line text of at most MAX_NAME characters (names and departments are optional)."""
+def clean_name(text: object, label: str, field: str, limit: int = MAX_NAME) -> str:
+    """Trimmed one-line text of at most ``limit`` characters (may be empty: names and departments are optional)."""
     value = " ".join(str(text or "").split())
-    if len(value) > MAX_NAME:
-        raise OhayamiError(f"{label}は{MAX_NAME}文字以内で入力してください（いま{len(value)}文字）。", field=field)
+    if len(value) > limit:
+        raise OhayamiError(f"{label}は{limit}文字以内で入力してください（いま{len(value)}文字）。", field=field)
     return value
 
 

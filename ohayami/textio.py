@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from pathlib import Path
 
 from .errors import OhayamiError
@@ -53,3 +55,9 @@ def read_text_table(source: str | Path | bytes, name: str = "") -> tuple[list[st
                            file=name or None) from exc
     header, body = rows[0], [r for r in rows[1:] if any(c for c in r)]
     return header, body
+
+
+def title_key(title: str) -> str:
+    """What makes two titles "the same": width (NFKC), case, spaces and punctuation ignored."""
+    t = unicodedata.normalize("NFKC", str(title)).lower()
+    return re.sub(r"[\s、。・,.!?！？「」（）()\[\]【】]", "", t)

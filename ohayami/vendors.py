@@ -18,7 +18,7 @@ from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weight
 from .scoring.weights import ahp
 from .store import Workshop, now_iso
 from .tally import clean_name
-from .workbench import Workbench, one_line, text_field
+from .workbench import Workbench, one_line, order_by_number, text_field
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -223,8 +223,7 @@ class VendorWorkbench(Workbench):
         v = self.ws.rows("vendors")
         if v.empty:
             return pd.DataFrame(columns=["vendor_id", "name", "service", "price", "notes"])
-        v = v.assign(_n=v["vendor_id"].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int))
-        v = v.sort_values(["_n", "vendor_id"]).drop(columns="_n").reset_index(drop=True)
+        v = order_by_number(v, "vendor_id")
         for c in ("name", "service", "notes"):
             v[c] = v[c].where(v[c].notna(), "")
         v["price"] = pd.to_numeric(v["price"], errors="coerce")
@@ -278,11 +277,10 @@ class VendorWorkbench(Workbench):
     def update_vendor(self, vendor_id: str, actor: str | None = None, **fields) -> None:
         self._alternative_name(vendor_id)
         cur = self.ws.get("vendors", vendor_id=vendor_id)
-        values = self._check_vendor(fields.get("name", cur["name"]) if ("name" in fields or "service" in fields) else None,
-                                    fields.get("service", cur["service"] or "") if ("name" in fields or "service" in fields) else None,
+        renaming = "name" in fields or "service" in fields  # the pair is checked together for duplicates
+        values = self._check_vendor(fields.get("name", cur["name"]) if renaming else None,
+                                    fields.get("service", cur["service"] or "") if renaming else None,
                                     fields.get("price"), fields.get("notes"), vid=vendor_id)
-        if "price" not in fields:
-            values.pop("price", None)
         self.ws.upsert("vendors", {"vendor_id": vendor_id}, values, actor=actor)
 
     def delete_vendor(self, vendor_id: str, actor: str | None = None) -> None:

@@ -32,12 +32,16 @@ def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> 
 
 def one_line(value: object, label: str, field: str, limit: int) -> str:
     """A required one-line name: spaces folded, not empty, at most ``limit`` characters."""
-    text = " ".join(str(value or "").split())
+    text = clean_name(value, label, field, limit)
     if not text:
         raise OhayamiError(f"{label}が空です。", field=field)
-    if len(text) > limit:
-        raise OhayamiError(f"{label}は{limit}文字以内にしてください。", field=field)
     return text
+
+
+def order_by_number(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Rows in the order of the number their id ends with (P2 before P10), then by id."""
+    n = df[id_column].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int)
+    return df.assign(_n=n).sort_values(["_n", id_column]).drop(columns="_n").reset_index(drop=True)
 
 
 class Workbench:

@@ -169,3 +169,13 @@ def test_every_table_as_csv_comes_back(tmp_path):
         from ohayami.store import TABLES
         X.import_table(b, table, tmp_path / "csv" / f"{TABLES[table].label}.csv")
     assert X.table_snapshot(a) == X.table_snapshot(b)
+
+
+def test_import_treats_titles_as_the_form_does(ws):
+    """Width, spaces and punctuation do not make a different problem, in a file or against the workshop."""
+    ws.upsert("problems", {"problem_id": "P001"}, {"title": "証明書の窓口が昼に混む"})
+    csv = "課題\n証明書の窓口が 昼に混む。\nＢＵＳが少ない\nbusが少ない\n".encode()
+    with pytest.raises(X.ImportRefused) as e:
+        X.import_table(ws, "problems", csv, name="survey.csv")
+    assert [r for r, _ in e.value.errors] == [2, 4]
+    assert "P001" in e.value.errors[0][1]
