@@ -130,31 +130,8 @@ class VendorWorkbench(Workbench):
         who = clean_name(evaluator, "評価者の名前", "evaluator")
         if not who:
             raise OhayamiError("重みづけをする評価者の名前を入れてください。", field="evaluator")
-        crit = self.criteria()
-        ids = list(crit["criterion_id"])
-        names = crit.set_index("criterion_id")["name"].to_dict()
-        if method == "direct":
-            w = {}
-            for k in ids:
-                v = values.get(k, 0)
-                w[k] = self._check_criterion(weight=v)["weight"]
-            if sum(w.values()) <= 0:
-                raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
-            message, stored = "配点をそのまま使います。", w
-        elif method == "rank":
-            from .scoring import rank_order_centroid
-            missing = [k for k in ids if k not in values]
-            if missing:
-                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{names[missing[0]]}）。", field="weight")
-            w = rank_order_centroid({k: values[k] for k in ids}, total=1.0).to_dict()
-            message, stored = "順位から重みを計算しました（順位重心法）。", {k: int(values[k]) for k in ids}
-        elif method == "pairwise":
-            m = pairwise_matrix(dict(values), ids)
-            res = ahp(m.rename(index=names, columns=names))
-            w = res.weights.set_axis(ids).to_dict()
-            message, stored = res.message(), {f"{i}|{j}": a for (i, j), a in values.items()}
-        else:
-            raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+        ids = list(self.criteria()["criterion_id"])
+        w, message, stored = self.weights_from(method, values, {k: 0.0 for k in ids})
         total = sum(w.values())
         with self.ws.batch(actor or who):
             for k in ids:

@@ -145,38 +145,43 @@ class Workbench:
         if sum(w.values()) <= 0:
             raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
 
-    def set_weights(self, method: str, values: dict, actor: str | None = None) -> dict:
-        """Weights by ``direct`` points {id: points}, ``rank`` {id: rank} or ``pairwise``
-        {(i, j): a_ij}. Returns {"weights": …, "message": …}; the inputs are kept for the report."""
+    def weights_from(self, method: str, values: dict, base: dict) -> tuple[dict, str, dict]:
+        """(weight per criterion, a message, the inputs to keep) for one weighting.
+
+        ``direct``: the points as given; criteria not given keep ``base``. ``rank``: rank-order-centroid
+        shares from {id: rank}. ``pairwise``: AHP shares from {(i, j): a_ij}, the message giving CR.
+        Shares add up to 1; the caller scales them."""
         crit = self.criteria()
         ids = list(crit["criterion_id"])
+        names = crit.set_index("criterion_id")["name"].to_dict()
         if method == "direct":
             unknown = [k for k in values if k not in ids]
             if unknown:
                 raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
             checked = {k: self._check_criterion(weight=v)["weight"] for k, v in values.items()}
-            w = {**crit.set_index("criterion_id")["weight"].to_dict(), **checked}
+            w = {**{k: base[k] for k in ids}, **checked}
             if sum(w.values()) <= 0:
                 raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
-            message = "配点をそのまま使います。"
-            stored = checked
-        elif method == "rank":
+            return w, "配点をそのまま使います。", checked
+        if method == "rank":
             missing = [k for k in ids if k not in values]
             if missing:
-                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{crit.set_index('criterion_id').loc[missing[0], 'name']}）。",
-                                   field="weight")
-            w = (rank_order_centroid({k: values[k] for k in ids}, total=100.0)).round(2).to_dict()
-            message = "順位から重みを計算しました（順位重心法）。"
-            stored = {k: int(values[k]) for k in ids}
-        elif method == "pairwise":
-            names = crit.set_index("criterion_id")["name"].to_dict()
-            m = pairwise_matrix({(i, j): a for (i, j), a in values.items()}, ids)
-            res = ahp(m.rename(index=names, columns=names))
-            w = (res.weights * 100).round(2).set_axis(ids).to_dict()
-            message = res.message()
-            stored = {f"{i}|{j}": a for (i, j), a in values.items()}
-        else:
-            raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{names[missing[0]]}）。", field="weight")
+            w = rank_order_centroid({k: values[k] for k in ids}, total=1.0).to_dict()
+            return w, "順位から重みを計算しました（順位重心法）。", {k: int(values[k]) for k in ids}
+        if method == "pairwise":
+            res = ahp(pairwise_matrix(dict(values), ids).rename(index=names, columns=names))
+            return res.weights.set_axis(ids).to_dict(), res.message(), {f"{i}|{j}": a for (i, j), a in values.items()}
+        raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+
+    def set_weights(self, method: str, values: dict, actor: str | None = None) -> dict:
+        """Weights by ``direct`` points {id: points}, ``rank`` {id: rank} or ``pairwise``
+        {(i, j): a_ij}; shares become points out of 100. Returns {"weights": …, "message": …}; the
+        inputs are kept for the report."""
+        current = self.criteria().set_index("criterion_id")["weight"].to_dict()
+        w, message, stored = self.weights_from(method, values, current)
+        if method != "direct":
+            w = {k: round(v * 100, 2) for k, v in w.items()}
         with self.ws.batch(actor):
             for k, v in w.items():
                 self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor)
