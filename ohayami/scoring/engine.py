@@ -504,22 +504,24 @@ class Result:
 def _rank(keys: np.ndarray, selectable: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
     """(rank, tie, alternative → index of the key that decided against an equal total) for keys (A, k),
     higher better, compared lexicographically; only selectable alternatives are ranked."""
-    A = len(selectable)
-    diff = keys[None, :, :] - keys[:, None, :]                          # [a, b] = K[b] − K[a]
-    nz = np.abs(diff) > 1e-9
-    has = nz.any(axis=2)
-    first = np.argmax(nz, axis=2)                                       # the first key that differs
-    sign = np.take_along_axis(diff, first[..., None], axis=2)[..., 0]
+    A, k = keys.shape
     others = selectable[None, :] & ~np.eye(A, dtype=bool)
-    better = (has & (sign > 0) & others).sum(axis=1)
-    tie = (~has & others).any(axis=1) & selectable
-    rank = np.where(selectable, better + 1.0, np.nan)
     decided: dict[int, int] = {}
-    if keys.shape[1] > 1:
-        by_later = np.where(has & others & (first > 0), first, keys.shape[1])
-        low = by_later.min(axis=1)
-        decided = {int(a): int(low[a]) for a in np.flatnonzero(selectable & ~tie & (low < keys.shape[1]))}
-    return rank, tie, decided
+    if k == 1:                                                          # the common case, without the key axis
+        diff = keys[None, :, 0] - keys[:, None, 0]                     # [a, b] = K[b] − K[a]
+        better = ((diff > 1e-9) & others).sum(axis=1)
+        tie = ((np.abs(diff) <= 1e-9) & others).any(axis=1) & selectable
+    else:
+        diff = keys[None, :, :] - keys[:, None, :]
+        nz = np.abs(diff) > 1e-9
+        has = nz.any(axis=2)
+        first = np.argmax(nz, axis=2)                                   # the first key that differs
+        sign = np.take_along_axis(diff, first[..., None], axis=2)[..., 0]
+        better = (has & (sign > 0) & others).sum(axis=1)
+        tie = (~has & others).any(axis=1) & selectable
+        low = np.where(has & others & (first > 0), first, k).min(axis=1)
+        decided = {int(a): int(low[a]) for a in np.flatnonzero(selectable & ~tie & (low < k))}
+    return np.where(selectable, better + 1.0, np.nan), tie, decided
 
 
 def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, str] | None = None) -> Result:
@@ -587,11 +589,11 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
         price_score, total = price_method(p.method).score(technical, ev.prices, p, ~excluded)
     selectable = ~excluded & ~below
 
-    keys = [np.round(total, 9)]
+    keys = [total]
     key_names = ["合計点"]
     for tb in rules.tie_break:
         if tb == "technical":
-            keys.append(np.round(technical, 9))
+            keys.append(technical)
             key_names.append("技術点")
         elif tb == "price":
             if ev.prices is None:
@@ -603,7 +605,7 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             groups = ev.group_subtotals(rules.combine)[0]
             if g not in groups:
                 raise OhayamiError(f"同点時の決め方にある要件内訳「{g}」は評価項目にありません。", field="rules")
-            keys.append(np.round(groups[g], 9))
+            keys.append(groups[g])
             key_names.append(f"「{g}」の小計")
     rank, tie, decided = _rank(np.stack(keys, axis=1), selectable)
     return Result(ev, rules, technical=technical, price_score=price_score, total=total, max_total=max_total, rank=rank,

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import OhayamiError
+from .registry import Registry
 
 ROUNDING = ("none", "round", "truncate")
 
@@ -129,31 +130,10 @@ class _Division(PriceMethod):
         return f"技術点 ÷ 価格（{yen(self.unit(rule))}あたり）"
 
 
-_REGISTRY: dict[str, PriceMethod] = {}
-
-
-def register(method: PriceMethod) -> PriceMethod:
-    """Add (or replace) a price method; returns it."""
-    _REGISTRY[method.name] = method
-    return method
-
-
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def price_methods() -> list[PriceMethod]:
-    """Every registered method, in the order registered."""
-    return list(_REGISTRY.values())
-
-
-def price_method(name: str) -> PriceMethod:
-    """The method called ``name``; raises OhayamiError naming the ones there are."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        names = "・".join(_REGISTRY)
-        raise OhayamiError(f"価格点の方式「{name}」はありません。{names} のどれかにしてください。", field="rules") from None
+_REGISTRY: Registry[PriceMethod] = Registry("価格点の方式", "rules")
+register, unregister = _REGISTRY.register, _REGISTRY.unregister
+price_methods = _REGISTRY.methods           # every registered method, in the order registered
+price_method = _REGISTRY.get_or_raise      # the one called ``name``, or OhayamiError naming those there are
 
 
 def check_rule(rule: PriceRuleLike) -> None:

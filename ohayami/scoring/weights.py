@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OhayamiError
+from .registry import Registry
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
                 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
@@ -346,30 +347,10 @@ class _Pairwise(WeightMethod):
                 f"{len(mats)} 人の一対比較を幾何平均でまとめました。{res.message()}")
 
 
-_REGISTRY: dict[str, WeightMethod] = {}
-
-
-def register(method: WeightMethod) -> WeightMethod:
-    """Add (or replace) a weighting method; returns it."""
-    _REGISTRY[method.name] = method
-    return method
-
-
-def unregister(name: str) -> None:
-    _REGISTRY.pop(name, None)
-
-
-def weight_methods() -> list[WeightMethod]:
-    """Every registered weighting method, in the order registered."""
-    return list(_REGISTRY.values())
-
-
-def weight_method(name: str) -> WeightMethod:
-    """The method called ``name``; raises OhayamiError if there is none."""
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise OhayamiError(f"重みづけの方法「{name}」はありません。", field="method") from None
+_REGISTRY: Registry[WeightMethod] = Registry("重みづけの方法", "method")
+register, unregister = _REGISTRY.register, _REGISTRY.unregister
+weight_methods = _REGISTRY.methods           # every registered method, in the order registered
+weight_method = _REGISTRY.get_or_raise      # the one called ``name``, or OhayamiError naming those there are
 
 
 class _Labels(Mapping):
