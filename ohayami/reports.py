@@ -184,14 +184,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if rules.min_group_ratio is not None:
         rule_text.append(f"各要件内訳の小計が満点の {rules.min_group_ratio:.0%} 未満は選定対象外")
     if price is not None:
-        if price.method == "lowest":
-            rule_text.append(f"価格点 {price.points:g} 点 × 最低価格 ÷ 提案価格")
-        elif price.method == "additive":
-            rule_text.append(f"価格点 {price.points:g} 点 × (1 − 提案価格 ÷ 予定価格 {price.ceiling:,.0f} 円)")
-        else:
-            rule_text.append("技術点 ÷ 価格（百万円あたり）")
-        if price.ceiling and price.method != "additive":
-            rule_text.append(f"予定価格 {price.ceiling:,.0f} 円を超える提案は除外")
+        rule_text.append(price.describe())
     if rules.tie_break:
         rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t, t) for t in rules.tie_break))
     parts.append("<h3>3. 評価のルール</h3>" + ul(rule_text))

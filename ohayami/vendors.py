@@ -13,9 +13,8 @@ import pandas as pd
 from . import exchange
 from .errors import OhayamiError
 from .guide import load_criteria_template
-from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weights, evaluate, intuition_check,
-                      pairwise_matrix, rank_probabilities, weight_sensitivity)
-from .scoring.weights import ahp
+from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
+from .scoring.weights import combine_evaluators, weighable
 from .store import Workshop, now_iso
 from .tally import clean_name
 from .workbench import Workbench, one_line, order_by_number, text_field
@@ -101,9 +100,6 @@ class VendorWorkbench(Workbench):
                     extra["scale"] = "yes/no"  # a must-have is met or not met
             self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
 
-    def must_have_count(self) -> int:
-        return int(self.criteria()["must_have"].sum())
-
     def criteria_template_xlsx(self) -> bytes:
         """The criteria set as a reusable XLSX template for the next procurement."""
         from .exchange import export_frames
@@ -123,22 +119,24 @@ class VendorWorkbench(Workbench):
         return exchange.import_table(self.ws, "criteria", df, name=name, set_id=SET_ID, actor=actor)
 
     # ------------------------------------------------------------------ step 2: weights
-    def set_evaluator_weights(self, evaluator: str, method: str, values: dict, actor: str | None = None) -> dict:
-        """One evaluator's weights (direct, rank or pairwise), kept beside the others'. The combined
-        weights (the mean of each evaluator's shares, or the geometric-mean pairwise matrix when everyone
-        compared pairwise) become the criteria's points, scaled to the total."""
+    def set_evaluator_weights(self, evaluator: str, method: str, values: dict, actor: str | None = None,
+                              weight_must_haves: bool = False) -> dict:
+        """One evaluator's weights (by a registered method), kept beside the others'. The combined
+        weights (the mean of each evaluator's shares, or the method's own combination when everyone
+        used it, e.g. the geometric-mean pairwise matrix) become the criteria's points, scaled to the
+        total. Must-haves carry no points unless ``weight_must_haves``."""
         who = clean_name(evaluator, "評価者の名前", "evaluator")
         if not who:
             raise OhayamiError("重みづけをする評価者の名前を入れてください。", field="evaluator")
         ids = list(self.criteria()["criterion_id"])
-        w, message, stored = self.weights_from(method, values, {k: 0.0 for k in ids})
+        w, message, stored = self.weights_from(method, values, {k: 0.0 for k in ids}, weight_must_haves)
         total = sum(w.values())
         with self.ws.batch(actor or who):
             for k in ids:
                 self.ws.upsert("weights", {"set_id": SET_ID, "evaluator": who, "criterion_id": k},
                                {"value": w[k] / total * self.total()}, actor=actor or who)
             self.ws.set_setting(f"E_weight_input:{who}", {"method": method, "values": stored}, actor or who)
-            combined, how = self._combined_weights()
+            combined, how = self._combined_weights(weight_must_haves)
             for k, v in combined.items():
                 self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor or who)
             self.ws.set_setting("E_weight_message", f"{how}", actor or who)
@@ -146,15 +144,6 @@ class VendorWorkbench(Workbench):
 
     def total(self) -> float:
         return float(self.ws.setting("E_total", DEFAULT_TOTAL))
-
-    def set_total(self, total: object, actor: str | None = None) -> None:
-        try:
-            t = float(str(total))
-        except ValueError:
-            raise OhayamiError(f"配点の合計「{total}」は数にしてください。", field="total") from None
-        if not t > 0:
-            raise OhayamiError("配点の合計は 0 より大きくしてください。", field="total")
-        self.ws.set_setting("E_total", t, actor)
 
     def evaluator_weights(self) -> pd.DataFrame:
         """Evaluators × criteria: each evaluator's points."""
@@ -165,21 +154,15 @@ class VendorWorkbench(Workbench):
         w = w[w["criterion_id"].isin(ids)]
         return w.pivot(index="evaluator", columns="criterion_id", values="value").reindex(columns=ids).astype(float)
 
-    def _combined_weights(self) -> tuple[dict, str]:
+    def _combined_weights(self, weight_must_haves: bool = False) -> tuple[dict, str]:
+        """The committee's points per criterion from every evaluator's weights, and how they were combined."""
         ew = self.evaluator_weights()
         inputs = {e: self.ws.setting(f"E_weight_input:{e}", {}) for e in ew.index}
-        ids = list(self.criteria()["criterion_id"])
-        if inputs and all(v.get("method") == "pairwise" for v in inputs.values()):
-            mats = []
-            for v in inputs.values():
-                judg = {tuple(k.split("|")): a for k, a in v["values"].items()}
-                if all(i in ids and j in ids for i, j in judg):
-                    mats.append(pairwise_matrix(judg, ids))
-            if len(mats) == len(inputs):
-                res = ahp(combine_pairwise(mats))
-                return (res.weights * self.total()).to_dict(), f"{len(mats)} 人の一対比較を幾何平均でまとめました。{res.message()}"
-        combined = combine_weights(ew.fillna(0.0), total=self.total())
-        return combined.to_dict(), f"{len(ew)} 人の重みの割合を平均しました。"
+        crit = self.criteria()
+        names = crit.set_index("criterion_id")["name"].to_dict()
+        ids = list(weighable(crit, weight_must_haves)["criterion_id"])
+        shares, how = combine_evaluators(inputs, ew, ids, names)
+        return {k: float(shares.get(k, 0.0)) * self.total() for k in names}, how
 
     def set_weight_reason(self, criterion_id: str, reason: str, actor: str | None = None) -> None:
         """Why a criterion weighs heavily (the scene behind it), kept for the report."""
@@ -284,7 +267,7 @@ class VendorWorkbench(Workbench):
         self.ws.set_setting("E_rules", current, actor)
         return self.rules()
 
-    def prices(self, alternatives: pd.DataFrame) -> dict | None:
+    def prices(self) -> dict | None:
         v = self.vendors().set_index("vendor_id")["price"]
         if v.isna().any() or v.empty:
             return None

@@ -7,17 +7,17 @@ saves patches the cached model instead of reading every score again.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import exchange
 from .errors import OhayamiError
-from .scoring import Criterion, Evaluation, ahp, pairwise_matrix, rank_order_centroid
+from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
+from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
 from .store import Workshop
 from .tally import clean_name
 
-WEIGHT_METHODS = {"direct": "配点を直接入れる", "rank": "順位を付ける", "pairwise": "一対比較"}
+__all__ = ["ROOM", "WEIGHT_METHODS", "Workbench", "one_line", "order_by_number", "text_field"]
 ROOM = "（会場全体）"
 MAX_TEXT = 2000
 
@@ -81,7 +81,8 @@ class Workbench:
             df[c] = df[c].where(df[c].notna(), "")
         return df.sort_values(["position", "criterion_id"]).reset_index(drop=True)
 
-    def _check_criterion(self, name=None, direction=None, scale=None, weight=None, description=None, cid=None) -> dict:
+    def _check_criterion(self, name=None, direction=None, scale=None, weight=None, description=None, cid=None,
+                         must_have=None, pass_level=None) -> dict:
         out = {}
         if name is not None:
             n = one_line(name, "評価項目の名前", "name", 60)
@@ -96,16 +97,31 @@ class Workbench:
             parse_scale(str(scale))
             out["scale"] = str(scale).strip()
         if weight is not None:
-            try:
-                w = float(str(weight).strip())
-            except ValueError:
-                raise OhayamiError(f"重み「{weight}」は数にしてください。", field="weight") from None
-            if not w >= 0 or w != w or w == float("inf"):
-                raise OhayamiError(f"重み「{weight}」は 0 以上の数にしてください。", field="weight")
-            out["weight"] = w
+            out["weight"] = weight_value(weight)
         if description is not None:
             out["description"] = text_field(description, "説明", "description", 300)
+        if must_have is not None or pass_level is not None or (scale is not None and cid is not None):
+            level = self._check_gate(cid, name, direction, scale, must_have, pass_level)
+            if pass_level is not None:
+                out["pass_level"] = level
         return out
+
+    def _check_gate(self, cid, name, direction, scale, must_have, pass_level) -> str:
+        """A must-have on a numeric or graded scale needs a stated pass level (the gate is never implicit).
+        Returns the pass level as stored."""
+        rows = self.criteria()
+        row = rows[rows["criterion_id"] == cid].to_dict("records")[0] if cid is not None and (rows["criterion_id"] == cid).any() \
+            else {}
+        must = bool(must_have) if must_have is not None else bool(row.get("must_have") or 0)
+        if pass_level is None:
+            pass_level = row.get("pass_level")
+        level = "" if pass_level is None or pass_level != pass_level else str(pass_level)
+        if not must:
+            return normalise_entry(level)
+        sc = parse_scale(str(scale if scale is not None else row.get("scale") or "1-5"),
+                         (direction if direction is not None else row.get("direction")) == "lower")
+        label = name if name is not None else row.get("name") or cid or ""
+        return sc.check_pass_level(level, f"必須項目「{label}」")
 
     def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
                       description: str = "", actor: str | None = None) -> str:
@@ -145,42 +161,27 @@ class Workbench:
         if sum(w.values()) <= 0:
             raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
 
-    def weights_from(self, method: str, values: dict, base: dict) -> tuple[dict, str, dict]:
-        """(weight per criterion, a message, the inputs to keep) for one weighting.
-
-        ``direct``: the points as given; criteria not given keep ``base``. ``rank``: rank-order-centroid
-        shares from {id: rank}. ``pairwise``: AHP shares from {(i, j): a_ij}, the message giving CR.
-        Shares add up to 1; the caller scales them."""
+    def weights_from(self, method: str, values: dict, base: dict, weight_must_haves: bool = False) -> tuple[dict, str, dict]:
+        """(weight per criterion, a message, the inputs to keep) for one weighting by a registered
+        method (:mod:`ohayami.scoring.weights`): ``direct`` {id: points}, ``rank`` {id: rank},
+        ``pairwise`` {(i, j): a_ij}. Must-haves get 0 unless ``weight_must_haves``; ``base`` gives the
+        current weights. Shares (``gives_shares``) add up to 1; the caller scales them."""
+        m = weight_method(method)
         crit = self.criteria()
-        ids = list(crit["criterion_id"])
         names = crit.set_index("criterion_id")["name"].to_dict()
-        if method == "direct":
-            unknown = [k for k in values if k not in ids]
-            if unknown:
-                raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
-            checked = {k: self._check_criterion(weight=v)["weight"] for k, v in values.items()}
-            w = {**{k: base[k] for k in ids}, **checked}
-            if sum(w.values()) <= 0:
-                raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
-            return w, "配点をそのまま使います。", checked
-        if method == "rank":
-            missing = [k for k in ids if k not in values]
-            if missing:
-                raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{names[missing[0]]}）。", field="weight")
-            w = rank_order_centroid({k: values[k] for k in ids}, total=1.0).to_dict()
-            return w, "順位から重みを計算しました（順位重心法）。", {k: int(values[k]) for k in ids}
-        if method == "pairwise":
-            res = ahp(pairwise_matrix(dict(values), ids).rename(index=names, columns=names))
-            return res.weights.set_axis(ids).to_dict(), res.message(), {f"{i}|{j}": a for (i, j), a in values.items()}
-        raise OhayamiError(f"重みづけの方法「{method}」はありません。", field="method")
+        ids = list(weighable(crit, weight_must_haves)["criterion_id"])
+        if not ids:
+            raise OhayamiError("重みをつける評価項目がありません（すべて必須項目です）。任意の評価項目を加えてください。",
+                               field="weight")
+        w, message, stored = m.compute(values, ids, names, base)
+        return {k: float(w.get(k, 0.0)) for k in names}, message, stored
 
-    def set_weights(self, method: str, values: dict, actor: str | None = None) -> dict:
-        """Weights by ``direct`` points {id: points}, ``rank`` {id: rank} or ``pairwise``
-        {(i, j): a_ij}; shares become points out of 100. Returns {"weights": …, "message": …}; the
-        inputs are kept for the report."""
+    def set_weights(self, method: str, values: dict, actor: str | None = None, weight_must_haves: bool = False) -> dict:
+        """Weights by a registered method (see :meth:`weights_from`); shares become points out of 100.
+        Returns {"weights": …, "message": …}; the inputs are kept for the report."""
         current = self.criteria().set_index("criterion_id")["weight"].to_dict()
-        w, message, stored = self.weights_from(method, values, current)
-        if method != "direct":
+        w, message, stored = self.weights_from(method, values, current, weight_must_haves)
+        if weight_method(method).gives_shares:
             w = {k: round(v * 100, 2) for k, v in w.items()}
         with self.ws.batch(actor):
             for k, v in w.items():
@@ -229,12 +230,11 @@ class Workbench:
                 self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
         after = self.ws.revision()
         if fresh and after[0] == before[0] and hit[1] is not None and who in hit[1].evaluators:
-            # Our own edit: patch the cached model instead of reading every score again.
-            ev = hit[1]
-            ev.R[ev.evaluators.index(who), ev.alt_ids.index(alternative_id), ev.crit_ids.index(criterion_id)] = \
-                scale.ratio(entry) if entry else np.nan
-            # nobody else committed meanwhile (data_version unchanged): what we cached is still right
-            self._memo = {k: (after, v) for k, (r, v) in self._memo.items() if r == before}
+            # Our own edit: derive the cached model with this one entry instead of reading every score again.
+            # Nobody else committed meanwhile (data_version unchanged): the rest of what we cached is still right.
+            memo = {k: (after, v) for k, (r, v) in self._memo.items() if r == before}
+            memo["evaluation"] = (after, hit[1].with_score(who, alternative_id, criterion_id, entry))
+            self._memo = memo
         return entry
 
     def scoring_sheet(self, evaluator: str) -> bytes:
@@ -259,11 +259,18 @@ class Workbench:
             return None
         s = self.scores()
         s = s[s["alternative_id"].isin(set(alts["alternative_id"])) & s["criterion_id"].isin(set(crit["criterion_id"]))]
-        criteria = [Criterion(r.criterion_id, r.name, float(r.weight), r.scale, r.direction, r.grp, bool(r.must_have))
+        # pass_level: a column the criteria table may not have yet
+        criteria = [Criterion(r.criterion_id, r.name, float(r.weight), r.scale, r.direction, r.grp, bool(r.must_have),
+                              _text(getattr(r, "pass_level", "")))
                     for r in crit.itertuples()]
         return Evaluation(dict(zip(alts["alternative_id"], alts["name"])), criteria,
-                          s[["evaluator", "alternative_id", "criterion_id", "value"]], prices=self.prices(alts),
+                          s[["evaluator", "alternative_id", "criterion_id", "value"]], prices=self.prices(),
                           allow_missing=True)
+
+    def pass_rules(self) -> dict[str, str]:
+        """Must-have criterion id → its gate in Japanese (「いいえは不合格」「3以上で合格」…)."""
+        return {r.criterion_id: parse_scale(r.scale, r.direction == "lower").pass_rule_text(_text(getattr(r, "pass_level", "")))
+                for r in self.criteria().itertuples() if r.must_have}
 
     # ------------------------------------------------------------------ what a subclass provides
     def alternatives(self) -> pd.DataFrame:
@@ -274,5 +281,10 @@ class Workbench:
         """The alternative's name; raises OhayamiError if it cannot be scored."""
         raise NotImplementedError
 
-    def prices(self, alternatives: pd.DataFrame) -> dict | None:
+    def prices(self) -> dict | None:
+        """Alternative id → price, when every alternative has one."""
         return None
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value != value else str(value)

@@ -48,6 +48,21 @@ def test_rank_probabilities_are_distributions():
     assert rank_probabilities(ev, draws=500, seed=9).equals(rank_probabilities(ev, draws=500, seed=9))
 
 
+def test_rank_probabilities_apply_the_spread():
+    # A = 60·u1, B = 30·u1 + 40·u2 with u ~ U(1 − s, 1 + s): A comes first when u2 < 0.75·u1.
+    # s = 0: never (B always first); s = 0.2: P = ∫ (0.75x − 0.8)/0.4 dx/0.4 over x in [16/15, 1.2] = 1/24;
+    # s = 0.5: P = ∫ (0.75x − 0.5) dx over x in [2/3, 1.5] = 25/96.
+    ev = _two()
+    p0 = rank_probabilities(ev, draws=1000, spread=0.0)
+    assert p0.loc["B", 1] == 1.0 and p0.loc["A", 2] == 1.0
+    p = rank_probabilities(ev, draws=40_000, spread=0.2, seed=4)
+    assert p.loc["A", 1] == pytest.approx(1 / 24, abs=0.005) and p.loc["B", 1] == pytest.approx(23 / 24, abs=0.005)
+    p = rank_probabilities(ev, draws=40_000, spread=0.5, seed=4)
+    assert p.loc["A", 1] == pytest.approx(25 / 96, abs=0.008)
+    p = rank_probabilities(ev, draws=40_000, method="dirichlet", concentration=1e6, seed=4)
+    assert p.loc["B", 1] == 1.0                                    # a huge concentration stays on the chosen shares
+
+
 def test_rank_probabilities_leave_out_excluded_and_check_input():
     crit = [Criterion("m", "必須", 0, "yes/no", must_have=True), Criterion("f", "機能", 10)]
     scores = pd.DataFrame([("e", "A", "m", "はい"), ("e", "A", "f", 3), ("e", "B", "m", "いいえ"), ("e", "B", "f", 5)],

@@ -90,8 +90,10 @@ def test_pairwise_weights_of_several_evaluators_use_the_geometric_mean(m):
     assert "CR" in out["message"]
     assert "幾何平均" in m.ws.setting("E_weight_message")
     w = m.criteria().set_index("criterion_id")["weight"]
-    # combined matrix: (0,1) = 2, (0,2) = 2, (1,2) = 1 → consistent-ish, item 1 weighs most
+    # geometric means: (0,1) = √(4·1) = 2, (0,2) = √(2·2) = 2, (1,2) = √(½·2) = 1 → a consistent matrix
+    # whose priorities are 1/2, 1/4, 1/4 (the mean of the two evaluators' own priorities would differ)
     assert w[ids[0]] > w[ids[1]] and w.sum() == pytest.approx(100)
+    assert w.to_dict() == pytest.approx({ids[0]: 50, ids[1]: 25, ids[2]: 25})
 
 
 def test_results_with_must_have_exclusion_price_threshold_and_reasons(m):
@@ -103,6 +105,10 @@ def test_results_with_must_have_exclusion_price_threshold_and_reasons(m):
     # lowest price among the eligible: B 900,000 → B 30 points, A 30 × 0.75 = 22.5
     assert t.loc["V002", "price_score"] == pytest.approx(30) and t.loc["V001", "price_score"] == pytest.approx(22.5)
     assert set(r.winners) <= {"V001", "V002"} and not np.isnan(t.loc["V001", "rank"])
+    # by hand, points 35/15/0/30/20, ratios (v − 1)/4 averaged over the two evaluators:
+    # A 35·0.875 + 15·0.75 + 30·0.75 + 20·0.5 = 74.375 (+ 22.5); B 35·0.75 + 15·0.625 + 30·0.875 + 20·0.75 = 76.875 (+ 30)
+    assert t.total.loc[["V001", "V002"]].to_list() == pytest.approx([96.875, 106.875])
+    assert r.winners == ["V002"]
     m.set_rules(min_total_ratio=0.99)
     t = m.results().table
     assert not t.selectable.any() and "最低基準" in t.loc["V001", "reasons"][0]

@@ -9,15 +9,16 @@
 
 from .engine import (Criterion, Evaluation, PriceRule, Result, Rules, apply_rounding, evaluate, rank_vote,
                      round_half_up, spread, truncate)
+from .price import PriceMethod, price_method, price_methods
 from .scales import PRESETS, Scale, normalise_entry, parse_scale
 from .sensitivity import intuition_check, kendall_tau_b, rank_probabilities, spearman, weight_sensitivity
-from .weights import (AHPResult, RANDOM_INDEX, ahp, combine_pairwise, combine_weights, direct_points, normalise,
-                      pairwise_matrix, rank_order_centroid)
+from .weights import (AHPResult, RANDOM_INDEX, WEIGHT_METHODS, WeightMethod, ahp, combine_pairwise, combine_weights,
+                      direct_points, normalise, pairwise_matrix, rank_order_centroid, weight_method, weight_methods)
 
 __all__ = [
-    "AHPResult", "Criterion", "Evaluation", "PRESETS", "PriceRule", "RANDOM_INDEX", "Result", "Rules", "Scale",
-    "ahp", "apply_rounding", "combine_pairwise", "combine_weights", "direct_points", "evaluate",
-    "intuition_check", "kendall_tau_b", "normalise", "normalise_entry", "pairwise_matrix", "parse_scale",
-    "rank_order_centroid", "rank_probabilities", "rank_vote", "round_half_up", "spearman", "spread", "truncate",
-    "weight_sensitivity",
+    "AHPResult", "Criterion", "Evaluation", "PRESETS", "PriceMethod", "PriceRule", "RANDOM_INDEX", "Result", "Rules",
+    "Scale", "WEIGHT_METHODS", "WeightMethod", "ahp", "apply_rounding", "combine_pairwise", "combine_weights",
+    "direct_points", "evaluate", "intuition_check", "kendall_tau_b", "normalise", "normalise_entry", "pairwise_matrix",
+    "parse_scale", "price_method", "price_methods", "rank_order_centroid", "rank_probabilities", "rank_vote",
+    "round_half_up", "spearman", "spread", "truncate", "weight_method", "weight_methods", "weight_sensitivity",
 ]

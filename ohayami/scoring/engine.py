@@ -8,34 +8,43 @@ Type C (problems) and type E (vendor services) both use it. The steps, in order:
 2. **Per evaluator.** Points per criterion = ratio × points; an evaluator's technical score is their sum.
 3. **Across evaluators.** Combined by ``average`` or ``sum``; the combined technical score is then
    rounded as the rules ask (``round`` half up, or ``truncate``, to ``digits`` decimals).
-4. **Must-haves.** A must-have criterion marked not met (by any evaluator, or by the majority) excludes
-   the alternative whatever its score; the reason is kept.
+4. **Must-haves are gates.** A must-have criterion whose entry fails its scale's gate (by any
+   evaluator, or by the majority) excludes the alternative whatever its score; the reason is kept.
+   The gate is explicit per scale (:meth:`Scale.passes`): いいえ fails a yes/no item, only × fails a
+   ○/△/× item, and a numeric or graded must-have needs the committee's ``pass_level`` (no hidden
+   cut-off). A must-have usually carries no points; points on it count only if the committee gave them.
 5. **Thresholds.** A technical score under ``min_total_ratio`` of the maximum, or a group subtotal
    under ``min_group_ratio`` of that group's maximum, makes the alternative not selectable.
-6. **Price.** ``lowest``: price points × lowest price ÷ this price; ``additive`` (加算方式):
-   price points × (1 − price ÷ ceiling); ``division`` (除算方式): technical score ÷ (price ÷ unit).
-   A price above the ceiling excludes the alternative.
+6. **Price.** One of the formulas registered in :mod:`ohayami.scoring.price` (``lowest``,
+   ``additive`` 加算方式, ``division`` 除算方式, …). A price above the ceiling excludes the alternative.
 7. **Ranking.** Selectable alternatives by total, then by the tie-break rules in the order given
    (``technical``: higher technical score; ``price``: lower price; ``group:<name>``: higher subtotal
    of that group); what is still equal is shown as a tie (same rank).
+
+:class:`Evaluation` is immutable (its arrays are read-only); :meth:`Evaluation.with_score` and
+:meth:`Evaluation.with_points` derive new ones. :func:`evaluate` computes the ranking as arrays and
+builds the labelled frames of :class:`Result` only when they are first read.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import OhayamiError
+from .price import ROUNDING, apply_rounding, check_rule, price_method, round_half_up, truncate
 from .scales import normalise_entry, parse_scale
 
+__all__ = ["Criterion", "Evaluation", "PriceRule", "Result", "Rules", "apply_rounding", "evaluate", "rank_vote",
+           "round_half_up", "spread", "truncate"]
+
 COMBINE = ("average", "sum")
-ROUNDING = ("none", "round", "truncate")
-PRICE_METHODS = ("lowest", "additive", "division")
 MAX_NAMED = 5
 
 
@@ -50,6 +59,7 @@ class Criterion:
     direction: str = "higher"
     group: str = ""
     must_have: bool = False
+    pass_level: str = ""              # a must-have on a numeric or graded scale: the lowest passing entry
 
     @property
     def label(self) -> str:
@@ -58,14 +68,20 @@ class Criterion:
 
 @dataclass(frozen=True)
 class PriceRule:
-    """How price enters the total. ``points`` are the price points (lowest, additive)."""
+    """How price enters the total: ``method`` names a formula of :mod:`ohayami.scoring.price`;
+    ``points`` are the price points where the formula uses them; ``unit`` the price unit where it
+    divides by price (``None``: the method's own default)."""
 
     method: str = "lowest"
     points: float = 0.0
     ceiling: float | None = None
     rounding: str = "none"
     digits: int = 2
-    unit: float = 1.0
+    unit: float | None = None
+
+    def describe(self) -> str:
+        """The rule in one Japanese sentence."""
+        return price_method(self.method).describe(self)
 
 
 @dataclass(frozen=True)
@@ -94,41 +110,14 @@ class Rules:
             if r is not None and not (0 <= r <= 1):
                 raise OhayamiError(f"最低基準 {r} は 0～1 の割合（例：60% なら 0.6）にしてください。", field="rules")
         if self.price is not None:
-            p = self.price
-            if p.method not in PRICE_METHODS:
-                raise OhayamiError(f"価格点の方式「{p.method}」は lowest・additive・division のどれかにしてください。", field="rules")
-            if p.method == "additive" and not p.ceiling:
-                raise OhayamiError("加算方式の価格点には予定価格（上限）が必要です。", field="rules")
-            if p.points < 0 or (p.ceiling is not None and p.ceiling <= 0) or p.unit <= 0:
-                raise OhayamiError("価格点・予定価格・単位は正の数にしてください。", field="rules")
-            if p.rounding not in ROUNDING:
-                raise OhayamiError(f"価格点の端数処理「{p.rounding}」は none・round・truncate のどれかにしてください。", field="rules")
+            check_rule(self.price)
         for tb in self.tie_break:
             if tb not in ("technical", "price") and not tb.startswith("group:"):
                 raise OhayamiError(f"同点時の決め方「{tb}」は technical・price・group:<要件内訳> のどれかにしてください。",
                                    field="rules")
 
 
-def round_half_up(x: np.ndarray | float, digits: int) -> np.ndarray:
-    """四捨五入 (half away from zero), not banker's rounding; robust to binary representation."""
-    f = 10.0 ** digits
-    x = np.asarray(x, dtype=float)
-    return np.sign(x) * np.floor(np.abs(x) * f + 0.5 + 1e-9) / f
-
-
-def truncate(x: np.ndarray | float, digits: int) -> np.ndarray:
-    """切り捨て toward zero."""
-    f = 10.0 ** digits
-    x = np.asarray(x, dtype=float)
-    return np.sign(x) * np.floor(np.abs(x) * f + 1e-9) / f
-
-
-def apply_rounding(x, method: str, digits: int):
-    if method == "round":
-        return round_half_up(x, digits)
-    if method == "truncate":
-        return truncate(x, digits)
-    return np.asarray(x, dtype=float)
+_DEFAULT_RULES = Rules()
 
 
 # ---------------------------------------------------------------------- the decision model
@@ -138,16 +127,25 @@ def _criteria_list(criteria) -> list[Criterion]:
         out = []
         for r in criteria.to_dict("records"):
             pts = r.get("points", r.get("weight", 1.0))
+            level = r.get("pass_level")
             out.append(Criterion(str(r["criterion_id"]), str(r.get("name") or ""),
                                  pts, str(r.get("scale") or "1-5"), str(r.get("direction") or "higher"),
-                                 str(r.get("group") or r.get("grp") or ""), bool(r.get("must_have") or False)))
+                                 str(r.get("group") or r.get("grp") or ""), bool(r.get("must_have") or False),
+                                 "" if level is None or level != level else str(level)))
         return out
     return [c if isinstance(c, Criterion) else Criterion(**c) for c in criteria]
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
 class Evaluation:
     """An immutable decision model: alternatives, criteria with their points, and every evaluator's
-    scores, validated once. ``R`` holds ratios (or marks) shaped (evaluators, alternatives, criteria).
+    scores, validated once. ``R`` holds ratios (or marks) shaped (evaluators, alternatives, criteria);
+    ``failed`` (same shape) marks must-have entries that fail their gate. Every array is read-only;
+    :meth:`with_score` and :meth:`with_points` return new evaluations.
 
     ``alternatives``: mapping id → name, a list of ids, or a frame with ``alternative_id`` and ``name``.
     ``criteria``: :class:`Criterion` objects or a frame. ``scores``: a long frame with ``evaluator``,
@@ -184,30 +182,36 @@ class Evaluation:
                 raise OhayamiError(f"評価項目「{c.label}」の配点（{c.points}）は 0 以上の数にしてください。", field="weights")
             if c.direction not in ("higher", "lower"):
                 raise OhayamiError(f"評価項目「{c.label}」の向き「{c.direction}」は higher か lower にしてください。", field="criteria")
+        self._cache: dict = {}
         self.alternatives = alts
         self.alt_ids = list(alts)
         self.criteria = crits
         self.crit_ids = ids
-        self.points = np.array([float(c.points) for c in crits])
+        self.points = _frozen(np.array([float(c.points) for c in crits]))
         if self.points.sum() <= 0:
             raise OhayamiError("配点がすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weights")
         self.scales = [parse_scale(c.scale, c.direction == "lower") for c in crits]
-        self.additive = np.array([s.additive for s in self.scales])
-        self.must = np.array([bool(c.must_have) for c in crits])
+        self.additive = _frozen(np.array([s.additive for s in self.scales]))
+        self.must = _frozen(np.array([bool(c.must_have) for c in crits]))
+        self.pass_levels = [s.check_pass_level(c.pass_level, f"必須項目「{c.label}」") if c.must_have else ""
+                            for c, s in zip(crits, self.scales)]
         self.groups = [c.group for c in crits]
-        self.max_ratio = np.array([max(s.ratios.values()) for s in self.scales])
-        self.min_ratio = np.array([min(s.ratios.values()) for s in self.scales])
-        self.R, self.evaluators = self._ratios(scores)
-        self.prices = self._prices(prices)
+        self.max_ratio = _frozen(np.array([max(s.ratios.values()) for s in self.scales]))
+        self.min_ratio = _frozen(np.array([min(s.ratios.values()) for s in self.scales]))
+        R, failed, self.evaluators = self._ratios(scores)
+        self.R, self.failed = _frozen(R), _frozen(failed)
+        prices = self._prices(prices)
+        self.prices = None if prices is None else _frozen(prices)
 
     # -- building
-    def _ratios(self, scores: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    def _ratios(self, scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
         need = {"evaluator", "alternative_id", "criterion_id", "value"}
         if not isinstance(scores, pd.DataFrame) or not need <= set(scores.columns):
             raise OhayamiError("評価点の表には 評価者・評価対象ID・評価項目ID・値 の列が必要です。", field="scores")
         if scores.empty:
             if self.allow_missing:
-                return np.full((0, len(self.alt_ids), len(self.crit_ids)), np.nan), []
+                shape = (0, len(self.alt_ids), len(self.crit_ids))
+                return np.full(shape, np.nan), np.zeros(shape, dtype=bool), []
             raise OhayamiError("評価点がまだありません。", field="scores")
         ev_codes, ev_uniques = pd.factorize(scores["evaluator"].astype(str))
         evaluators = [str(e) for e in ev_uniques]
@@ -232,10 +236,12 @@ class Evaluation:
         pair = c_codes.astype(np.int64) * len(entries) + v_codes
         pairs, inverse = np.unique(pair, return_inverse=True)
         ratios = np.empty(len(pairs))
+        fails = np.zeros(len(pairs), dtype=bool)
         for k, pc in enumerate(pairs):
             c, v = divmod(int(pc), len(entries))
             try:
                 ratios[k] = self.scales[c].ratio(entries[v])
+                fails[k] = self.must[c] and not self.scales[c].passes(entries[v], self.pass_levels[c])
             except OhayamiError:
                 r = scores.iloc[int(np.argmax(pair == pc))]
                 shown = "（空欄）" if entries[v] == "" else f"「{entries[v]}」"
@@ -244,6 +250,8 @@ class Evaluation:
                                    f"{self.scales[c].describe()}を入れてください。", field="scores") from None
         R = np.full((len(evaluators), A, C), np.nan)
         R.reshape(-1)[cell] = ratios[inverse]
+        failed = np.zeros(R.shape, dtype=bool)
+        failed.reshape(-1)[cell] = fails[inverse]
         if np.isnan(R).any() and not self.allow_missing:
             missing = np.argwhere(np.isnan(R))
             named = [f"{evaluators[e]}：{self.alternatives[self.alt_ids[a]]}×{self._clabel(self.crit_ids[c])}"
@@ -251,7 +259,7 @@ class Evaluation:
             more = f" ほか{len(missing) - MAX_NAMED}件" if len(missing) > MAX_NAMED else ""
             raise OhayamiError(f"点数が入っていないところが {len(missing)} か所あります（" + "、".join(named) + more + "）。",
                                field="scores")
-        return R, evaluators
+        return R, failed, evaluators
 
     def _prices(self, prices):
         if prices is None:
@@ -276,10 +284,34 @@ class Evaluation:
     def _clabel(self, cid: str) -> str:
         return self.criteria[self.crit_ids.index(cid)].label
 
-    def with_points(self, points: Mapping[str, float] | Sequence[float]) -> "Evaluation":
-        """The same scores with revised points (for example after the intuition check)."""
+    def _derive(self, **changes) -> "Evaluation":
+        """A new evaluation with some attributes replaced (cf. scikit-criteria's ``DecisionMatrix.copy``);
+        the read-only arrays that do not change are shared, the derived caches are not."""
         new = object.__new__(Evaluation)
         new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        new._cache = {}
+        return new
+
+    def with_score(self, evaluator: str, alternative_id: str, criterion_id: str, entry: object) -> "Evaluation":
+        """The same evaluation with one evaluator's entry replaced ("" clears it, where scores may be
+        missing). Costs one copy of the arrays, not a re-read of every score."""
+        try:
+            e, a, c = self.evaluators.index(evaluator), self.alt_ids.index(alternative_id), self.crit_ids.index(criterion_id)
+        except ValueError:
+            raise OhayamiError(f"評価者「{evaluator}」・評価対象「{alternative_id}」・評価項目「{criterion_id}」の組み合わせは"
+                               "この評価にありません。", field="scores") from None
+        key = normalise_entry(entry)
+        if key == "" and not self.allow_missing:
+            raise OhayamiError("この評価では点数を空にできません。", field="scores")
+        scale = self.scales[c]
+        R, failed = self.R.copy(), self.failed.copy()
+        R[e, a, c] = scale.ratio(key) if key else np.nan
+        failed[e, a, c] = bool(key) and bool(self.must[c]) and not scale.passes(key, self.pass_levels[c])
+        return self._derive(R=_frozen(R), failed=_frozen(failed))
+
+    def with_points(self, points: Mapping[str, float] | Sequence[float]) -> "Evaluation":
+        """The same scores with revised points (for example after the intuition check)."""
         if isinstance(points, Mapping):
             unknown = [k for k in points if k not in self.crit_ids]
             if unknown:
@@ -287,25 +319,51 @@ class Evaluation:
             vals = [points.get(c, p) for c, p in zip(self.crit_ids, self.points)]
         else:
             vals = list(points)
-        new.criteria = [replace(c, points=v) for c, v in zip(self.criteria, vals)]
         arr = np.array([float(v) for v in vals])
         if (arr < 0).any() or not np.isfinite(arr).all():
             raise OhayamiError("配点は 0 以上の数にしてください。", field="weights")
         if arr.sum() <= 0:
             raise OhayamiError("配点がすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weights")
-        new.points = arr
-        return new
+        return self._derive(criteria=[replace(c, points=v) for c, v in zip(self.criteria, vals)], points=_frozen(arr))
+
+    def _cached(self, key, build):
+        """Derived arrays, computed once: nothing they depend on can change."""
+        if key not in self._cache:
+            value = build()
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
+            self._cache[key] = value
+        return self._cache[key]
 
     # -- arithmetic shared with the sensitivity analysis
     def group_index(self) -> dict[str, np.ndarray]:
-        """Requirement group → criterion indices (computed once: the criteria never change)."""
-        cached = self.__dict__.get("_group_index")
-        if cached is None:
+        """Requirement group → criterion indices."""
+        def build():
             groups: dict[str, list[int]] = {}
             for i, g in enumerate(self.groups):
                 groups.setdefault(g, []).append(i)
-            cached = self._group_index = {g: np.array(ix) for g, ix in groups.items()}
-        return cached
+            return {g: np.array(ix) for g, ix in groups.items()}
+        return self._cached("group_index", build)
+
+    def has_missing(self) -> bool:
+        return self._cached("has_missing", lambda: bool(np.isnan(self.R).any()))
+
+    def technical(self, how: str) -> np.ndarray:
+        """Combined technical score per alternative with the evaluation's own points, unrounded."""
+        return self._cached(("technical", how), lambda: self.combined_technical(self.points[None, :], how)[0])
+
+    def group_subtotals(self, how: str) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+        """(group → combined subtotal per alternative, group → maximum subtotal)."""
+        def build():
+            C = len(self.crit_ids)
+            subtotals, maxima = {}, {}
+            for g, ix in self.group_index().items():
+                W = np.zeros((1, C))
+                W[0, ix] = self.points[ix]
+                subtotals[g] = self.combined_technical(W, how)[0]
+                maxima[g] = self.max_technical(how, ix)
+            return subtotals, maxima
+        return self._cached(("groups", how), build)
 
     def evaluator_technical(self, W: np.ndarray) -> np.ndarray:
         """Technical scores for a batch of point vectors W (D, C): shape (D, E, A). Mark criteria add up
@@ -323,8 +381,8 @@ class Evaluation:
         Ratio criteria are linear, so the evaluators are combined before the weights are applied;
         only mark groups (clipped at zero per evaluator) need the per-evaluator arrays, taken in
         chunks so that 10,000 draws stay within memory."""
-        lin = ~self.additive
-        out = W[:, lin] @ self.combined_ratios(how)[:, lin].T
+        lin = self._cached("linear", lambda: np.flatnonzero(~self.additive))
+        out = W[:, lin] @ self._cached(("linear_ratios", how), lambda: self.combined_ratios(how)[:, lin].T)
         groups = self._mark_groups()
         if groups:
             E, A, _ = self.R.shape
@@ -354,7 +412,8 @@ class Evaluation:
         return np.isnan(self.R).all(axis=0)
 
     def _mark_groups(self) -> list[np.ndarray]:
-        return [ix[self.additive[ix]] for ix in self.group_index().values() if self.additive[ix].any()]
+        return self._cached("mark_groups", lambda: [ix[self.additive[ix]] for ix in self.group_index().values()
+                                                    if self.additive[ix].any()])
 
     def combine(self, per_evaluator: np.ndarray, how: str) -> np.ndarray:
         """Combine over the evaluator axis: (..., E, A) → (..., A)."""
@@ -368,17 +427,67 @@ class Evaluation:
 
 # ---------------------------------------------------------------------- results
 
-@dataclass
 class Result:
-    """What :func:`evaluate` found. ``table`` is indexed by alternative id."""
+    """What :func:`evaluate` found. The ranking is computed as arrays (``technical``, ``price_score``,
+    ``total``, ``rank``, ``tie``, ``selectable``, ``excluded``, ``reasons``); the labelled frames are
+    built on first use: ``table`` (indexed by alternative id), ``breakdown`` (alternatives × criteria:
+    combined points per criterion), ``groups`` (alternatives × groups: combined subtotals),
+    ``group_max`` (group → maximum subtotal), ``per_evaluator`` (evaluators × alternatives: technical
+    score) and ``spread`` (see :func:`spread`)."""
 
-    table: pd.DataFrame        # name, technical, price, price_score, total, max_total, rank, tie, selectable, excluded, reasons, note
-    breakdown: pd.DataFrame    # alternatives × criteria: combined points per criterion
-    groups: pd.DataFrame       # alternatives × groups: combined subtotal per requirement group
-    group_max: pd.Series       # group → maximum subtotal
-    per_evaluator: pd.DataFrame  # evaluators × alternatives: technical score
-    spread: pd.DataFrame       # alternative × criterion rows: min, max, mean, std, range, disagreement
-    rules: Rules = field(default_factory=Rules)
+    def __init__(self, ev: Evaluation, rules: Rules, *, technical, price_score, total, max_total, rank, tie, selectable,
+                 excluded, reasons, decided_by):
+        self.ev, self.rules = ev, rules
+        self.technical, self.price_score, self.total, self.max_total = technical, price_score, total, max_total
+        self.rank, self.tie, self.selectable, self.excluded = rank, tie, selectable, excluded
+        self.reasons = reasons
+        self._decided_by = decided_by          # alternative index → name of the tie-break key that decided
+
+    @cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index(self.ev.alt_ids, name="alternative_id")
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """name, technical, price, price_score, total, max_total, total_ratio, rank, tie, selectable,
+        excluded, reasons, note."""
+        ev, mt = self.ev, self.max_total
+        note = [""] * len(ev.alt_ids)
+        for a in np.flatnonzero(self.selectable):
+            if self.tie[a]:
+                note[a] = "同点（決め方のルールでも差がつかないため同順位）"
+            elif a in self._decided_by:
+                note[a] = f"合計点が同点のため、{self._decided_by[a]}で順位を決定"
+        return pd.DataFrame({
+            "name": [ev.alternatives[a] for a in ev.alt_ids], "technical": self.technical,
+            "price": ev.prices if ev.prices is not None else np.nan, "price_score": self.price_score, "total": self.total,
+            "max_total": mt, "total_ratio": self.technical / mt if mt else np.nan,
+            "rank": self.rank, "tie": self.tie, "selectable": self.selectable, "excluded": self.excluded,
+            "reasons": self.reasons, "note": note,
+        }, index=self._index)
+
+    @cached_property
+    def breakdown(self) -> pd.DataFrame:
+        pts = self.ev.combined_ratios(self.rules.combine) * self.ev.points[None, :]
+        return pd.DataFrame(pts, index=self._index, columns=self.ev.crit_ids)
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        return pd.DataFrame(self.ev.group_subtotals(self.rules.combine)[0], index=self._index)
+
+    @cached_property
+    def group_max(self) -> pd.Series:
+        return pd.Series(self.ev.group_subtotals(self.rules.combine)[1])
+
+    @cached_property
+    def per_evaluator(self) -> pd.DataFrame:
+        ev = self.ev
+        return pd.DataFrame(ev.evaluator_technical(ev.points[None, :])[0],
+                            index=pd.Index(ev.evaluators, name="evaluator"), columns=ev.alt_ids)
+
+    @cached_property
+    def spread(self) -> pd.DataFrame:
+        return spread(self.ev)
 
     @property
     def ranking(self) -> pd.DataFrame:
@@ -389,43 +498,42 @@ class Result:
 
     @property
     def winners(self) -> list[str]:
-        t = self.table
-        return list(t.index[t["rank"] == 1])
+        return [self.ev.alt_ids[a] for a in np.flatnonzero(self.rank == 1)]
 
 
-def _price_scores(ev: Evaluation, rules: Rules, technical: np.ndarray, excluded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(price score, total) for each alternative."""
-    p = rules.price
-    if p is None or ev.prices is None:
-        if p is not None:
-            raise OhayamiError("価格点を使うには、すべての評価対象に価格を入れてください。", field="prices")
-        return np.zeros_like(technical), technical.copy()
-    prices = ev.prices
-    if p.method == "lowest":
-        valid = ~excluded
-        lowest = prices[valid].min() if valid.any() else prices.min()
-        ps = apply_rounding(p.points * lowest / prices, p.rounding, p.digits)
-        return ps, technical + ps
-    if p.method == "additive":
-        ps = apply_rounding(p.points * (1 - prices / p.ceiling), p.rounding, p.digits)
-        ps = np.maximum(ps, 0.0)
-        return ps, technical + ps
-    total = apply_rounding(technical / (prices / p.unit), p.rounding, p.digits)
-    return np.zeros_like(technical), total
+def _rank(keys: np.ndarray, selectable: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+    """(rank, tie, alternative → index of the key that decided against an equal total) for keys (A, k),
+    higher better, compared lexicographically; only selectable alternatives are ranked."""
+    A, k = keys.shape
+    others = selectable[None, :] & ~np.eye(A, dtype=bool)
+    decided: dict[int, int] = {}
+    if k == 1:                                                          # the common case, without the key axis
+        diff = keys[None, :, 0] - keys[:, None, 0]                     # [a, b] = K[b] − K[a]
+        better = ((diff > 1e-9) & others).sum(axis=1)
+        tie = ((np.abs(diff) <= 1e-9) & others).any(axis=1) & selectable
+    else:
+        diff = keys[None, :, :] - keys[:, None, :]
+        nz = np.abs(diff) > 1e-9
+        has = nz.any(axis=2)
+        first = np.argmax(nz, axis=2)                                   # the first key that differs
+        sign = np.take_along_axis(diff, first[..., None], axis=2)[..., 0]
+        better = (has & (sign > 0) & others).sum(axis=1)
+        tie = (~has & others).any(axis=1) & selectable
+        low = np.where(has & others & (first > 0), first, k).min(axis=1)
+        decided = {int(a): int(low[a]) for a in np.flatnonzero(selectable & ~tie & (low < k))}
+    return np.where(selectable, better + 1.0, np.nan), tie, decided
 
 
 def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, str] | None = None) -> Result:
     """Score, exclude, threshold, price and rank (see the module docstring).
 
     ``exclude`` takes alternatives out by hand (alternative id → reason shown with it)."""
-    rules = rules or Rules()
+    rules = rules or _DEFAULT_RULES
     E, A, C = ev.R.shape
-    if ev.allow_missing and rules.combine == "sum" and np.isnan(ev.R).any():
+    if ev.allow_missing and rules.combine == "sum" and ev.has_missing():
         raise OhayamiError("点数が入っていないところがあるため、合計では比べられません。集計方法を平均にしてください。",
                            field="rules")
-    per_e = ev.evaluator_technical(ev.points[None, :])[0]            # (E, A)
-    technical = apply_rounding(ev.combined_technical(ev.points[None, :], rules.combine)[0], rules.rounding, rules.digits)
-    combined_pts = ev.combined_ratios(rules.combine) * ev.points[None, :]
+    technical = apply_rounding(ev.technical(rules.combine), rules.rounding, rules.digits)
     reasons: list[list[str]] = [[] for _ in range(A)]
     excluded = np.zeros(A, dtype=bool)
 
@@ -435,33 +543,20 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
         a = ev.alt_ids.index(aid)
         reasons[a].append(str(why))
         excluded[a] = True
-    # must-haves
     for c in np.flatnonzero(ev.must):
-        not_met = ev.R[:, :, c] < 0.5                                  # (E, A); a missing answer is not a "no"
+        not_met = ev.failed[:, :, c]                                   # (E, A); a missing answer is not a "no"
         votes = not_met.sum(axis=0)
         fail = votes > 0 if rules.must_have_rule == "any" else votes * 2 > (~np.isnan(ev.R[:, :, c])).sum(axis=0)
         for a in np.flatnonzero(fail):
             who = "、".join(ev.evaluators[e] for e in np.flatnonzero(not_met[:, a]))
             reasons[a].append(f"必須項目「{ev.criteria[c].label}」を満たしていない（{who}）")
             excluded[a] = True
-    # price ceiling
     if rules.price is not None and rules.price.ceiling and ev.prices is not None:
         for a in np.flatnonzero(ev.prices > rules.price.ceiling):
             reasons[a].append(f"価格 {ev.prices[a]:,.0f} 円が予定価格（上限）{rules.price.ceiling:,.0f} 円を超えている")
             excluded[a] = True
 
-    # group subtotals
-    gidx = ev.group_index()
-    groups = {}
-    group_max = {}
-    for g, ix in gidx.items():
-        W = np.zeros((1, C))
-        W[0, ix] = ev.points[ix]
-        groups[g] = ev.combined_technical(W, rules.combine)[0]
-        group_max[g] = ev.max_technical(rules.combine, ix)
     max_total = ev.max_technical(rules.combine)
-
-    # thresholds
     below = np.zeros(A, dtype=bool)
     if ev.allow_missing:
         todo = ev.unscored() & ((ev.points > 0) | ev.must)[None, :]
@@ -475,6 +570,7 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             reasons[a].append(f"技術点 {technical[a]:g} 点が最低基準（満点 {max_total:g} 点の {rules.min_total_ratio:.0%}＝{need:g} 点）に届かない")
             below[a] = True
     if rules.min_group_ratio is not None:
+        groups, group_max = ev.group_subtotals(rules.combine)
         for g, sub in groups.items():
             ratio = rules.min_group_ratio.get(g) if isinstance(rules.min_group_ratio, Mapping) else rules.min_group_ratio
             if ratio is None or group_max[g] <= 0:
@@ -484,15 +580,20 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
                 reasons[a].append(f"「{g or '（区分なし）'}」の小計 {sub[a]:g} 点が最低基準（{group_max[g]:g} 点の {ratio:.0%}＝{need:g} 点）に届かない")
                 below[a] = True
 
-    price_score, total = _price_scores(ev, rules, technical, excluded)
+    p = rules.price
+    if p is None:
+        price_score, total = np.zeros(A), technical
+    elif ev.prices is None:
+        raise OhayamiError("価格点を使うには、すべての評価対象に価格を入れてください。", field="prices")
+    else:
+        price_score, total = price_method(p.method).score(technical, ev.prices, p, ~excluded)
     selectable = ~excluded & ~below
 
-    # ranking with tie-breaks
-    keys = [np.round(total, 9)]
+    keys = [total]
     key_names = ["合計点"]
     for tb in rules.tie_break:
         if tb == "technical":
-            keys.append(np.round(technical, 9))
+            keys.append(technical)
             key_names.append("技術点")
         elif tb == "price":
             if ev.prices is None:
@@ -501,42 +602,15 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             key_names.append("価格の安さ")
         else:
             g = tb.split(":", 1)[1]
+            groups = ev.group_subtotals(rules.combine)[0]
             if g not in groups:
                 raise OhayamiError(f"同点時の決め方にある要件内訳「{g}」は評価項目にありません。", field="rules")
-            keys.append(np.round(groups[g], 9))
+            keys.append(groups[g])
             key_names.append(f"「{g}」の小計")
-    K = np.stack(keys, axis=1)                                           # (A, k), higher is better
-    # Lexicographic comparison of every pair at once: the first key that differs decides.
-    diff = K[None, :, :] - K[:, None, :]                                 # [a, b] = K[b] − K[a]
-    nz = np.abs(diff) > 1e-9
-    has = nz.any(axis=2)
-    first = np.argmax(nz, axis=2)
-    sign = np.take_along_axis(diff, first[..., None], axis=2)[..., 0]
-    others = selectable[None, :] & ~np.eye(A, dtype=bool)
-    better = (has & (sign > 0) & others).sum(axis=1)
-    tie = (~has & others).any(axis=1) & selectable
-    rank = np.where(selectable, better + 1.0, np.nan)
-    note = [""] * A
-    for a in np.flatnonzero(selectable):
-        if tie[a]:
-            note[a] = "同点（決め方のルールでも差がつかないため同順位）"
-            continue
-        decided = first[a][has[a] & others[a] & (first[a] > 0)]
-        if len(decided):
-            note[a] = f"合計点が同点のため、{key_names[int(decided.min())]}で順位を決定"
-
-    idx = pd.Index(ev.alt_ids, name="alternative_id")
-    table = pd.DataFrame({
-        "name": [ev.alternatives[a] for a in ev.alt_ids], "technical": technical,
-        "price": ev.prices if ev.prices is not None else np.nan, "price_score": price_score, "total": total,
-        "max_total": max_total, "total_ratio": technical / max_total if max_total else np.nan,
-        "rank": rank, "tie": tie, "selectable": selectable, "excluded": excluded,
-        "reasons": reasons, "note": note,
-    }, index=idx)
-    breakdown = pd.DataFrame(combined_pts, index=idx, columns=ev.crit_ids)
-    groups_df = pd.DataFrame(groups, index=idx)
-    per_eval = pd.DataFrame(per_e, index=pd.Index(ev.evaluators, name="evaluator"), columns=ev.alt_ids)
-    return Result(table, breakdown, groups_df, pd.Series(group_max), per_eval, spread(ev), rules)
+    rank, tie, decided = _rank(np.stack(keys, axis=1), selectable)
+    return Result(ev, rules, technical=technical, price_score=price_score, total=total, max_total=max_total, rank=rank,
+                  tie=tie, selectable=selectable, excluded=excluded, reasons=reasons,
+                  decided_by={a: key_names[k] for a, k in decided.items()})
 
 
 def spread(ev: Evaluation) -> pd.DataFrame:
@@ -568,10 +642,10 @@ def rank_vote(ev: Evaluation, rules: Rules | None = None) -> pd.DataFrame:
     """The rank-vote rule: each evaluator ranks the eligible alternatives by their own technical score;
     the alternative ranked first by the most evaluators wins; ties go to the most second places, then
     third; what is still equal is a tie. Columns: name, first, second, third, ..., rank, tie."""
-    rules = rules or Rules()
+    rules = rules or _DEFAULT_RULES
     res = evaluate(ev, replace(rules, min_total_ratio=None, min_group_ratio=None))
-    eligible = [i for i, a in enumerate(ev.alt_ids) if not res.table.loc[a, "excluded"]]
-    per_e = res.per_evaluator.to_numpy()[:, eligible]                   # (E, A')
+    eligible = list(np.flatnonzero(~res.excluded))
+    per_e = ev.evaluator_technical(ev.points[None, :])[0][:, eligible]   # (E, A')
     n = len(eligible)
     places = np.zeros((n, n), dtype=int)                                # alt × place
     for row in per_e:

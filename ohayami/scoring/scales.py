@@ -9,6 +9,11 @@ A scale is written as text so that it fits one cell of a CSV or of the workshop 
   (``additive``) rather than as ratios, and a total below zero is clipped to zero by the engine;
 - ``"yes/no"``: met or not met, for must-have items (はい/適合/○ = met).
 
+A must-have criterion is a gate, not points: :meth:`Scale.passes` says whether one entry passes.
+yes/no: いいえ fails; ○/△/× marks: only × (対応不可) fails, △ passes; a numeric or graded scale has
+no natural gate, so the committee states a pass level (「3以上」「B以上」) and the scale refuses to
+judge without one (:meth:`Scale.check_pass_level`).
+
 Presets: ``"A-E"`` (A=1.0, B=0.7, C=0.5, D=0.3, E=0), ``"5段階"`` (5/4/3/1/0 out of 5),
 ``"○△×"`` (○=1, △=0.5, ×=0), ``"○△×-2"`` (○=+1, △=0, ×=−2).
 """
@@ -45,10 +50,6 @@ class Scale:
     additive: bool = False
     lower_is_better: bool = False
 
-    @property
-    def allowed(self) -> list[str]:
-        return list(self.levels)
-
     def describe(self) -> str:
         if self.kind == "numeric":
             nums = [int(v) for v in self.levels]
@@ -57,7 +58,7 @@ class Scale:
             return "はい か いいえ"
         return "・".join(self.levels) + " のどれか"
 
-    def ratio(self, value: object, *, where: str = "") -> float:
+    def ratio(self, value: object) -> float:
         """The ratio (or mark) for one entry; anything off the scale raises OhayamiError."""
         key = normalise_entry(value)
         if self.kind == "yesno":
@@ -68,7 +69,7 @@ class Scale:
         elif key in self.ratios:
             return self.ratios[key]
         shown = "（空欄）" if key == "" else f"「{key}」"
-        raise OhayamiError(f"{where}{shown}は尺度の外です。{self.describe()}を入れてください。", field="score")
+        raise OhayamiError(f"{shown}は尺度の外です。{self.describe()}を入れてください。", field="score")
 
     def is_valid(self, value: object) -> bool:
         try:
@@ -76,6 +77,50 @@ class Scale:
             return True
         except OhayamiError:
             return False
+
+    # -- must-have gates
+    @property
+    def needs_pass_level(self) -> bool:
+        """Numeric and graded scales have no natural pass/fail: the committee must state a level."""
+        return self.kind in ("numeric", "graded")
+
+    def check_pass_level(self, pass_level: object = None, what: str = "必須項目") -> str:
+        """The pass level as an entry of this scale ("" for yes/no and marks, whose rule is fixed);
+        raises OhayamiError when a level is needed but missing or off the scale."""
+        if not self.needs_pass_level:
+            return ""
+        level = normalise_entry(pass_level)
+        if not level:
+            raise OhayamiError(f"{what}の尺度「{self.text}」は数や段階なので、合格の水準を決めてください"
+                               f"（例：{self.levels[len(self.levels) // 2]}{self._at_least}）。", field="pass_level")
+        if level not in self.ratios:
+            raise OhayamiError(f"{what}の合格の水準「{level}」は尺度の外です。{self.describe()}から選んでください。",
+                               field="pass_level")
+        return level
+
+    def passes(self, entry: object, pass_level: object = None) -> bool:
+        """Whether one entry passes a must-have gate (see the module docstring)."""
+        key = normalise_entry(entry)
+        if self.kind == "yesno":
+            return self.ratio(key) == 1.0
+        if self.kind == "marks":
+            self.ratio(key)
+            return key != "×"
+        level = self.check_pass_level(pass_level)
+        return self.ratio(key) >= self.ratios[level] - 1e-12
+
+    def pass_rule_text(self, pass_level: object = None) -> str:
+        """The gate in Japanese, for the screen, the report and the workbook."""
+        if self.kind == "yesno":
+            return "いいえは不合格"
+        if self.kind == "marks":
+            return "×（対応不可）のみ不合格"
+        level = normalise_entry(pass_level)
+        return f"{level}{self._at_least}で合格" if level in self.ratios else "合格の水準が未設定"
+
+    @property
+    def _at_least(self) -> str:
+        return "以下" if self.kind == "numeric" and self.lower_is_better else "以上"
 
 
 def normalise_entry(value: object) -> str:

@@ -1,8 +1,9 @@
 """How robust a ranking is: one weight at a time, random weights, and the evaluators' intuition.
 
 Both analyses recompute totals for many point vectors at once (vectorised with numpy). They use the
-combined technical score without rounding, the price score, and the exclusions that do not depend
-on the weights (must-haves, price ceiling); minimum-score thresholds are not re-applied per draw.
+combined technical score without rounding, the registered price formula of the rules, and the
+exclusions that do not depend on the weights (must-haves, price ceiling); minimum-score thresholds
+are not re-applied per draw.
 """
 
 from __future__ import annotations
@@ -15,26 +16,24 @@ import pandas as pd
 
 from ..errors import OhayamiError
 from .engine import Evaluation, Rules, evaluate
+from .price import price_method
 
 GRID = 201
 BISECT = 40
 
 
 def _totals_fn(ev: Evaluation, rules: Rules):
-    """A function W (D, C) → totals (D, A) with static exclusions set to −inf."""
+    """A function W (D, C) → totals (D, A) with static exclusions set to −inf. The price enters
+    through the same registered formula as in the ranking (with its own rounding)."""
     base = evaluate(ev, replace(rules, min_total_ratio=None, min_group_ratio=None, rounding="none"))
-    excluded = base.table["excluded"].to_numpy()
+    excluded = base.excluded
     p = rules.price
-    prices = ev.prices
+    method = price_method(p.method) if p is not None and ev.prices is not None else None
 
     def totals(W: np.ndarray) -> np.ndarray:
-        tech = ev.combined_technical(W, rules.combine)                   # (D, A)
-        if p is None or prices is None:
-            tot = tech
-        elif p.method == "division":
-            tot = tech / (prices / p.unit)
-        else:
-            tot = tech + base.table["price_score"].to_numpy()[None, :]
+        tot = ev.combined_technical(W, rules.combine)                    # (D, A)
+        if method is not None:
+            tot = method.score(tot, ev.prices, p, ~excluded)[1]
         return np.where(excluded[None, :], -np.inf, tot)
 
     return totals, excluded

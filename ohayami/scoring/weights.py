@@ -24,18 +24,26 @@ CR above 0.1 is flagged. The most inconsistent comparison is the pair whose judg
 from what the priorities imply: the largest |ln(a_ij · w_j / w_i)|. Several evaluators' matrices
 are combined entry by entry with the geometric mean (aggregation of individual judgments, which
 keeps the combined matrix reciprocal) before the eigenvector is taken (:func:`combine_pairwise`).
+
+**The registry.** Each way of weighting is one small :class:`WeightMethod` object (name, Japanese
+label, the kind of input it takes, ``compute`` and how several evaluators' inputs combine);
+the workbenches and the weighting editor read :func:`weight_methods`, so a new way is one more
+object here (:func:`register`). Must-haves are gates, not points: unless the committee explicitly
+asks (``weight_must_haves=True``), only the nice-to-have criteria share the weight
+(:func:`weighable`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..errors import OhayamiError
+from .registry import Registry
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
                 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59}
@@ -244,3 +252,138 @@ def combine_weights(per_evaluator: Mapping[str, Mapping[str, float]] | pd.DataFr
         raise OhayamiError("重みづけがまだありません。", field="weights")
     rows = [normalise(r.dropna(), 1.0) for _, r in df.iterrows()]
     return pd.concat(rows, axis=1).fillna(0.0).mean(axis=1) * total
+
+
+# ---------------------------------------------------------------------- the registry of weighting methods
+
+def weight_value(value: object) -> float:
+    """One criterion's weight as typed: a number ≥ 0."""
+    try:
+        w = float(str(value).strip())
+    except ValueError:
+        raise OhayamiError(f"重み「{value}」は数にしてください。", field="weight") from None
+    if not w >= 0 or w == float("inf"):
+        raise OhayamiError(f"重み「{value}」は 0 以上の数にしてください。", field="weight")
+    return w
+
+
+def weighable(criteria: pd.DataFrame, weight_must_haves: bool = False) -> pd.DataFrame:
+    """The criteria that share the weight: the nice-to-have ones, or all when the committee explicitly
+    weights must-haves too."""
+    if weight_must_haves or "must_have" not in criteria.columns:
+        return criteria
+    return criteria[~criteria["must_have"].fillna(0).astype(bool)]
+
+
+@dataclass(frozen=True)
+class WeightMethod:
+    """One way of weighting. ``input_kind``: ``points`` (a number per criterion), ``rank`` (a rank
+    per criterion) or ``pairs`` (a 1/9–9 judgment per pair of criteria). ``gives_shares``: whether
+    :meth:`compute` returns shares adding up to 1 (scaled to the total by the caller) rather than
+    points as written."""
+
+    name: str
+    label: str
+    input_kind: str
+    gives_shares: bool = True
+
+    def compute(self, values: Mapping, ids: Sequence[str], names: Mapping[str, str],
+                base: Mapping[str, float] | None = None) -> tuple[dict, str, dict]:
+        """(weight per id in ``ids``, a Japanese message, the inputs to keep) from one person's ``values``.
+        ``ids`` are the criteria to weight, ``names`` id → name for every criterion, ``base`` the
+        current weights."""
+        raise NotImplementedError
+
+    def restore(self, stored: Mapping) -> dict:
+        """Kept inputs back into ``values`` (for the editor and for :meth:`combine`)."""
+        return dict(stored)
+
+    def combine(self, stored: Sequence[Mapping], ids: Sequence[str], names: Mapping[str, str]) -> tuple[dict, str] | None:
+        """Shares from several evaluators who all used this method, or None to average their shares."""
+        return None
+
+
+class _Direct(WeightMethod):
+    def compute(self, values, ids, names, base=None):
+        unknown = [k for k in values if k not in names]
+        if unknown:
+            raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
+        checked = {k: weight_value(v) for k, v in values.items()}
+        gated = [k for k, v in checked.items() if k not in ids and v > 0]
+        if gated:
+            raise OhayamiError(f"「{names[gated[0]]}」は必須項目（合否だけを判定）なので配点はつけません。0 にしてください。",
+                               field="weight")
+        w = {k: checked.get(k, (base or {}).get(k, 0.0)) for k in ids}
+        if sum(w.values()) <= 0:
+            raise OhayamiError("重みがすべて 0 です。少なくとも1つは 0 より大きくしてください。", field="weight")
+        return w, "配点をそのまま使います。", checked
+
+
+class _Rank(WeightMethod):
+    def compute(self, values, ids, names, base=None):
+        missing = [k for k in ids if k not in values]
+        if missing:
+            raise OhayamiError(f"すべての評価項目に順位を付けてください（未入力：{names[missing[0]]}）。", field="weight")
+        w = rank_order_centroid({k: values[k] for k in ids}, total=1.0).to_dict()
+        return w, "順位から重みを計算しました（順位重心法）。", {k: int(values[k]) for k in ids}
+
+
+class _Pairwise(WeightMethod):
+    def compute(self, values, ids, names, base=None):
+        judged = {(i, j): a for (i, j), a in values.items() if i in ids and j in ids}
+        res = ahp(pairwise_matrix(judged, ids).rename(index=names, columns=names))
+        return res.weights.set_axis(ids).to_dict(), res.message(), {f"{i}|{j}": a for (i, j), a in judged.items()}
+
+    def restore(self, stored):
+        return {tuple(k.split("|", 1)): a for k, a in stored.items()}
+
+    def combine(self, stored, ids, names):
+        try:
+            mats = [pairwise_matrix({p: a for p, a in self.restore(s).items() if set(p) <= set(ids)}, ids) for s in stored]
+        except OhayamiError:
+            return None  # someone compared a different set of criteria: average the shares instead
+        res = ahp(combine_pairwise(mats).rename(index=names, columns=names))
+        return (res.weights.set_axis(ids).to_dict(),
+                f"{len(mats)} 人の一対比較を幾何平均でまとめました。{res.message()}")
+
+
+_REGISTRY: Registry[WeightMethod] = Registry("重みづけの方法", "method")
+register, unregister = _REGISTRY.register, _REGISTRY.unregister
+weight_methods = _REGISTRY.methods           # every registered method, in the order registered
+weight_method = _REGISTRY.get_or_raise      # the one called ``name``, or OhayamiError naming those there are
+
+
+class _Labels(Mapping):
+    """name → Japanese label of the registered methods, read live from the registry."""
+
+    def __getitem__(self, name: str) -> str:
+        return _REGISTRY[name].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_REGISTRY)
+
+    def __len__(self) -> int:
+        return len(_REGISTRY)
+
+
+WEIGHT_METHODS: Mapping[str, str] = _Labels()
+
+
+def combine_evaluators(inputs: Mapping[str, Mapping], shares: pd.DataFrame, ids: Sequence[str],
+                       names: Mapping[str, str]) -> tuple[dict, str]:
+    """The committee's shares (adding up to 1 over ``ids``) from each evaluator's kept inputs
+    ({"method": …, "values": …}) and their weights (evaluators × criteria): the method's own
+    combination when everyone used the same method and it has one (AHP: geometric mean), otherwise
+    the mean of each evaluator's shares."""
+    methods = {v.get("method") for v in inputs.values()}
+    if len(methods) == 1 and next(iter(methods)) in _REGISTRY:
+        out = _REGISTRY[next(iter(methods))].combine([v.get("values", {}) for v in inputs.values()], ids, names)
+        if out is not None:
+            return out
+    combined = combine_weights(shares.reindex(columns=list(ids)).fillna(0.0), total=1.0)
+    return combined.to_dict(), f"{len(shares)} 人の重みの割合を平均しました。"
+
+
+register(_Direct("direct", "配点を直接入れる", "points", gives_shares=False))
+register(_Rank("rank", "順位を付ける", "rank"))
+register(_Pairwise("pairwise", "一対比較", "pairs"))

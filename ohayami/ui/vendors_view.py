@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import OhayamiError
 from ..guide import load_steps
 from ..reports import vendors_report_html
+from ..scoring.price import price_method, price_methods
 from ..scoring.scales import parse_scale
 from ..vendors import GUIDE_ADVICE, SCENES, VendorWorkbench
 from . import common as C
@@ -18,8 +19,6 @@ from .weights import WeightEditor
 
 GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
           "組織対応力", "技術的能力", "コスト", "安定性"]
-PRICE_METHODS = [("価格を評価に入れない", ""), ("最低価格との比（価格点×最低価格÷価格）", "lowest"),
-                 ("加算方式（価格点×(1−価格÷予定価格)）", "additive"), ("除算方式（技術点÷価格）", "division")]
 TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
 
 
@@ -428,7 +427,8 @@ class VendorsView:
                              description="最低点（%）", placeholder="例：60")
         self.ru_group = W.Text(value="" if r.get("min_group_ratio") is None else f"{r['min_group_ratio'] * 100:g}",
                                description="区分の最低（%）", placeholder="例：30")
-        self.ru_price = W.Dropdown(options=PRICE_METHODS, value=price.get("method", ""), description="価格",
+        self.ru_price = W.Dropdown(options=[("価格を評価に入れない", "")] + [(m.label, m.name) for m in price_methods()],
+                                   value=price.get("method", ""), description="価格",
                                    layout=W.Layout(width="36em"))
         self.ru_price_points = W.Text(value=f"{price.get('points', 30):g}", description="価格点")
         self.ru_ceiling = W.Text(value="" if not price.get("ceiling") else f"{price['ceiling']:.0f}", description="予定価格")
@@ -466,10 +466,9 @@ class VendorsView:
         try:
             price = None
             if self.ru_price.value:
-                pts = float(self.ru_price_points.value) if self.ru_price.value != "division" else 0.0
+                pts = float(self.ru_price_points.value) if price_method(self.ru_price.value).uses_points else 0.0
                 ceiling = self.ru_ceiling.value.replace(",", "").strip()
-                price = {"method": self.ru_price.value, "points": pts, "ceiling": float(ceiling) if ceiling else None,
-                         "unit": 1_000_000.0 if self.ru_price.value == "division" else 1.0}
+                price = {"method": self.ru_price.value, "points": pts, "ceiling": float(ceiling) if ceiling else None}
             ties = [t for t in (self.ru_tie1.value, self.ru_tie2.value) if t]
             self.model.set_rules(combine=self.ru_combine.value, rounding=self.ru_rounding.value, digits=self.ru_digits.value,
                                  must_have_rule=self.ru_must.value, min_total_ratio=self._percent(self.ru_min.value, "最低点"),
