@@ -90,8 +90,8 @@ def problems_report_html(model, figures: bool = True) -> str:
              "手薄になっている）の初めの一手「もっと良くなってほしい生活のワンシーンを考えよう」に沿って、"
              "課題洗い出し → 課題分析・絞り込み → 実現したい地域像の設定 の順に進めました。</p>",
              "<h3>2. 評価項目と重み</h3>",
-             f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(ws.setting('C_weight_method', 'direct'), ''))}。"
-             f"{esc(ws.setting('C_weight_message', ''))}</p>",
+             f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(model.weight_method(), ''))}。"
+             f"{esc(model.weight_message())}</p>",
              table(["評価項目", "説明", "向き", "尺度", "重み", "割合"],
                    [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
                      f"{r.weight:g}", f"{r.weight / total_w:.0%}" if total_w else "") for r in crit.itertuples()])]
@@ -148,6 +148,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
 
     from . import plots
     from .errors import OhayamiError
+    from .vendors import group_minimum_sentence, tie_break_label
 
     ws = model.ws
     crit = model.criteria()
@@ -170,7 +171,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
                    [(r.name, r.requirement, r.grp, r.example, "必須" if r.must_have else "任意", f"{r.weight:.1f}",
                      f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
                     for r in crit.itertuples()]),
-             f"<p>{esc(ws.setting('E_weight_message', ''))}</p>"]
+             f"<p>{esc(model.weight_message())}</p>"]
     ew = model.evaluator_weights()
     if not ew.empty:
         parts.append("<h4>評価者ごとの重み</h4>" + table(
@@ -182,7 +183,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if rules.min_total_ratio is not None:
         rule_text.append(f"技術点が満点の {rules.min_total_ratio:.0%} 未満は選定対象外")
     if rules.min_group_ratio is not None:
-        rule_text.append(f"各要件内訳の小計が満点の {rules.min_group_ratio:.0%} 未満は選定対象外")
+        rule_text.append(group_minimum_sentence(rules.min_group_ratio))
     if price is not None:
         if price.method == "lowest":
             rule_text.append(f"価格点 {price.points:g} 点 × 最低価格 ÷ 提案価格")
@@ -193,7 +194,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
         if price.ceiling and price.method != "additive":
             rule_text.append(f"予定価格 {price.ceiling:,.0f} 円を超える提案は除外")
     if rules.tie_break:
-        rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t, t) for t in rules.tie_break))
+        rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t) or tie_break_label(t)
+                                                  for t in rules.tie_break))
     parts.append("<h3>3. 評価のルール</h3>" + ul(rule_text))
     try:
         res = model.results()

@@ -99,7 +99,7 @@ def test_weights_three_ways(m):
     out = m.set_weights("pairwise", pairs)
     w = m.criteria().set_index("criterion_id")["weight"]
     assert w["reach"] > w["effect"] > w["difficulty"] and "CR" in out["message"]
-    assert m.ws.setting("C_weight_method") == "pairwise"
+    assert m.weight_method() == "pairwise"
     with pytest.raises(OhayamiError, match="少なくとも1つ"):
         for c in list(m.criteria().criterion_id):
             m.remove_criterion(c)

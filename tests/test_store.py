@@ -183,13 +183,14 @@ def test_file_from_an_older_kit_is_migrated_with_a_backup(tmp_path, monkeypatch)
     w = open_workshop(path)
     w.upsert("vendors", {"vendor_id": "V1"}, {"name": "A社"})
     w.close()
-    monkeypatch.setattr(S, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(S.MIGRATIONS, 2, ['ALTER TABLE vendors ADD COLUMN url TEXT'])
+    old, new = S.SCHEMA_VERSION, S.SCHEMA_VERSION + 1
+    monkeypatch.setattr(S, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(S.MIGRATIONS, new, ['ALTER TABLE vendors ADD COLUMN url TEXT'])
     w = open_workshop(path)
-    assert w.schema_version() == 2
+    assert w.schema_version() == new
     assert w.get("vendors", vendor_id="V1")["name"] == "A社"
     assert "url" in w.rows("vendors").columns
-    assert (tmp_path / "old.ohayami.bak-v1").exists()
+    assert (tmp_path / f"old.ohayami.bak-v{old}").exists()
 
 
 def test_concurrent_open_of_a_new_file(tmp_path):

@@ -88,7 +88,7 @@ def test_pairwise_weights_of_several_evaluators_use_the_geometric_mean(m):
     m.set_evaluator_weights("山田", "pairwise", {(ids[0], ids[1]): 4, (ids[0], ids[2]): 2, (ids[1], ids[2]): 1 / 2})
     out = m.set_evaluator_weights("佐藤", "pairwise", {(ids[0], ids[1]): 1, (ids[0], ids[2]): 2, (ids[1], ids[2]): 2})
     assert "CR" in out["message"]
-    assert "幾何平均" in m.ws.setting("E_weight_message")
+    assert "幾何平均" in m.weight_message()
     w = m.criteria().set_index("criterion_id")["weight"]
     # combined matrix: (0,1) = 2, (0,2) = 2, (1,2) = 1 → consistent-ish, item 1 weighs most
     assert w[ids[0]] > w[ids[1]] and w.sum() == pytest.approx(100)
@@ -113,12 +113,12 @@ def test_ceiling_and_bad_rules(m):
     m.set_rules(price={"method": "additive", "points": 30, "ceiling": 1_300_000})
     t = m.results().table
     assert t.loc["V003", "excluded"] and any("予定価格" in s for s in t.loc["V003", "reasons"])
-    before = m.ws.setting("E_rules")
+    before = m.rules_record()
     with pytest.raises(OhayamiError, match="予定価格"):
         m.set_rules(price={"method": "additive", "points": 30})
     with pytest.raises(OhayamiError, match="0～1"):
         m.set_rules(min_total_ratio=60)
-    assert m.ws.setting("E_rules") == before
+    assert m.rules_record() == before
 
 
 def test_missing_price_is_named(m):

@@ -173,7 +173,7 @@ class ProblemsView:
 
     def _load_analysis(self, *_):
         pid = self.a_pick.value
-        p = self.ws.get("problems", problem_id=pid) if pid else None
+        p = self.model.problem(pid)
         self._loading = True
         for f, w in self.a_fields.items():
             w.value = (p or {}).get(f) or ""
@@ -251,7 +251,7 @@ class ProblemsView:
             ["評価項目", "説明", "向き", "尺度", "重み", "割合"],
             [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
               f"{r.weight:g}", f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) + \
-            f'<div class="oh-note">{esc(self.ws.setting("C_weight_message", ""))}</div></div>'
+            f'<div class="oh-note">{esc(self.model.weight_message())}</div></div>'
         C.set_options(self.c_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
         self.weights.rebuild()
         if hasattr(self, "r_x"):  # the matrix axes follow added, renamed and removed criteria
@@ -301,7 +301,7 @@ class ProblemsView:
         self._rebuild_grid()
 
     def _saved_weights(self, method: str) -> dict:
-        return self.ws.setting(f"C_weight_input_{method}", {})
+        return self.model.weight_input(method)
 
     def _apply_weights(self, method: str, values: dict) -> str:
         out = self.model.set_weights(method, values)
@@ -510,7 +510,7 @@ class ProblemsView:
         C.set_options(self.v_pick, [(f"{a} {names.get(a, '')}", a) for a in short] or [("短いリストがまだありません", None)])
 
     def _load_vision(self, *_):
-        v = self.ws.get("visions", problem_id=self.v_pick.value) if self.v_pick.value else None
+        v = self.model.vision(self.v_pick.value)
         for f, w in self.v_fields.items():
             w.value = (v or {}).get(f) or ""
 
