@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import time
 import uuid
@@ -486,7 +485,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
     if start < SCHEMA_VERSION and start > 0:
-        shutil.copy2(path, path.with_name(f"{path.name}.bak-v{start}"))
+        # SQLite's backup copies what is committed, also what still sits in the -wal file (a plain
+        # file copy would miss it)
+        bak = sqlite3.connect(str(path.with_name(f"{path.name}.bak-v{start}")))
+        try:
+            conn.backup(bak)
+        finally:
+            bak.close()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
