@@ -18,7 +18,7 @@ from .guide import load_exclusion_reasons, load_priority_criteria
 from .scoring import Result, Rules, evaluate
 from .store import Workshop
 from .textio import title_key
-from .workbench import Workbench, order_by_number, text_field
+from .workbench import Workbench, mean_disagreement, order_by_number, rank_text, text_field
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -26,6 +26,7 @@ ANALYSIS_FIELDS = ("who", "how", "how_much", "cause", "evidence")
 ANALYSIS_LABELS = {"who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果"}
 VISION_FIELDS = ("beneficiary", "change", "degree")
 VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はどう変わるか", "degree": "変化の程度"}
+STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
 MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
 
@@ -264,6 +265,25 @@ class ProblemWorkbench(Workbench):
         if cut.mode == "top":
             return list(t.index[t["rank"] <= cut.value])
         return list(t.index[t["total"] >= cut.value - 1e-9])
+
+    def ranking_frame(self, res: Result) -> pd.DataFrame:
+        """The ranking as the screen and the report show it (texts, best first, indexed by problem
+        id): rank, id, title, total, each criterion's points, scorers, disagreement, short list,
+        analysis status and why a problem is not ranked. ``attrs["criteria"]`` names the criterion
+        columns."""
+        short = self.shortlist(res)
+        crit = self.criteria()
+        spread = mean_disagreement(res)
+        rows = []
+        for a, r in res.ranking.iterrows():
+            rows.append([rank_text(r["rank"], r["tie"]), a, r["name"], f"{r['total']:.2f}"] +
+                        [f"{res.breakdown.at[a, c]:.2f}" for c in crit["criterion_id"]] +
+                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "", STATUS_LABELS[r["analysis"]],
+                         "／".join(r["reasons"])])
+        df = pd.DataFrame(rows, index=list(res.ranking.index), columns=[
+            "順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析", "対象外の理由"])
+        df.attrs["criteria"] = list(crit["name"])
+        return df
 
     def tag_groups(self) -> dict[str, list[str]]:
         """Tag → problems sharing it: problems one solution could cover together."""

@@ -117,15 +117,15 @@ def problems_report_html(model, figures: bool = True) -> str:
             parts.append("<div><b>実現したい地域像</b></div>" +
                          table(list(VISION_LABELS.values()), [[visions.loc[a, f] or "" for f in VISION_FIELDS]]))
         parts.append("</div>")
-    rest = res.ranking
-    below = [a for a in rest.index if a not in short and t.loc[a, "selectable"]][:5]
+    ranking = model.ranking_frame(res)
+    below = [a for a in ranking.index if a not in short and t.loc[a, "selectable"]][:5]
     if below:
         parts.append("<h3>4. 惜しくも選ばなかった課題</h3>" + table(
-            ["順位", "課題", "合計点"], [(int(t.loc[a, "rank"]), t.loc[a, "name"], f"{t.loc[a, 'total']:.2f}") for a in below]))
-    out = [a for a in rest.index if not t.loc[a, "selectable"]]
+            ["順位", "課題", "合計点"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist()))
+    out = [a for a in ranking.index if not t.loc[a, "selectable"]]
     if out:
         parts.append("<h3>5. 検討から外した・まだ比べられない課題</h3>" + table(
-            ["課題", "理由"], [(t.loc[a, "name"], "／".join(t.loc[a, "reasons"])) for a in out]))
+            ["課題", "理由"], ranking.loc[out, ["課題", "対象外の理由"]].values.tolist()))
     sp = res.spread[res.spread.alternative_id.isin(short)].sort_values("disagreement", ascending=False).head(5)
     sp = sp[sp.disagreement > 0]
     if len(sp):
@@ -205,18 +205,12 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if res is None:
         parts.append("<p>まだ結果がありません。</p></div>")
         return page("選定理由書", "".join(parts))
-    t = res.ranking
     parts.append("<h3>4. 結果</h3>")
     winners = [vn.get(a, a) for a in res.winners]
     if winners:
         parts.append(f'<div class="oh-move">1位：{esc("・".join(winners))}</div>')
-    groups = list(res.groups.columns)
-    parts.append(table(
-        ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "除外・対象外の理由／備考"],
-        [["" if math.isnan(r["rank"]) else int(r["rank"]), r["name"], f"{r['technical']:.2f}",
-          "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
-         [f"{res.groups.loc[a, g]:.1f}" for g in groups] + ["／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")]
-         for a, r in t.iterrows()]))
+    frame = model.results_frame(res).drop(columns="ばらつき")
+    parts.append(table(list(frame.columns), frame.values.tolist()))
     s = model.scores()
     parts.append("<h3>5. 評価者ごとの採点</h3>")
     for who in sorted(set(s["evaluator"])):

@@ -23,7 +23,7 @@ from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weight
 from .scoring.weights import ahp
 from .store import Workshop, now_iso
 from .tally import clean_name
-from .workbench import Workbench, one_line, order_by_number, text_field
+from .workbench import Workbench, mean_disagreement, one_line, order_by_number, rank_text, text_field
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -227,6 +227,16 @@ class VendorWorkbench(Workbench):
                 if fields.get("scale", scale) not in ("yes/no",):
                     extra["scale"] = "yes/no"  # a must-have is met or not met
             self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
+
+    def must_have_warning(self) -> str:
+        """A warning when more criteria are must-haves than the guide advises (more than about a
+        third, and more than three), else ""."""
+        crit = self.criteria()
+        n_must = int(crit["must_have"].sum())
+        if len(crit) and n_must > max(3, len(crit) // 3):
+            return (f"必須項目が {n_must} 個あります。ガイドは必須を少なくするよう勧めています。"
+                    "本当に欠かせない項目だけを必須にしましょう。")
+        return ""
 
     def must_have_count(self) -> int:
         return int(self.criteria()["must_have"].sum())
@@ -476,6 +486,22 @@ class VendorWorkbench(Workbench):
             raise OhayamiError("価格点を使うには、すべての事業者に価格を入れてください（未入力：" + "、".join(missing) + "）。",
                                field="price")
         return evaluate(ev, rules)
+
+    def results_frame(self, res: Result) -> pd.DataFrame:
+        """The results table as the screen and the report show it (texts, best first, indexed by
+        vendor id): rank, vendor, technical, price, price points, total, each group's subtotal,
+        disagreement, and why a vendor is excluded or not selectable."""
+        spread = mean_disagreement(res)
+        groups = list(res.groups.columns)
+        rows = []
+        for a, r in res.ranking.iterrows():
+            rows.append([rank_text(r["rank"], r["tie"]), r["name"], f"{r['technical']:.2f}",
+                         "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
+                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] +
+                        [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
+        columns = ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき",
+                   "除外・対象外の理由／備考"]
+        return pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
 
     def rank_vote(self):
         """The rank-vote rule (first places, then second, then third) as a second opinion on the result."""

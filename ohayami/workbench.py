@@ -45,6 +45,16 @@ def person(ws: Workshop, name: str) -> dict | None:
     return ws.get("people", name=name) if name else None
 
 
+def mean_disagreement(result) -> pd.Series:
+    """Per alternative, the mean disagreement (0 = everyone agrees, 1 = opposite ends) over its criteria."""
+    return result.spread.groupby("alternative_id")["disagreement"].mean()
+
+
+def rank_text(rank: float, tie: bool) -> str:
+    """A rank as the screens and reports show it: "2", "2（同点）", or empty when not ranked."""
+    return "" if rank != rank else f"{int(rank)}{'（同点）' if tie else ''}"
+
+
 def order_by_number(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
     """Rows in the order of the number their id ends with (P2 before P10), then by id."""
     n = df[id_column].str.extract(r"(\d+)$", expand=False).fillna("0").astype(int)

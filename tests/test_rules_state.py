@@ -191,3 +191,23 @@ def test_type_c_weighting_and_cut_line_are_rows(tmp_path):
     assert (cut.mode, cut.value) == ("min", 3.5)
     assert len(m.criteria()) == len(ids)  # reopening does not seed the criteria twice
     assert m.ws.rows("settings").empty
+
+
+def test_typed_state_leaves_and_returns_with_the_workshop_workbook(tmp_path):
+    from ohayami import exchange as X
+
+    m = VendorWorkbench(open_workshop(tmp_path / "a"))
+    ids = _tied(m)
+    m.set_weight_reason(ids[0], "毎日使うため")
+    m.set_evaluator_weights("山田", "pairwise", {(ids[0], ids[1]): 3})
+    m.set_rules(min_group_ratio={"機能": 0.5}, tie_break=["group:機能"])
+    m.set_intuition("山田", {"V001": 1, "V002": 2})
+    m.revise_weights({ids[0]: 2}, "機能を重く")
+    ProblemWorkbench(m.ws).set_cut_line("top", 3)
+    b = open_workshop(tmp_path / "b")
+    X.import_workbook(b, X.export_xlsx(m.ws), name="export.xlsx")
+    snap_a, snap_b = X.table_snapshot(m.ws), X.table_snapshot(b)
+    for table in ("sets", "weight_inputs", "weight_reasons", "weight_revisions", "rules", "cut_lines", "intuitions"):
+        assert snap_a[table] and snap_a[table] == snap_b[table], table
+    other = VendorWorkbench(b)
+    assert other.rules() == m.rules() and other.revisions() == m.revisions()

@@ -212,3 +212,28 @@ def test_full_results_and_report_once_everyone_scored(m):
     assert {"結果", "要件内訳ごとの小計", "評価者ごとの技術点", "評価のばらつき", "重みの見直し"} <= set(frames)
     html = vendors_report_html(m, figures=True)
     assert "1位：" in html and "結果の頑健さ" in html and "data:image/png;base64," in html
+
+
+def test_results_frame_is_what_screen_and_report_show(m):
+    _setup(m)
+    m.set_rules(price={"method": "lowest", "points": 30})
+    res = m.results()
+    f = m.results_frame(res)
+    assert list(f.columns) == ["順位", "事業者", "技術点", "価格", "価格点", "合計", *res.groups.columns, "ばらつき",
+                               "除外・対象外の理由／備考"]
+    assert list(f.index) == list(res.ranking.index)
+    w = res.winners[0]
+    assert f.loc[w, "順位"] == "1" and f.loc[w, "合計"] == f"{res.table.loc[w, 'total']:.2f}"
+    assert f.loc["V002", "価格"] == "900,000" and f.loc["V002", "価格点"] == "30.00"
+    assert f.loc["V003", "順位"] == "" and "データ暗号化" in f.loc["V003", "除外・対象外の理由／備考"]
+    mean = res.spread[res.spread.alternative_id == "V001"].disagreement.mean()
+    assert f.loc["V001", "ばらつき"] == f"{mean:.2f}" and mean > 0
+    html = vendors_report_html(m, figures=False)
+    assert "ばらつき</th>" not in html and f"<td>{f.loc['V001', '技術点']}</td>" in html
+
+
+def test_must_have_warning_above_about_a_third(m):
+    m.adopt_template(list(range(1, 13)), must={1, 2, 3, 4, 5})  # 5 of 12: more than a third and more than three
+    assert "必須項目が 5 個" in m.must_have_warning()
+    m.update_criterion(m.criteria()["criterion_id"][0], must_have=False)  # 4 of 12: a third
+    assert m.must_have_warning() == ""

@@ -118,10 +118,8 @@ class VendorsView:
         crit = self.model.criteria()
         total = crit["weight"].sum()
         n_must = int(crit["must_have"].sum())
-        warn = ""
-        if len(crit) and n_must > max(3, len(crit) // 3):
-            warn = (f'<div class="oh-error">必須項目が {n_must} 個あります。ガイドは必須を少なくするよう勧めています。'
-                    "本当に欠かせない項目だけを必須にしましょう。</div>")
+        warning = self.model.must_have_warning()
+        warn = f'<div class="oh-error">{esc(warning)}</div>' if warning else ""
         self.crit_table.value = (f'{STYLE}<div class="oh">' + table(
             ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"],
             [(r.name, r.grp, r.example, "必須" if r.must_have else "任意", r.scale, f"{r.weight:.1f}",
@@ -475,19 +473,9 @@ class VendorsView:
         missing = [s for s in sorted(set(self.model.scores()["evaluator"])) if s not in self.model.intuitions()]
         note = (f'<div class="oh-error">まだ感覚的な順位を入れていない評価者がいます（{esc("、".join(missing))}）。'
                 "先に「5 感覚的な順位」で入れてから結果を見てください。</div>") if missing else ""
-        t = res.ranking
-        groups = list(res.groups.columns)
-        spread = res.spread.groupby("alternative_id")["disagreement"].mean()
-        rows = []
-        for a, r in t.iterrows():
-            rank = "" if math.isnan(r["rank"]) else f"{int(r['rank'])}{'（同点）' if r['tie'] else ''}"
-            price = "" if pd.isna(r["price"]) else f"{r['price']:,.0f}"
-            rows.append([rank, r["name"], f"{r['technical']:.2f}", price, f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
-                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] +
-                        [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
-        self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' + table(
-            ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき", "除外・対象外の理由／備考"],
-            rows, wide=True) + "</div>")
+        frame = self.model.results_frame(res)
+        self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' +
+                                table(list(frame.columns), frame.values.tolist(), wide=True) + "</div>")
         rv = self.model.rank_vote()
         if rv is not None and len(rv):
             places = [c for c in ("first", "second", "third") if c in rv.columns]
