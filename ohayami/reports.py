@@ -142,8 +142,6 @@ def problems_report_html(model, figures: bool = True) -> str:
 def vendors_report_html(model, figures: bool = True) -> str:
     """The type E 選定理由 report: criteria and why, weights and why, every evaluator's scores,
     exclusions, price, ranking and how robust it is."""
-    import math
-
     import pandas as pd
 
     from . import plots
