@@ -290,7 +290,8 @@ def import_table(ws: Workshop, table: str, source: str | Path | bytes | pd.DataF
 
 # ---------------------------------------------------------------------- whole workshop
 
-EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings",
+EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
+                "weight_reasons", "weight_revisions", "rules", "cut_lines", "intuitions",
                 "chart_results", "settings"]
 
 

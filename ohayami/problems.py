@@ -18,7 +18,7 @@ from .guide import load_exclusion_reasons, load_priority_criteria
 from .scoring import Result, Rules, evaluate
 from .store import Workshop
 from .textio import title_key
-from .workbench import Workbench, order_by_number, text_field
+from .workbench import Workbench, mean_disagreement, order_by_number, rank_text, text_field
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -26,6 +26,7 @@ ANALYSIS_FIELDS = ("who", "how", "how_much", "cause", "evidence")
 ANALYSIS_LABELS = {"who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果"}
 VISION_FIELDS = ("beneficiary", "change", "degree")
 VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はどう変わるか", "degree": "変化の程度"}
+STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
 MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
 
@@ -34,15 +35,19 @@ def _bigrams(t: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)} or {t}
 
 
-def similarity(a: str, b: str) -> float:
-    """Dice coefficient of character bigrams of the normalised titles (1 = the same words)."""
-    na, nb = title_key(a), title_key(b)
+def _key_similarity(na: str, nb: str, ba: set[str] | None = None, bb: set[str] | None = None) -> float:
+    """Dice coefficient of the bigrams of two title keys (bigrams passed in when already known)."""
     if not na or not nb:
         return 0.0
     if na == nb:
         return 1.0
-    ba, bb = _bigrams(na), _bigrams(nb)
+    ba, bb = ba or _bigrams(na), bb or _bigrams(nb)
     return 2 * len(ba & bb) / (len(ba) + len(bb))
+
+
+def similarity(a: str, b: str) -> float:
+    """Dice coefficient of character bigrams of the normalised titles (1 = the same words)."""
+    return _key_similarity(title_key(a), title_key(b))
 
 
 @dataclass
@@ -61,7 +66,7 @@ class ProblemWorkbench(Workbench):
 
     def __init__(self, ws: Workshop, data=None):
         super().__init__(ws, data)
-        if not ws.setting("C_seeded", False):
+        if not self._state().get("seeded"):
             self._seed_criteria()
 
     def alternatives(self) -> pd.DataFrame:
@@ -79,8 +84,7 @@ class ProblemWorkbench(Workbench):
                 self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": r.criterion_id}, {
                     "name": r.name, "description": r.description, "direction": r.direction, "scale": r.scale,
                     "weight": float(r.default_weight), "position": i, "must_have": 0})
-            self.ws.set_setting("C_seeded", True)
-            self.ws.set_setting("C_weight_method", "direct")
+            self._set_state(seeded=1, weight_method="direct")
 
     def problems(self, include_merged: bool = False) -> pd.DataFrame:
         """Problems in entry order; merged ones only with ``include_merged``."""
@@ -98,6 +102,10 @@ class ProblemWorkbench(Workbench):
         if not include_merged:
             df = df[df["merged_into"] == ""].reset_index(drop=True)
         return df
+
+    def problem(self, problem_id: str | None) -> dict | None:
+        """One problem's record (title, scene, analysis, tags, exclusion …), or None."""
+        return self.ws.get("problems", problem_id=problem_id) if problem_id else None
 
     def _existing(self, problem_id: str) -> dict:
         p = self.ws.get("problems", problem_id=problem_id)
@@ -159,12 +167,10 @@ class ProblemWorkbench(Workbench):
         rows = []
         for i in range(len(p)):
             for j in range(i + 1, len(p)):
-                if norms[i] == norms[j]:
-                    s = 1.0
-                else:
-                    s = 2 * len(grams[i] & grams[j]) / (len(grams[i]) + len(grams[j]))
-                    if min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
-                        s = max(s, 0.8)
+                # equal keys count as duplicates even when empty (a title of punctuation only)
+                s = 1.0 if norms[i] == norms[j] else _key_similarity(norms[i], norms[j], grams[i], grams[j])
+                if s < 1 and min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
+                    s = max(s, 0.8)
                 if s >= threshold:
                     rows.append((p.problem_id[i], p.problem_id[j], p.title[i], p.title[j], round(s, 3)))
         return pd.DataFrame(rows, columns=["a", "b", "title_a", "title_b", "similarity"]).sort_values(
@@ -232,8 +238,8 @@ class ProblemWorkbench(Workbench):
         return res
 
     def cut_line(self) -> CutLine:
-        c = self.ws.setting("C_cut", {"mode": "top", "value": 5})
-        return CutLine(c["mode"], float(c["value"]))
+        c = self.ws.get("cut_lines", set_id=SET_ID)
+        return CutLine() if c is None else CutLine(c["mode"], float(c["value"]))
 
     def set_cut_line(self, mode: str, value: object, actor: str | None = None) -> CutLine:
         if mode not in ("top", "min"):
@@ -246,7 +252,7 @@ class ProblemWorkbench(Workbench):
             raise OhayamiError("上位N件の N は 1 以上の整数にしてください。", field="cut")
         if mode == "min" and v < 0:
             raise OhayamiError("最低点は 0 以上にしてください。", field="cut")
-        self.ws.set_setting("C_cut", {"mode": mode, "value": v}, actor)
+        self.ws.upsert("cut_lines", {"set_id": SET_ID}, {"mode": mode, "value": v}, actor=actor)
         return CutLine(mode, v)
 
     def shortlist(self, result: Result | None = None) -> list[str]:
@@ -259,6 +265,25 @@ class ProblemWorkbench(Workbench):
         if cut.mode == "top":
             return list(t.index[t["rank"] <= cut.value])
         return list(t.index[t["total"] >= cut.value - 1e-9])
+
+    def ranking_frame(self, res: Result) -> pd.DataFrame:
+        """The ranking as the screen and the report show it (texts, best first, indexed by problem
+        id): rank, id, title, total, each criterion's points, scorers, disagreement, short list,
+        analysis status and why a problem is not ranked. ``attrs["criteria"]`` names the criterion
+        columns."""
+        short = self.shortlist(res)
+        crit = self.criteria()
+        spread = mean_disagreement(res)
+        rows = []
+        for a, r in res.ranking.iterrows():
+            rows.append([rank_text(r["rank"], r["tie"]), a, r["name"], f"{r['total']:.2f}"] +
+                        [f"{res.breakdown.at[a, c]:.2f}" for c in crit["criterion_id"]] +
+                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "", STATUS_LABELS[r["analysis"]],
+                         "／".join(r["reasons"])])
+        df = pd.DataFrame(rows, index=list(res.ranking.index), columns=[
+            "順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析", "対象外の理由"])
+        df.attrs["criteria"] = list(crit["name"])
+        return df
 
     def tag_groups(self) -> dict[str, list[str]]:
         """Tag → problems sharing it: problems one solution could cover together."""
@@ -276,6 +301,10 @@ class ProblemWorkbench(Workbench):
             raise OhayamiError(f"地域像の項目「{bad[0]}」はありません。", field=bad[0])
         self.ws.upsert("visions", {"problem_id": problem_id},
                        {k: text_field(v, VISION_LABELS[k], k) for k, v in fields.items()}, actor=actor)
+
+    def vision(self, problem_id: str | None) -> dict | None:
+        """The target vision written for one problem, or None."""
+        return self.ws.get("visions", problem_id=problem_id) if problem_id else None
 
     def visions(self) -> pd.DataFrame:
         v = self.ws.rows("visions")

@@ -90,8 +90,8 @@ def problems_report_html(model, figures: bool = True) -> str:
              "手薄になっている）の初めの一手「もっと良くなってほしい生活のワンシーンを考えよう」に沿って、"
              "課題洗い出し → 課題分析・絞り込み → 実現したい地域像の設定 の順に進めました。</p>",
              "<h3>2. 評価項目と重み</h3>",
-             f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(ws.setting('C_weight_method', 'direct'), ''))}。"
-             f"{esc(ws.setting('C_weight_message', ''))}</p>",
+             f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(model.weight_method(), ''))}。"
+             f"{esc(model.weight_message())}</p>",
              table(["評価項目", "説明", "向き", "尺度", "重み", "割合"],
                    [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
                      f"{r.weight:g}", f"{r.weight / total_w:.0%}" if total_w else "") for r in crit.itertuples()])]
@@ -117,15 +117,15 @@ def problems_report_html(model, figures: bool = True) -> str:
             parts.append("<div><b>実現したい地域像</b></div>" +
                          table(list(VISION_LABELS.values()), [[visions.loc[a, f] or "" for f in VISION_FIELDS]]))
         parts.append("</div>")
-    rest = res.ranking
-    below = [a for a in rest.index if a not in short and t.loc[a, "selectable"]][:5]
+    ranking = model.ranking_frame(res)
+    below = [a for a in ranking.index if a not in short and t.loc[a, "selectable"]][:5]
     if below:
         parts.append("<h3>4. 惜しくも選ばなかった課題</h3>" + table(
-            ["順位", "課題", "合計点"], [(int(t.loc[a, "rank"]), t.loc[a, "name"], f"{t.loc[a, 'total']:.2f}") for a in below]))
-    out = [a for a in rest.index if not t.loc[a, "selectable"]]
+            ["順位", "課題", "合計点"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist()))
+    out = [a for a in ranking.index if not t.loc[a, "selectable"]]
     if out:
         parts.append("<h3>5. 検討から外した・まだ比べられない課題</h3>" + table(
-            ["課題", "理由"], [(t.loc[a, "name"], "／".join(t.loc[a, "reasons"])) for a in out]))
+            ["課題", "理由"], ranking.loc[out, ["課題", "対象外の理由"]].values.tolist()))
     sp = res.spread[res.spread.alternative_id.isin(short)].sort_values("disagreement", ascending=False).head(5)
     sp = sp[sp.disagreement > 0]
     if len(sp):
@@ -142,12 +142,11 @@ def problems_report_html(model, figures: bool = True) -> str:
 def vendors_report_html(model, figures: bool = True) -> str:
     """The type E 選定理由 report: criteria and why, weights and why, every evaluator's scores,
     exclusions, price, ranking and how robust it is."""
-    import math
-
     import pandas as pd
 
     from . import plots
     from .errors import OhayamiError
+    from .vendors import group_minimum_sentence, tie_break_label
 
     ws = model.ws
     crit = model.criteria()
@@ -170,7 +169,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
                    [(r.name, r.requirement, r.grp, r.example, "必須" if r.must_have else "任意", f"{r.weight:.1f}",
                      f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
                     for r in crit.itertuples()]),
-             f"<p>{esc(ws.setting('E_weight_message', ''))}</p>"]
+             f"<p>{esc(model.weight_message())}</p>"]
     ew = model.evaluator_weights()
     if not ew.empty:
         parts.append("<h4>評価者ごとの重み</h4>" + table(
@@ -182,11 +181,12 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if rules.min_total_ratio is not None:
         rule_text.append(f"技術点が満点の {rules.min_total_ratio:.0%} 未満は選定対象外")
     if rules.min_group_ratio is not None:
-        rule_text.append(f"各要件内訳の小計が満点の {rules.min_group_ratio:.0%} 未満は選定対象外")
+        rule_text.append(group_minimum_sentence(rules.min_group_ratio))
     if price is not None:
         rule_text.append(price.describe())
     if rules.tie_break:
-        rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t, t) for t in rules.tie_break))
+        rule_text.append("同点のときは " + "→".join({"technical": "技術点", "price": "価格"}.get(t) or tie_break_label(t)
+                                                  for t in rules.tie_break))
     parts.append("<h3>3. 評価のルール</h3>" + ul(rule_text))
     try:
         res = model.results()
@@ -196,18 +196,12 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if res is None:
         parts.append("<p>まだ結果がありません。</p></div>")
         return page("選定理由書", "".join(parts))
-    t = res.ranking
     parts.append("<h3>4. 結果</h3>")
     winners = [vn.get(a, a) for a in res.winners]
     if winners:
         parts.append(f'<div class="oh-move">1位：{esc("・".join(winners))}</div>')
-    groups = list(res.groups.columns)
-    parts.append(table(
-        ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "除外・対象外の理由／備考"],
-        [["" if math.isnan(r["rank"]) else int(r["rank"]), r["name"], f"{r['technical']:.2f}",
-          "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
-         [f"{res.groups.loc[a, g]:.1f}" for g in groups] + ["／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")]
-         for a, r in t.iterrows()]))
+    frame = model.results_frame(res).drop(columns="ばらつき")
+    parts.append(table(list(frame.columns), frame.values.tolist()))
     s = model.scores()
     parts.append("<h3>5. 評価者ごとの採点</h3>")
     for who in sorted(set(s["evaluator"])):

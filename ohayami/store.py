@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import time
 import uuid
@@ -33,7 +32,7 @@ import pandas as pd
 from .errors import OhayamiError
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -64,13 +63,24 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("visions", "実現したい地域像", ("problem_id",), ("beneficiary", "change", "degree")),
     Table("criteria", "評価項目", ("set_id", "criterion_id"),
           ("name", "requirement", "grp", "subgroup", "description", "example", "must_have", "direction",
-           "scale", "weight", "position"), numeric=("must_have", "weight", "position")),
+           "scale", "weight", "position", "pass_level"), numeric=("must_have", "weight", "position")),
     Table("vendors", "事業者・サービス", ("vendor_id",), ("name", "service", "price", "notes"),
           numeric=("price",)),
     Table("scores", "評価点", ("set_id", "evaluator", "alternative_id", "criterion_id"), ("value",)),
     Table("weights", "重みづけ", ("set_id", "evaluator", "criterion_id"), ("value", "reason"), numeric=("value",)),
     Table("rankings", "感覚的な順位", ("set_id", "evaluator", "alternative_id"), ("rank",), numeric=("rank",)),
     Table("settings", "設定", ("key",), ("value",)),
+    # Typed state of an evaluation set: one row per fact, so that two people saving at once edit
+    # different rows (or columns) instead of rewriting one shared JSON value.
+    Table("sets", "評価セットの設定", ("set_id",), ("seeded", "weight_method", "weight_message", "total"),
+          numeric=("seeded", "total")),
+    Table("weight_inputs", "重みづけの入力", ("set_id", "evaluator", "method"), ("inputs", "message", "at")),
+    Table("weight_reasons", "重みの理由", ("set_id", "criterion_id"), ("reason", "actor", "at")),
+    Table("weight_revisions", "重みの見直し", ("set_id", "no"),
+          ("at", "actor", "reason", "before", "after", "winner_before", "winner_after"), numeric=("no",)),
+    Table("rules", "評価のルール", ("set_id",), ("record",)),
+    Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
+    Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
 ]}
 
 COLUMN_LABELS = {
@@ -84,7 +94,10 @@ COLUMN_LABELS = {
     "subgroup": "小区分", "description": "概要", "example": "例", "must_have": "必須", "direction": "向き",
     "scale": "尺度", "weight": "配点", "vendor_id": "事業者ID", "service": "サービス", "price": "価格",
     "notes": "備考", "evaluator": "評価者", "alternative_id": "評価対象ID", "value": "値", "reason": "理由",
-    "rank": "順位", "key": "項目",
+    "rank": "順位", "key": "項目", "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方",
+    "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明",
+    "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後",
+    "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時",
 }
 
 
@@ -108,9 +121,119 @@ def _ddl() -> list[str]:
     return out
 
 
-# version -> statements that bring a file from version-1 to version. When SCHEMA_VERSION goes up,
-# freeze version 1's statements as literal text first: _ddl() always describes the newest tables.
-MIGRATIONS: dict[int, list[str]] = {1: _ddl()}
+def _move_settings_v2(conn: sqlite3.Connection) -> None:
+    """Version 1 kept rules, cut line, reasons, revisions, weighting inputs and intuition times as JSON
+    values in ``settings``; version 2 has a table for each. Move every known key and log the move."""
+    room = "（会場全体）"  # frozen: workbench.ROOM as it was in version 1
+    at = now_iso()
+    settings = dict(conn.execute('SELECT "key", value FROM settings').fetchall())
+    moved: list[tuple[str, str]] = []
+
+    def take(key: str, target: str) -> Any:
+        try:
+            value = json.loads(settings[key])
+        except (TypeError, ValueError):
+            return None  # unreadable JSON stays where it is, for a person to look at
+        moved.append((key, target))
+        return value
+
+    def put(table: str, row: dict) -> None:
+        cols = list(row)
+        conn.execute(f'INSERT OR REPLACE INTO "{table}" ({_q(cols)}) VALUES ({", ".join("?" for _ in cols)})',
+                     [_norm(row[c]) for c in cols])
+
+    def put_set(set_id: str, **values) -> None:
+        conn.execute('INSERT OR IGNORE INTO sets (set_id) VALUES (?)', (set_id,))
+        for c, v in values.items():
+            conn.execute(f'UPDATE sets SET "{c}"=? WHERE set_id=?', (_norm(v), set_id))
+
+    for key in list(settings):
+        if key == "C_seeded" and take(key, "sets"):
+            put_set("C", seeded=1)
+        elif key in ("C_weight_method", "E_weight_method"):
+            put_set(key[0], weight_method=take(key, "sets"))
+        elif key in ("C_weight_message", "E_weight_message"):
+            put_set(key[0], weight_message=take(key, "sets"))
+        elif key == "E_total":
+            put_set("E", total=take(key, "sets"))
+        elif key.startswith("C_weight_input_"):
+            put("weight_inputs", {"set_id": "C", "evaluator": room, "method": key[len("C_weight_input_"):],
+                                  "inputs": take(key, "weight_inputs") or {}, "at": at})
+        elif key.startswith("E_weight_input:"):
+            v = take(key, "weight_inputs") or {}
+            if v.get("method"):
+                put("weight_inputs", {"set_id": "E", "evaluator": key[len("E_weight_input:"):], "method": v["method"],
+                                      "inputs": v.get("values") or {}, "at": at})
+        elif key == "E_weight_reasons":
+            for cid, reason in (take(key, "weight_reasons") or {}).items():
+                put("weight_reasons", {"set_id": "E", "criterion_id": cid, "reason": reason})
+        elif key == "E_revisions":
+            for no, r in enumerate(take(key, "weight_revisions") or [], start=1):
+                put("weight_revisions", {"set_id": "E", "no": no, "at": r.get("at"), "actor": r.get("by"),
+                                         "reason": r.get("reason"), "before": r.get("before", {}),
+                                         "after": r.get("after", {}), "winner_before": r.get("winner_before", []),
+                                         "winner_after": r.get("winner_after", [])})
+        elif key == "E_rules":
+            put("rules", {"set_id": "E", "record": take(key, "rules") or {}})
+        elif key == "C_cut":
+            c = take(key, "cut_lines") or {}
+            put("cut_lines", {"set_id": "C", "mode": c.get("mode", "top"), "value": c.get("value", 5)})
+        elif key == "E_intuition_at":
+            for who, first in (take(key, "intuitions") or {}).items():
+                put("intuitions", {"set_id": "E", "evaluator": who, "first_at": first})
+    for key, target in moved:
+        conn.execute('DELETE FROM settings WHERE "key"=?', (key,))
+        conn.execute("INSERT INTO changelog (at, actor, tbl, row_key, field, old, new) VALUES (?,?,?,?,?,?,?)",
+                     (at, "（形式の更新）", "settings", json.dumps([key], ensure_ascii=False), "*", settings[key],
+                      f"(表「{TABLES[target].label}」へ移動)"))
+
+
+# version -> steps (SQL text, or a function given the connection) that bring a file from version-1
+# to version, all in one transaction. The statements are frozen text: _ddl() describes only the
+# newest tables, and a file of every older version must still end up with exactly those.
+MIGRATIONS: dict[int, list] = {
+    1: [
+        'CREATE TABLE IF NOT EXISTS "people" ("name" TEXT, "department" TEXT, "role" TEXT, PRIMARY KEY ("name"))',
+        'CREATE TABLE IF NOT EXISTS "chart_results" ("result_id" TEXT, "participant" TEXT, "department" TEXT, '
+        '"mode" TEXT, "answers" TEXT, "result" TEXT, "types" TEXT, "created_at" TEXT, PRIMARY KEY ("result_id"))',
+        'CREATE TABLE IF NOT EXISTS "problems" ("problem_id" TEXT, "title" TEXT, "scene" TEXT, "origin" TEXT, '
+        '"who" TEXT, "how" TEXT, "how_much" TEXT, "cause" TEXT, "evidence" TEXT, "exclusion" TEXT, "tags" TEXT, '
+        '"merged_into" TEXT, "position" REAL, PRIMARY KEY ("problem_id"))',
+        'CREATE TABLE IF NOT EXISTS "visions" ("problem_id" TEXT, "beneficiary" TEXT, "change" TEXT, "degree" TEXT, '
+        'PRIMARY KEY ("problem_id"))',
+        'CREATE TABLE IF NOT EXISTS "criteria" ("set_id" TEXT, "criterion_id" TEXT, "name" TEXT, "requirement" TEXT, '
+        '"grp" TEXT, "subgroup" TEXT, "description" TEXT, "example" TEXT, "must_have" REAL, "direction" TEXT, '
+        '"scale" TEXT, "weight" REAL, "position" REAL, PRIMARY KEY ("set_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "vendors" ("vendor_id" TEXT, "name" TEXT, "service" TEXT, "price" REAL, '
+        '"notes" TEXT, PRIMARY KEY ("vendor_id"))',
+        'CREATE TABLE IF NOT EXISTS "scores" ("set_id" TEXT, "evaluator" TEXT, "alternative_id" TEXT, '
+        '"criterion_id" TEXT, "value" TEXT, PRIMARY KEY ("set_id", "evaluator", "alternative_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "weights" ("set_id" TEXT, "evaluator" TEXT, "criterion_id" TEXT, "value" REAL, '
+        '"reason" TEXT, PRIMARY KEY ("set_id", "evaluator", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "rankings" ("set_id" TEXT, "evaluator" TEXT, "alternative_id" TEXT, "rank" REAL, '
+        'PRIMARY KEY ("set_id", "evaluator", "alternative_id"))',
+        'CREATE TABLE IF NOT EXISTS "settings" ("key" TEXT, "value" TEXT, PRIMARY KEY ("key"))',
+        "CREATE TABLE IF NOT EXISTS changelog (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, "
+        "actor TEXT NOT NULL, tbl TEXT NOT NULL, row_key TEXT NOT NULL, field TEXT NOT NULL, old TEXT, new TEXT)",
+    ],
+    2: [
+        'ALTER TABLE "criteria" ADD COLUMN "pass_level" TEXT',
+        'CREATE TABLE IF NOT EXISTS "sets" ("set_id" TEXT, "seeded" REAL, "weight_method" TEXT, '
+        '"weight_message" TEXT, "total" REAL, PRIMARY KEY ("set_id"))',
+        'CREATE TABLE IF NOT EXISTS "weight_inputs" ("set_id" TEXT, "evaluator" TEXT, "method" TEXT, "inputs" TEXT, '
+        '"message" TEXT, "at" TEXT, PRIMARY KEY ("set_id", "evaluator", "method"))',
+        'CREATE TABLE IF NOT EXISTS "weight_reasons" ("set_id" TEXT, "criterion_id" TEXT, "reason" TEXT, '
+        '"actor" TEXT, "at" TEXT, PRIMARY KEY ("set_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "weight_revisions" ("set_id" TEXT, "no" REAL, "at" TEXT, "actor" TEXT, '
+        '"reason" TEXT, "before" TEXT, "after" TEXT, "winner_before" TEXT, "winner_after" TEXT, '
+        'PRIMARY KEY ("set_id", "no"))',
+        'CREATE TABLE IF NOT EXISTS "rules" ("set_id" TEXT, "record" TEXT, PRIMARY KEY ("set_id"))',
+        'CREATE TABLE IF NOT EXISTS "cut_lines" ("set_id" TEXT, "mode" TEXT, "value" REAL, PRIMARY KEY ("set_id"))',
+        'CREATE TABLE IF NOT EXISTS "intuitions" ("set_id" TEXT, "evaluator" TEXT, "first_at" TEXT, '
+        'PRIMARY KEY ("set_id", "evaluator"))',
+        _move_settings_v2,
+    ],
+}
 
 
 def _norm(value: Any) -> Any:
@@ -362,13 +485,19 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
     if start < SCHEMA_VERSION and start > 0:
-        shutil.copy2(path, path.with_name(f"{path.name}.bak-v{start}"))
+        # SQLite's backup copies what is committed, also what still sits in the -wal file (a plain
+        # file copy would miss it)
+        bak = sqlite3.connect(str(path.with_name(f"{path.name}.bak-v{start}")))
+        try:
+            conn.backup(bak)
+        finally:
+            bak.close()
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         for v in range(start + 1, SCHEMA_VERSION + 1):
-            for stmt in MIGRATIONS[v]:
-                conn.execute(stmt)
+            for step in MIGRATIONS[v]:
+                step(conn) if callable(step) else conn.execute(step)
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('app', ?)", (APP_ID,))
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (now_iso(),))

@@ -7,6 +7,11 @@ is kept in the workshop file.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, fields
+
 import numpy as np
 import pandas as pd
 
@@ -14,10 +19,11 @@ from . import exchange
 from .errors import OhayamiError
 from .guide import load_criteria_template
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
+from .scoring.price import price_method as price_method_named
 from .scoring.weights import combine_evaluators, weighable
 from .store import Workshop, now_iso
 from .tally import clean_name
-from .workbench import Workbench, one_line, order_by_number, text_field
+from .workbench import Workbench, mean_disagreement, one_line, order_by_number, rank_text, text_field
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -30,6 +36,127 @@ SCENES = [
     ("職員が少なく、導入後の運用・問い合わせ対応に不安がある", "運用・保守性"),
 ]
 DEFAULT_TOTAL = 100.0
+
+
+RULE_FIELDS = tuple(f.name for f in fields(Rules))
+PRICE_FIELDS = tuple(f.name for f in fields(PriceRule))
+
+
+def _number_in_record(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise OhayamiError(f"評価のルールの{what}「{value}」は数にしてください。", field="rules")
+    return float(value)
+
+
+def rules_from_record(record: Mapping | None) -> Rules:
+    """The engine's :class:`Rules` from their stored record (plain JSON values, as
+    :func:`rules_to_record` writes them). A per-group minimum may be one ratio or {group: ratio};
+    a tie-break may name ``group:<name>``. Anything else raises OhayamiError in Japanese."""
+    rec = dict(record or {})
+    unknown = [k for k in rec if k not in RULE_FIELDS]
+    if unknown:
+        raise OhayamiError(f"評価のルールに「{unknown[0]}」という項目はありません。", field="rules")
+    price = rec.get("price")
+    if isinstance(price, Mapping):
+        bad = [k for k in price if k not in PRICE_FIELDS]
+        if bad:
+            raise OhayamiError(f"価格点のルールに「{bad[0]}」という項目はありません。", field="rules")
+        rec["price"] = PriceRule(**{k: (_number_in_record(v, "価格点の" + k) if k in ("points", "ceiling", "unit")
+                                        and v is not None else v) for k, v in price.items()})
+    elif price is not None and not isinstance(price, PriceRule):
+        raise OhayamiError("価格点のルールが読めません。保存し直してください。", field="rules")
+    if "tie_break" in rec:
+        tb = rec["tie_break"] or ()
+        rec["tie_break"] = tuple(str(t) for t in ([tb] if isinstance(tb, str) else tb))
+    if rec.get("min_total_ratio") is not None:
+        rec["min_total_ratio"] = _number_in_record(rec["min_total_ratio"], "最低点")
+    group = rec.get("min_group_ratio")
+    if isinstance(group, Mapping):
+        rec["min_group_ratio"] = {str(g): _number_in_record(v, f"要件内訳「{g}」の最低") for g, v in group.items()} or None
+    elif group is not None:
+        rec["min_group_ratio"] = _number_in_record(group, "要件内訳の最低")
+    if "digits" in rec and (isinstance(rec["digits"], bool) or not isinstance(rec["digits"], int)):
+        raise OhayamiError(f"桁「{rec['digits']}」は 0, 1, 2 … の整数にしてください。", field="rules")
+    return Rules(**rec)
+
+
+def rules_to_record(rules: Rules) -> dict:
+    """The rules as plain JSON values (every field), the inverse of :func:`rules_from_record`."""
+    out = {}
+    for name in RULE_FIELDS:
+        v = getattr(rules, name)
+        if name == "price":
+            v = None if v is None else asdict(v)
+        elif name == "tie_break":
+            v = list(v)
+        elif isinstance(v, Mapping):
+            v = dict(v)
+        out[name] = v
+    return out
+
+
+TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
+GROUP_TIE_BREAK = "group:"
+
+
+def percent(text: object, label: str) -> float | None:
+    """A percentage typed in a form ("60", "60%", "６０％") as a ratio (0.6); empty → None."""
+    t = str(text or "").strip().rstrip("%％").strip()
+    if not t:
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        raise OhayamiError(f"{label}「{text}」は 0～100 の数にしてください。", field="rules") from None
+    if not 0 <= v <= 100:
+        raise OhayamiError(f"{label}は 0～100 にしてください。", field="rules")
+    return v / 100
+
+
+def group_minimum_from_text(text: object, groups=None) -> float | dict | None:
+    """The per-group minimum typed in the rules form: one percentage for every group ("30"), or one
+    per group ("機能:30、セキュリティ:50"). ``groups`` (when given) are the groups that exist."""
+    parts = [p.strip() for p in re.split(r"[,、，;；\n]", str(text or "")) if p.strip()]
+    if not parts:
+        return None
+    named = [re.split(r"[:：=＝]", p) for p in parts]
+    if len(parts) == 1 and len(named[0]) == 1:
+        return percent(parts[0], "要件内訳の最低")
+    out = {}
+    for part, bits in zip(parts, named):
+        if len(bits) < 2 or not bits[0].strip():
+            raise OhayamiError(f"「{part}」は「要件内訳:割合」（例：機能:30）の形で書いてください。", field="rules")
+        name = bits[0].strip()
+        if groups is not None and name not in groups:
+            raise OhayamiError(f"要件内訳「{name}」はありません（あるもの：{'、'.join(g for g in groups if g) or 'なし'}）。",
+                               field="rules")
+        out[name] = percent(bits[-1], f"要件内訳「{name}」の最低")
+    return {g: v for g, v in out.items() if v is not None} or None
+
+
+def group_minimum_text(value) -> str:
+    """The per-group minimum as the rules form shows it (the inverse of :func:`group_minimum_from_text`)."""
+    if value is None:
+        return ""
+    if isinstance(value, Mapping):
+        return "、".join(f"{g}:{v * 100:g}" for g, v in value.items())
+    return f"{value * 100:g}"
+
+
+def tie_break_label(tie: str) -> str:
+    """How a tie-break rule reads on screen and in the report."""
+    if tie.startswith(GROUP_TIE_BREAK):
+        return f"要件内訳「{tie[len(GROUP_TIE_BREAK):]}」の小計の高い方"
+    return dict((v, k) for k, v in TIE_BREAKS).get(tie, tie)
+
+
+def group_minimum_sentence(value) -> str | None:
+    """The per-group minimum as a sentence for the report, or None when there is none."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return "要件内訳の小計が満点の次の割合未満は選定対象外：" + "、".join(f"{g or '（区分なし）'} {v:.0%}" for g, v in value.items())
+    return f"各要件内訳の小計が満点の {value:.0%} 未満は選定対象外"
 
 
 class VendorWorkbench(Workbench):
@@ -100,6 +227,16 @@ class VendorWorkbench(Workbench):
                     extra["scale"] = "yes/no"  # a must-have is met or not met
             self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
 
+    def must_have_warning(self) -> str:
+        """A warning when more criteria are must-haves than the guide advises (more than about a
+        third, and more than three), else ""."""
+        crit = self.criteria()
+        n_must = int(crit["must_have"].sum())
+        if len(crit) and n_must > max(3, len(crit) // 3):
+            return (f"必須項目が {n_must} 個あります。ガイドは必須を少なくするよう勧めています。"
+                    "本当に欠かせない項目だけを必須にしましょう。")
+        return ""
+
     def criteria_template_xlsx(self) -> bytes:
         """The criteria set as a reusable XLSX template for the next procurement."""
         from .exchange import export_frames
@@ -135,15 +272,16 @@ class VendorWorkbench(Workbench):
             for k in ids:
                 self.ws.upsert("weights", {"set_id": SET_ID, "evaluator": who, "criterion_id": k},
                                {"value": w[k] / total * self.total()}, actor=actor or who)
-            self.ws.set_setting(f"E_weight_input:{who}", {"method": method, "values": stored}, actor or who)
+            self._save_weight_input(who, method, stored, message, actor or who, only_method=True)
             combined, how = self._combined_weights(weight_must_haves)
             for k, v in combined.items():
                 self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor or who)
-            self.ws.set_setting("E_weight_message", f"{how}", actor or who)
+            self._set_state(actor or who, weight_message=how)
         return {"weights": {k: w[k] / total * self.total() for k in ids}, "message": message, "combined": combined}
 
     def total(self) -> float:
-        return float(self.ws.setting("E_total", DEFAULT_TOTAL))
+        total = self._state().get("total")
+        return DEFAULT_TOTAL if total is None else float(total)
 
     def evaluator_weights(self) -> pd.DataFrame:
         """Evaluators × criteria: each evaluator's points."""
@@ -157,7 +295,8 @@ class VendorWorkbench(Workbench):
     def _combined_weights(self, weight_must_haves: bool = False) -> tuple[dict, str]:
         """The committee's points per criterion from every evaluator's weights, and how they were combined."""
         ew = self.evaluator_weights()
-        inputs = {e: self.ws.setting(f"E_weight_input:{e}", {}) for e in ew.index}
+        saved = self.weight_inputs_by_evaluator()
+        inputs = {e: saved.get(e, {}) for e in ew.index}
         crit = self.criteria()
         names = crit.set_index("criterion_id")["name"].to_dict()
         ids = list(weighable(crit, weight_must_haves)["criterion_id"])
@@ -168,12 +307,14 @@ class VendorWorkbench(Workbench):
         """Why a criterion weighs heavily (the scene behind it), kept for the report."""
         if criterion_id not in set(self.criteria()["criterion_id"]):
             raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        reasons = dict(self.ws.setting("E_weight_reasons", {}))
-        reasons[criterion_id] = text_field(reason, "理由", "reason", 300)
-        self.ws.set_setting("E_weight_reasons", reasons, actor)
+        text = text_field(reason, "理由", "reason", 300)
+        self.ws.upsert("weight_reasons", {"set_id": SET_ID, "criterion_id": criterion_id},
+                       {"reason": text, "actor": actor or self.ws.actor, "at": now_iso()}, actor=actor)
 
     def weight_reasons(self) -> dict:
-        return self.ws.setting("E_weight_reasons", {})
+        """{criterion id: why it weighs heavily}."""
+        r = self.ws.rows("weight_reasons", set_id=SET_ID)
+        return {row.criterion_id: row.reason or "" for row in r.itertuples()}
 
     # ------------------------------------------------------------------ vendors
     def vendors(self) -> pd.DataFrame:
@@ -251,21 +392,65 @@ class VendorWorkbench(Workbench):
         return exchange.import_table(self.ws, "vendors", source, name=name, actor=actor)
 
     # ------------------------------------------------------------------ rules and results
+    def rules_record(self) -> dict:
+        """The committee's rules as stored (plain JSON values), {} before anyone saved them."""
+        row = self.ws.get("rules", set_id=SET_ID)
+        return json.loads(row["record"]) if row and row["record"] else {}
+
     def rules(self) -> Rules:
-        r = dict(self.ws.setting("E_rules", {}))
-        price = r.pop("price", None)
-        r["tie_break"] = tuple(r.get("tie_break", ()))
-        return Rules(**r, price=PriceRule(**price) if price else None)
+        """The committee's rules (the engine's defaults until saved)."""
+        return rules_from_record(self.rules_record())
 
     def set_rules(self, actor: str | None = None, **rules) -> Rules:
-        """Save the committee's rules (validated by building them first: bad rules change nothing)."""
-        current = dict(self.ws.setting("E_rules", {}))
-        current.update(rules)
-        price = current.get("price")
-        Rules(**{k: (tuple(v) if k == "tie_break" else v) for k, v in current.items() if k != "price"},
-              price=PriceRule(**price) if price else None)
-        self.ws.set_setting("E_rules", current, actor)
-        return self.rules()
+        """Change some of the committee's rules. The merged rules are validated before anything is
+        written (bad rules change nothing), and read and written in one transaction so that two
+        people changing different rules at once both keep their change."""
+        with self.ws.batch(actor):
+            record = {**self.rules_record(), **rules}
+            checked = rules_from_record(record)
+            self.ws.upsert("rules", {"set_id": SET_ID}, {"record": rules_to_record(checked)}, actor=actor)
+        return checked
+
+    def groups(self) -> list[str]:
+        """The requirement groups (要件内訳) of the criteria, in criteria order."""
+        return [g for g in dict.fromkeys(self.criteria()["grp"]) if g]
+
+    def tie_break_options(self) -> list[tuple[str, str]]:
+        """(label, value) choices for the tie-break rule: technical, price, and one per group
+        (a saved group that no longer exists stays offered, so opening the form keeps it)."""
+        saved = [t[len(GROUP_TIE_BREAK):] for t in self.rules().tie_break if t.startswith(GROUP_TIE_BREAK)]
+        groups = list(dict.fromkeys(self.groups() + saved))
+        return TIE_BREAKS + [(tie_break_label(GROUP_TIE_BREAK + g), GROUP_TIE_BREAK + g) for g in groups]
+
+    def rules_form(self) -> dict:
+        """The saved rules as the rules form shows them: choices as values, numbers as texts."""
+        r = self.rules()
+        p = r.price
+        ties = list(r.tie_break) + ["", ""]
+        return {"combine": r.combine, "rounding": r.rounding, "digits": r.digits, "must_have_rule": r.must_have_rule,
+                "min_total": "" if r.min_total_ratio is None else f"{r.min_total_ratio * 100:g}",
+                "min_group": group_minimum_text(r.min_group_ratio), "price_method": p.method if p else "",
+                "price_points": f"{p.points if p else 30:g}", "ceiling": f"{p.ceiling:.0f}" if p and p.ceiling else "",
+                "tie1": ties[0], "tie2": ties[1]}
+
+    def set_rules_from_form(self, *, combine: str, rounding: str, digits: int, must_have_rule: str, min_total: str,
+                            min_group: str, price_method: str, price_points: str, ceiling: str, tie_breaks,
+                            actor: str | None = None) -> Rules:
+        """Save the rules as typed in the rules form (percentages and numbers as text)."""
+        price = None
+        if price_method:
+            method = price_method_named(price_method)
+            try:
+                pts = float(str(price_points).replace(",", "").strip()) if method.uses_points else 0.0
+                ceil = str(ceiling or "").replace(",", "").strip()
+                ceil = float(ceil) if ceil else None
+            except ValueError:
+                raise OhayamiError("価格点と予定価格は数で入れてください。", field="rules") from None
+            price = {"method": price_method, "points": pts, "ceiling": ceil}
+        return self.set_rules(actor, combine=combine, rounding=rounding, digits=digits, must_have_rule=must_have_rule,
+                              min_total_ratio=percent(min_total, "最低点"),
+                              min_group_ratio=group_minimum_from_text(min_group, self.groups()), price=price,
+                              tie_break=list(dict.fromkeys(t for t in tie_breaks if t)))
 
     def prices(self) -> dict | None:
         v = self.vendors().set_index("vendor_id")["price"]
@@ -284,6 +469,22 @@ class VendorWorkbench(Workbench):
             raise OhayamiError("価格点を使うには、すべての事業者に価格を入れてください（未入力：" + "、".join(missing) + "）。",
                                field="price")
         return evaluate(ev, rules)
+
+    def results_frame(self, res: Result) -> pd.DataFrame:
+        """The results table as the screen and the report show it (texts, best first, indexed by
+        vendor id): rank, vendor, technical, price, price points, total, each group's subtotal,
+        disagreement, and why a vendor is excluded or not selectable."""
+        spread = mean_disagreement(res)
+        groups = list(res.groups.columns)
+        rows = []
+        for a, r in res.ranking.iterrows():
+            rows.append([rank_text(r["rank"], r["tie"]), r["name"], f"{r['technical']:.2f}",
+                         "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
+                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] +
+                        [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
+        columns = ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき",
+                   "除外・対象外の理由／備考"]
+        return pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
 
     def rank_vote(self):
         """The rank-vote rule (first places, then second, then third) as a second opinion on the result."""
@@ -321,9 +522,10 @@ class VendorWorkbench(Workbench):
                     self.ws.upsert("rankings", key, {"rank": clean[vid]}, actor=actor or who)
                 else:
                     self.ws.delete("rankings", key, actor=actor or who)
-            seen = dict(self.ws.setting("E_intuition_at", {}))
-            seen.setdefault(who, now_iso())
-            self.ws.set_setting("E_intuition_at", seen, actor or who)
+            if self.ws.get("intuitions", set_id=SET_ID, evaluator=who) is None:
+                # the first entry's time shows the ranking was given before the result was known
+                self.ws.upsert("intuitions", {"set_id": SET_ID, "evaluator": who}, {"first_at": now_iso()},
+                               actor=actor or who)
 
     def intuitions(self) -> dict[str, dict[str, int]]:
         r = self.ws.rows("rankings", set_id=SET_ID)
@@ -374,14 +576,23 @@ class VendorWorkbench(Workbench):
             for k, v in new.items():
                 self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": v}, actor=actor)
             res2 = self.results()
-            entry = {"at": now_iso(), "by": actor or self.ws.actor, "reason": reason,
+            done = self.ws.rows("weight_revisions", set_id=SET_ID)["no"]
+            no = int(max((float(n) for n in done), default=0)) + 1
+            entry = {"no": no, "at": now_iso(), "by": actor or self.ws.actor, "reason": reason,
                      "before": {k: before[k] for k in new}, "after": new,
-                     "winner_before": winner_before, "winner_after": res2.winners if res2 is not None else []}
-            self.ws.set_setting("E_revisions", list(self.ws.setting("E_revisions", [])) + [entry], actor)
+                     "winner_before": list(winner_before), "winner_after": list(res2.winners) if res2 is not None else []}
+            self.ws.upsert("weight_revisions", {"set_id": SET_ID, "no": no}, {
+                "at": entry["at"], "actor": entry["by"], "reason": reason, "before": entry["before"], "after": new,
+                "winner_before": entry["winner_before"], "winner_after": entry["winner_after"]}, actor=actor)
         return entry
 
     def revisions(self) -> list[dict]:
-        return self.ws.setting("E_revisions", [])
+        """The committee's weight revisions, oldest first: no, at, by, reason, before, after, winners."""
+        r = self.ws.rows("weight_revisions", set_id=SET_ID)
+        out = [{"no": int(float(x.no)), "at": x.at, "by": x.actor, "reason": x.reason,
+                **{k: json.loads(getattr(x, k) or ("[]" if k.startswith("winner") else "{}"))
+                   for k in ("before", "after", "winner_before", "winner_after")}} for x in r.itertuples()]
+        return sorted(out, key=lambda e: e["no"])
 
     def sensitivity(self, draws: int = 10_000, spread: float = 0.2, seed: int = 0) -> dict:
         ev = self.evaluation()

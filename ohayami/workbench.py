@@ -7,6 +7,8 @@ saves patches the cached model instead of reading every score again.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from . import exchange
@@ -14,7 +16,7 @@ from .errors import OhayamiError
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
-from .store import Workshop
+from .store import Workshop, now_iso
 from .tally import clean_name
 
 __all__ = ["ROOM", "WEIGHT_METHODS", "Workbench", "one_line", "order_by_number", "text_field"]
@@ -36,6 +38,21 @@ def one_line(value: object, label: str, field: str, limit: int) -> str:
     if not text:
         raise OhayamiError(f"{label}が空です。", field=field)
     return text
+
+
+def person(ws: Workshop, name: str) -> dict | None:
+    """A participant's record (name, department, role), or None for someone not yet known."""
+    return ws.get("people", name=name) if name else None
+
+
+def mean_disagreement(result) -> pd.Series:
+    """Per alternative, the mean disagreement (0 = everyone agrees, 1 = opposite ends) over its criteria."""
+    return result.spread.groupby("alternative_id")["disagreement"].mean()
+
+
+def rank_text(rank: float, tie: bool) -> str:
+    """A rank as the screens and reports show it: "2", "2（同点）", or empty when not ranked."""
+    return "" if rank != rank else f"{int(rank)}{'（同点）' if tie else ''}"
 
 
 def order_by_number(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
@@ -186,10 +203,48 @@ class Workbench:
         with self.ws.batch(actor):
             for k, v in w.items():
                 self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor)
-            self.ws.set_setting(f"{self.SET_ID}_weight_method", method, actor)
-            self.ws.set_setting(f"{self.SET_ID}_weight_input_{method}", stored, actor)
-            self.ws.set_setting(f"{self.SET_ID}_weight_message", message, actor)
+            self._save_weight_input(ROOM, method, stored, message, actor)
+            self._set_state(actor, weight_method=method, weight_message=message)
         return {"weights": w, "message": message}
+
+    # ------------------------------------------------------------------ the set's own state
+    def _state(self) -> dict:
+        """This set's row of ``sets`` (weighting method and message, total points, seeded)."""
+        return self.ws.get("sets", set_id=self.SET_ID) or {}
+
+    def _set_state(self, actor: str | None = None, **values) -> None:
+        self.ws.upsert("sets", {"set_id": self.SET_ID}, values, actor=actor)
+
+    def weight_method(self) -> str:
+        """The weighting method last used for the whole set ("direct" until someone chooses)."""
+        return self._state().get("weight_method") or "direct"
+
+    def weight_message(self) -> str:
+        """What the last weighting said about itself (e.g. the consistency ratio), for screen and report."""
+        return self._state().get("weight_message") or ""
+
+    def _save_weight_input(self, evaluator: str, method: str, inputs: dict, message: str, actor: str | None,
+                           only_method: bool = False) -> None:
+        """Keep what was entered for a weighting; ``only_method`` forgets the person's other methods."""
+        with self.ws.batch(actor):
+            if only_method:
+                for other in self.ws.rows("weight_inputs", set_id=self.SET_ID, evaluator=evaluator)["method"]:
+                    if other != method:
+                        self.ws.delete("weight_inputs", {"set_id": self.SET_ID, "evaluator": evaluator, "method": other},
+                                       actor=actor)
+            self.ws.upsert("weight_inputs", {"set_id": self.SET_ID, "evaluator": evaluator, "method": method},
+                           {"inputs": inputs, "message": message, "at": now_iso()}, actor=actor)
+
+    def weight_input(self, method: str, evaluator: str | None = None) -> dict:
+        """The inputs last saved for ``method`` (by ``evaluator``, or by the room as a whole), or {}."""
+        row = self.ws.get("weight_inputs", set_id=self.SET_ID, evaluator=evaluator or ROOM, method=method)
+        return json.loads(row["inputs"]) if row and row["inputs"] else {}
+
+    def weight_inputs_by_evaluator(self) -> dict[str, dict]:
+        """{evaluator: {"method": …, "values": …}}: each person's last weighting inputs."""
+        rows = self.ws.rows("weight_inputs", set_id=self.SET_ID)
+        return {r.evaluator: {"method": r.method, "values": json.loads(r.inputs) if r.inputs else {}}
+                for r in rows.itertuples() if r.evaluator != ROOM}
 
     # ------------------------------------------------------------------ scoring
     def participants(self) -> list[str]:

@@ -99,7 +99,7 @@ def test_weights_three_ways(m):
     out = m.set_weights("pairwise", pairs)
     w = m.criteria().set_index("criterion_id")["weight"]
     assert w["reach"] > w["effect"] > w["difficulty"] and "CR" in out["message"]
-    assert m.ws.setting("C_weight_method") == "pairwise"
+    assert m.weight_method() == "pairwise"
     with pytest.raises(OhayamiError, match="少なくとも1つ"):
         for c in list(m.criteria().criterion_id):
             m.remove_criterion(c)
@@ -208,3 +208,48 @@ def test_cached_model_follows_own_edits_and_other_kernels(tmp_path):
     assert np.allclose(b.results().table.total.to_numpy(), a.results().table.total.to_numpy())
     b.set_score("鈴木", ids[2], "timing", 1)
     assert np.allclose(a.results().table.total.to_numpy(), b.results().table.total.to_numpy())
+
+
+def test_one_similarity_for_the_function_and_the_duplicate_list(m):
+    from ohayami.problems import similarity
+
+    m.import_problems(SURVEY.encode(), name="survey.csv")
+    m.add_problem("窓口の待ち時間")
+    m.add_problem("窓口の待ち時間が長い")  # contained in the other: counted as at least 0.8
+    dups = m.near_duplicates(threshold=0.0)
+    titles = m.problems().set_index("problem_id")["title"]
+    for r in dups.itertuples():
+        s = similarity(titles[r.a], titles[r.b])
+        assert r.similarity == (round(max(s, 0.8), 3) if {r.a, r.b} == {"P005", "P006"} else round(s, 3))
+    assert len(dups) == 15  # every pair of the six, with a threshold of 0
+    assert similarity("証明書の窓口が昼に混む", "証明書の窓口が昼に混む。") == 1.0 and similarity("", "窓口") == 0.0
+
+
+def test_ranking_frame_is_what_screen_and_report_show(m):
+    ids = _full_round(m, 4, people=("山田", "佐藤"))
+    m.set_exclusion(ids[3], "free text reason")
+    m.set_cut_line("top", 1)
+    res = m.results()
+    f = m.ranking_frame(res)
+    t = res.table
+    crit = m.criteria()
+    assert list(f.columns) == ["順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析",
+                               "対象外の理由"]
+    assert f.attrs["criteria"] == list(crit["name"])
+    best = t.sort_values("rank").index[0]
+    assert f.index[0] == best and f.loc[best, "順位"].startswith("1") and f.loc[best, "短いリスト"] == "★"
+    assert f.loc[best, "合計点"] == f"{t.loc[best, 'total']:.2f}" and f.loc[best, "採点した人数"] == 2
+    mean = res.spread[res.spread.alternative_id == best].disagreement.mean()
+    assert f.loc[best, "ばらつき"] == f"{mean:.2f}"
+    assert f.loc[ids[3], "順位"] == "" and "free text reason" in f.loc[ids[3], "対象外の理由"]
+    assert f.loc[best, "分析"] == "⚠ 未記入（具体化が不十分）"
+    html = problems_report_html(m, figures=False)
+    assert "free text reason" in html
+
+
+def test_problem_and_vision_records(m):
+    pid = m.add_problem("バスが少ない", scene="通院")
+    assert m.problem(pid)["scene"] == "通院" and m.problem("P999") is None and m.problem(None) is None
+    assert m.vision(pid) is None
+    m.set_vision(pid, beneficiary="高齢者")
+    assert m.vision(pid)["beneficiary"] == "高齢者"

@@ -183,13 +183,14 @@ def test_file_from_an_older_kit_is_migrated_with_a_backup(tmp_path, monkeypatch)
     w = open_workshop(path)
     w.upsert("vendors", {"vendor_id": "V1"}, {"name": "A社"})
     w.close()
-    monkeypatch.setattr(S, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(S.MIGRATIONS, 2, ['ALTER TABLE vendors ADD COLUMN url TEXT'])
+    old, new = S.SCHEMA_VERSION, S.SCHEMA_VERSION + 1
+    monkeypatch.setattr(S, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(S.MIGRATIONS, new, ['ALTER TABLE vendors ADD COLUMN url TEXT'])
     w = open_workshop(path)
-    assert w.schema_version() == 2
+    assert w.schema_version() == new
     assert w.get("vendors", vendor_id="V1")["name"] == "A社"
     assert "url" in w.rows("vendors").columns
-    assert (tmp_path / "old.ohayami.bak-v1").exists()
+    assert (tmp_path / f"old.ohayami.bak-v{old}").exists()
 
 
 def test_concurrent_open_of_a_new_file(tmp_path):
@@ -199,3 +200,116 @@ def test_concurrent_open_of_a_new_file(tmp_path):
     a.upsert("people", {"name": "a"}, {})
     b.upsert("people", {"name": "b"}, {})
     assert sorted(a.rows("people").name) == ["a", "b"]
+
+
+def test_a_new_file_has_exactly_the_declared_tables(tmp_path):
+    w = open_workshop(tmp_path / "fresh")
+    for name, t in S.TABLES.items():
+        cols = [r[1] for r in w._conn.execute(f'PRAGMA table_info("{name}")')]
+        assert tuple(cols) == t.columns, name
+        types = {r[1]: r[2] for r in w._conn.execute(f'PRAGMA table_info("{name}")')}
+        assert {c for c, ty in types.items() if ty == "REAL"} == set(t.numeric), name
+
+
+V1_SETTINGS = {
+    "C_seeded": True, "C_weight_method": "pairwise", "C_weight_message": "CR 0.03（整合的）",
+    "C_weight_input_pairwise": {"effect|cost": 3}, "C_weight_input_direct": {"effect": 5},
+    "C_cut": {"mode": "min", "value": 3.5}, "E_total": 120.0, "E_weight_message": "2 人の重みの割合を平均しました。",
+    "E_weight_input:山田": {"method": "rank", "values": {"e001": 1, "e002": 2}},
+    "E_weight_reasons": {"e001": "毎日使うため", "e002": "予算が限られるため"},
+    "E_revisions": [{"at": "2024-05-01T10:00:00+09:00", "by": "委員長", "reason": "見直し", "before": {"e001": 30},
+                     "after": {"e001": 40}, "winner_before": ["V001"], "winner_after": ["V002"]}],
+    "E_rules": {"combine": "sum", "min_group_ratio": {"機能": 0.5}, "tie_break": ["group:機能"],
+                "price": {"method": "lowest", "points": 30}},
+    "E_intuition_at": {"山田": "2024-05-01T09:00:00+09:00"},
+    "sheet_secret": "kept as it is",
+}
+
+
+def _version_1_file(path):
+    """A workshop file as the version-1 kit wrote it: its tables, its meta rows, state as JSON settings."""
+    import json
+    con = sqlite3.connect(path)
+    for stmt in S.MIGRATIONS[1]:
+        con.execute(stmt)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.executemany("INSERT INTO meta VALUES (?, ?)", [("app", S.APP_ID), ("schema_version", "1"),
+                                                       ("created_at", "2024-05-01"), ("workshop_id", "abc")])
+    con.execute("INSERT INTO criteria (set_id, criterion_id, name, weight) VALUES ('E', 'e001', '機能関連', 30)")
+    con.executemany("INSERT INTO settings VALUES (?, ?)",
+                    [(k, json.dumps(v, ensure_ascii=False)) for k, v in V1_SETTINGS.items()])
+    con.commit()
+    con.close()
+
+
+def test_version_1_settings_move_into_their_tables(tmp_path):
+    from ohayami.problems import ProblemWorkbench
+    from ohayami.vendors import VendorWorkbench
+
+    path = tmp_path / "v1.ohayami"
+    _version_1_file(path)
+    w = open_workshop(path)
+    assert w.schema_version() == S.SCHEMA_VERSION and w.workshop_id == "abc"
+    bak = sqlite3.connect(tmp_path / "v1.ohayami.bak-v1")
+    assert bak.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert bak.execute("SELECT count(*) FROM settings").fetchone()[0] == len(V1_SETTINGS)
+    bak.close()
+    assert w.get("criteria", set_id="E", criterion_id="e001")["pass_level"] is None
+    assert list(w.rows("settings")["key"]) == ["sheet_secret"] and w.setting("sheet_secret") == "kept as it is"
+    moved = w.history("settings")
+    assert len(moved) == len(V1_SETTINGS) - 1 and set(moved.field) == {"*"}
+    e = VendorWorkbench(w)
+    assert e.total() == 120.0 and e.weight_message() == "2 人の重みの割合を平均しました。"
+    assert e.weight_inputs_by_evaluator() == {"山田": {"method": "rank", "values": {"e001": 1, "e002": 2}}}
+    assert e.weight_reasons() == {"e001": "毎日使うため", "e002": "予算が限られるため"}
+    assert e.revisions() == [{"no": 1, **V1_SETTINGS["E_revisions"][0]}]
+    r = e.rules()
+    assert (r.combine, r.min_group_ratio, r.tie_break, r.price.points) == ("sum", {"機能": 0.5}, ("group:機能",), 30)
+    assert w.get("intuitions", set_id="E", evaluator="山田")["first_at"] == "2024-05-01T09:00:00+09:00"
+    c = ProblemWorkbench(w)
+    assert c.criteria().empty  # seeded in version 1 (its criteria were deleted): not seeded again
+    assert c.weight_method() == "pairwise" and c.weight_message() == "CR 0.03（整合的）"
+    assert c.weight_input("pairwise") == {"effect|cost": 3} and c.weight_input("direct") == {"effect": 5}
+    assert (c.cut_line().mode, c.cut_line().value) == ("min", 3.5)
+    w.close()
+    assert open_workshop(path).schema_version() == S.SCHEMA_VERSION  # opening again changes nothing more
+
+
+def _state_writer(args):
+    """One evaluator saving their reason and their own rule 30 times."""
+    from ohayami.vendors import VendorWorkbench
+
+    path, k, n = args
+    m = VendorWorkbench(open_workshop(path, actor=f"w{k}"))
+    rule = RULE_EDITS[k]
+    for i in range(n):
+        m.set_weight_reason(f"e{k + 1:03d}", f"w{k}-{i}")
+        m.set_rules(**{rule[0]: rule[1] if i % 2 else rule[2]})
+    m.ws.close()
+    return n
+
+
+# field, the value saved on odd saves (the last one, as 30 saves end on i = 29), the other value
+RULE_EDITS = [("combine", "sum", "average"), ("rounding", "truncate", "round"), ("digits", 2, 0),
+              ("must_have_rule", "majority", "any"), ("min_total_ratio", 0.6, 0.1),
+              ("min_group_ratio", {"機能": 0.4}, 0.2), ("price", {"method": "lowest", "points": 30.0}, None),
+              ("tie_break", ["price"], ["technical"])]
+
+
+def test_eight_evaluators_saving_reasons_and_rules_at_once_lose_nothing(tmp_path):
+    from ohayami.vendors import VendorWorkbench
+
+    path = tmp_path / "committee.ohayami"
+    m = VendorWorkbench(open_workshop(path))
+    ids = m.adopt_template(list(range(1, 9)))
+    assert ids == [f"e{k + 1:03d}" for k in range(8)]
+    m.ws.close()
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(8) as pool:
+        assert pool.map(_state_writer, [(str(path), k, 30) for k in range(8)]) == [30] * 8
+    m = VendorWorkbench(open_workshop(path))
+    assert m.weight_reasons() == {f"e{k + 1:03d}": f"w{k}-29" for k in range(8)}
+    rec = m.rules_record()
+    assert {f: rec[f] for f, _, _ in RULE_EDITS if f != "price"} == {f: last for f, last, _ in RULE_EDITS if f != "price"}
+    assert rec["price"] is not None and (rec["price"]["method"], rec["price"]["points"]) == ("lowest", 30.0)
+    assert (m.ws.history("weight_reasons").field == "reason").sum() == 8 * 30

@@ -88,7 +88,7 @@ def test_pairwise_weights_of_several_evaluators_use_the_geometric_mean(m):
     m.set_evaluator_weights("山田", "pairwise", {(ids[0], ids[1]): 4, (ids[0], ids[2]): 2, (ids[1], ids[2]): 1 / 2})
     out = m.set_evaluator_weights("佐藤", "pairwise", {(ids[0], ids[1]): 1, (ids[0], ids[2]): 2, (ids[1], ids[2]): 2})
     assert "CR" in out["message"]
-    assert "幾何平均" in m.ws.setting("E_weight_message")
+    assert "幾何平均" in m.weight_message()
     w = m.criteria().set_index("criterion_id")["weight"]
     # geometric means: (0,1) = √(4·1) = 2, (0,2) = √(2·2) = 2, (1,2) = √(½·2) = 1 → a consistent matrix
     # whose priorities are 1/2, 1/4, 1/4 (the mean of the two evaluators' own priorities would differ)
@@ -119,12 +119,12 @@ def test_ceiling_and_bad_rules(m):
     m.set_rules(price={"method": "additive", "points": 30, "ceiling": 1_300_000})
     t = m.results().table
     assert t.loc["V003", "excluded"] and any("予定価格" in s for s in t.loc["V003", "reasons"])
-    before = m.ws.setting("E_rules")
+    before = m.rules_record()
     with pytest.raises(OhayamiError, match="予定価格"):
         m.set_rules(price={"method": "additive", "points": 30})
     with pytest.raises(OhayamiError, match="0～1"):
         m.set_rules(min_total_ratio=60)
-    assert m.ws.setting("E_rules") == before
+    assert m.rules_record() == before
 
 
 def test_missing_price_is_named(m):
@@ -218,3 +218,28 @@ def test_full_results_and_report_once_everyone_scored(m):
     assert {"結果", "要件内訳ごとの小計", "評価者ごとの技術点", "評価のばらつき", "重みの見直し"} <= set(frames)
     html = vendors_report_html(m, figures=True)
     assert "1位：" in html and "結果の頑健さ" in html and "data:image/png;base64," in html
+
+
+def test_results_frame_is_what_screen_and_report_show(m):
+    _setup(m)
+    m.set_rules(price={"method": "lowest", "points": 30})
+    res = m.results()
+    f = m.results_frame(res)
+    assert list(f.columns) == ["順位", "事業者", "技術点", "価格", "価格点", "合計", *res.groups.columns, "ばらつき",
+                               "除外・対象外の理由／備考"]
+    assert list(f.index) == list(res.ranking.index)
+    w = res.winners[0]
+    assert f.loc[w, "順位"] == "1" and f.loc[w, "合計"] == f"{res.table.loc[w, 'total']:.2f}"
+    assert f.loc["V002", "価格"] == "900,000" and f.loc["V002", "価格点"] == "30.00"
+    assert f.loc["V003", "順位"] == "" and "データ暗号化" in f.loc["V003", "除外・対象外の理由／備考"]
+    mean = res.spread[res.spread.alternative_id == "V001"].disagreement.mean()
+    assert f.loc["V001", "ばらつき"] == f"{mean:.2f}" and mean > 0
+    html = vendors_report_html(m, figures=False)
+    assert "ばらつき</th>" not in html and f"<td>{f.loc['V001', '技術点']}</td>" in html
+
+
+def test_must_have_warning_above_about_a_third(m):
+    m.adopt_template(list(range(1, 13)), must={1, 2, 3, 4, 5})  # 5 of 12: more than a third and more than three
+    assert "必須項目が 5 個" in m.must_have_warning()
+    m.update_criterion(m.criteria()["criterion_id"][0], must_have=False)  # 4 of 12: a third
+    assert m.must_have_warning() == ""

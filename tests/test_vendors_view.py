@@ -133,7 +133,7 @@ def test_bad_input_next_to_the_field(tmp_path):
     v.ru_ceiling.value = ""
     v.ru_apply.click()
     assert "予定価格" in v.res_msg.value
-    assert v.ws.setting("E_rules", {}) == {}
+    assert v.model.rules_record() == {}
 
 
 def test_scoring_sheets_round_trip(tmp_path):

@@ -12,6 +12,7 @@ from ..errors import OhayamiError
 from ..io import csv_bytes, xlsx_bytes
 from ..reports import chart_result_html
 from ..store import Workshop
+from ..workbench import person as known_person
 from . import common as C
 from .cards import card_html
 from .html import STYLE, esc, table
@@ -118,7 +119,7 @@ class ChartView:
         return sorted(n for n in people["name"].dropna() if n) if len(people) else []
 
     def _fill_department(self, change) -> None:
-        person = self.ws.get("people", name=change["new"]) if change["new"] else None
+        person = known_person(self.ws, change["new"])
         if person and person.get("department") and not self.department.value:
             self.department.value = person["department"]
 

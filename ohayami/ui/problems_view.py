@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..errors import OhayamiError
 from ..guide import load_exclusion_reasons, load_problem_template, load_steps, load_vision_template
-from ..problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, VISION_FIELDS, VISION_LABELS, ProblemWorkbench
+from ..problems import (ANALYSIS_FIELDS, ANALYSIS_LABELS, ORIGINS, STATUS_LABELS, VISION_FIELDS, VISION_LABELS,
+                        ProblemWorkbench)
 from ..workbench import ROOM
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
@@ -18,7 +19,7 @@ from .html import STYLE, esc, table
 from .weights import WeightEditor
 
 PAGE_SIZE = 10
-STATUS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
+STATUS = STATUS_LABELS
 
 
 def _guide_text(type_id: str, step: int) -> str:
@@ -173,7 +174,7 @@ class ProblemsView:
 
     def _load_analysis(self, *_):
         pid = self.a_pick.value
-        p = self.ws.get("problems", problem_id=pid) if pid else None
+        p = self.model.problem(pid)
         self._loading = True
         for f, w in self.a_fields.items():
             w.value = (p or {}).get(f) or ""
@@ -251,7 +252,7 @@ class ProblemsView:
             ["評価項目", "説明", "向き", "尺度", "重み", "割合"],
             [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
               f"{r.weight:g}", f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) + \
-            f'<div class="oh-note">{esc(self.ws.setting("C_weight_message", ""))}</div></div>'
+            f'<div class="oh-note">{esc(self.model.weight_message())}</div></div>'
         C.set_options(self.c_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
         self.weights.rebuild()
         if hasattr(self, "r_x"):  # the matrix axes follow added, renamed and removed criteria
@@ -301,7 +302,7 @@ class ProblemsView:
         self._rebuild_grid()
 
     def _saved_weights(self, method: str) -> dict:
-        return self.ws.setting(f"C_weight_input_{method}", {})
+        return self.model.weight_input(method)
 
     def _apply_weights(self, method: str, values: dict) -> str:
         out = self.model.set_weights(method, values)
@@ -457,19 +458,12 @@ class ProblemsView:
         short = self.model.shortlist(res)
         crit = self.model.criteria()
         labels = crit.set_index("criterion_id")["name"].to_dict()
-        t = res.ranking
-        spread = res.spread.groupby("alternative_id")["disagreement"].mean()
-        cids = list(crit["criterion_id"])
-        rows = []
-        for a, r in t.iterrows():
-            rows.append(["" if math.isnan(r["rank"]) else f"{int(r['rank'])}{'（同点）' if r['tie'] else ''}", a, r["name"],
-                         f"{r['total']:.2f}"] + [f"{res.breakdown.at[a, c]:.2f}" for c in cids] +
-                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "", STATUS[r["analysis"]],
-                         "／".join(r["reasons"])])
+        frame = self.model.ranking_frame(res)
+        names = set(frame.attrs["criteria"])
+        headers = [plots.short(h, 7) if i >= 4 and h in names else h for i, h in enumerate(frame.columns)]
         self.r_table.value = (f'{STYLE}<div class="oh" style="max-width:none"><h3>ランキング（短いリスト：'
                               f"{esc(self.model.cut_line().describe())}、{len(short)} 件）</h3>" +
-                              table(["順位", "ID", "課題", "合計点", *[plots.short(labels[c], 7) for c in cids], "採点した人数", "ばらつき",
-                                     "短いリスト", "分析", "対象外の理由"], rows, wide=True) + "</div>")
+                              table(headers, frame.values.tolist(), wide=True) + "</div>")
         groups = self.model.tag_groups()
         self.r_tags.value = (f'{STYLE}<div class="oh"><h3>まとめて解決できそうな課題（同じタグ）</h3>' +
                              (table(["タグ", "課題"], [(k, "、".join(v)) for k, v in groups.items()]) if groups
@@ -510,7 +504,7 @@ class ProblemsView:
         C.set_options(self.v_pick, [(f"{a} {names.get(a, '')}", a) for a in short] or [("短いリストがまだありません", None)])
 
     def _load_vision(self, *_):
-        v = self.ws.get("visions", problem_id=self.v_pick.value) if self.v_pick.value else None
+        v = self.model.vision(self.v_pick.value)
         for f, w in self.v_fields.items():
             w.value = (v or {}).get(f) or ""
 

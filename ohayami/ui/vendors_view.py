@@ -19,7 +19,6 @@ from .weights import WeightEditor
 
 GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
           "組織対応力", "技術的能力", "コスト", "安定性"]
-TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
 
 
 def _guide_step(step: int) -> str:
@@ -118,10 +117,8 @@ class VendorsView:
         crit = self.model.criteria()
         total = crit["weight"].sum()
         n_must = int(crit["must_have"].sum())
-        warn = ""
-        if len(crit) and n_must > max(3, len(crit) // 3):
-            warn = (f'<div class="oh-error">必須項目が {n_must} 個あります。ガイドは必須を少なくするよう勧めています。'
-                    "本当に欠かせない項目だけを必須にしましょう。</div>")
+        warning = self.model.must_have_warning()
+        warn = f'<div class="oh-error">{esc(warning)}</div>' if warning else ""
         self.crit_table.value = (f'{STYLE}<div class="oh">' + table(
             ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"],
             [(r.name, r.grp, r.example, "必須" if r.must_have else "任意", r.scale, f"{r.weight:.1f}",
@@ -205,8 +202,7 @@ class VendorsView:
 
     def _saved_weights(self, method: str) -> dict:
         who = (self.w_who.value or "").strip()
-        saved = self.ws.setting(f"E_weight_input:{who}", {}) if who else {}
-        return saved.get("values", {}) if saved.get("method") == method else {}
+        return self.model.weight_input(method, who) if who else {}
 
     def _apply_weights(self, method: str, values: dict) -> str:
         out = self.model.set_evaluator_weights(self.w_who.value, method, values)
@@ -224,7 +220,7 @@ class VendorsView:
             rows = [[names[c]] + [f"{ew.loc[e, c]:.1f}" if not math.isnan(ew.loc[e, c]) else "" for e in ew.index] +
                     [f"{w:.1f}"] for c, w in zip(crit["criterion_id"], crit["weight"])]
             self.w_side.value = (f'{STYLE}<div class="oh">' + table(["評価項目", *ew.index, "まとめた重み"], rows) +
-                                 f'<div class="oh-note">{esc(self.ws.setting("E_weight_message", ""))}</div></div>')
+                                 f'<div class="oh-note">{esc(self.model.weight_message())}</div></div>')
         C.set_options(self.r_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
         reasons = self.model.weight_reasons()
         self.r_text.value = reasons.get(self.r_pick.value, "") if self.r_pick.value else ""
@@ -413,30 +409,25 @@ class VendorsView:
 
     # ================================================================== 6 結果
     def _build_results(self):
-        r = self.ws.setting("E_rules", {})
-        price = r.get("price") or {}
-        self.ru_combine = W.ToggleButtons(options=[("平均", "average"), ("合計", "sum")], value=r.get("combine", "average"),
+        f = self.model.rules_form()
+        self.ru_combine = W.ToggleButtons(options=[("平均", "average"), ("合計", "sum")], value=f["combine"],
                                           description="評価者の集計")
         self.ru_rounding = W.ToggleButtons(options=[("しない", "none"), ("四捨五入", "round"), ("切り捨て", "truncate")],
-                                           value=r.get("rounding", "none"), description="端数処理")
-        self.ru_digits = W.Dropdown(options=[("整数", 0), ("小数1位", 1), ("小数2位", 2)], value=r.get("digits", 1),
+                                           value=f["rounding"], description="端数処理")
+        self.ru_digits = W.Dropdown(options=[("整数", 0), ("小数1位", 1), ("小数2位", 2)], value=f["digits"],
                                     description="桁")
         self.ru_must = W.ToggleButtons(options=[("1人でも×なら除外", "any"), ("過半数が×なら除外", "majority")],
-                                       value=r.get("must_have_rule", "any"), description="必須項目")
-        self.ru_min = W.Text(value="" if r.get("min_total_ratio") is None else f"{r['min_total_ratio'] * 100:g}",
-                             description="最低点（%）", placeholder="例：60")
-        self.ru_group = W.Text(value="" if r.get("min_group_ratio") is None else f"{r['min_group_ratio'] * 100:g}",
-                               description="区分の最低（%）", placeholder="例：30")
-        self.ru_price = W.Dropdown(options=[("価格を評価に入れない", "")] + [(m.label, m.name) for m in price_methods()],
-                                   value=price.get("method", ""), description="価格",
+                                       value=f["must_have_rule"], description="必須項目")
+        self.ru_min = W.Text(value=f["min_total"], description="最低点（%）", placeholder="例：60")
+        self.ru_group = W.Text(value=f["min_group"], description="区分の最低（%）", placeholder="例：30 または 機能:30、セキュリティ:50",
+                               layout=W.Layout(width="36em"))
+        self.ru_price = W.Dropdown(options=[("価格を評価に入れない", "")] + [(m.label, m.name) for m in price_methods()], value=f["price_method"], description="価格",
                                    layout=W.Layout(width="36em"))
-        self.ru_price_points = W.Text(value=f"{price.get('points', 30):g}", description="価格点")
-        self.ru_ceiling = W.Text(value="" if not price.get("ceiling") else f"{price['ceiling']:.0f}", description="予定価格")
-        tb = list(r.get("tie_break", [])) + ["", ""]
-        self.ru_tie1 = W.Dropdown(options=TIE_BREAKS, value=tb[0] if tb[0] in ("technical", "price") else "",
-                                  description="同点時①")
-        self.ru_tie2 = W.Dropdown(options=TIE_BREAKS, value=tb[1] if tb[1] in ("technical", "price") else "",
-                                  description="同点時②")
+        self.ru_price_points = W.Text(value=f["price_points"], description="価格点")
+        self.ru_ceiling = W.Text(value=f["ceiling"], description="予定価格")
+        ties = self.model.tie_break_options()
+        self.ru_tie1 = W.Dropdown(options=ties, value=f["tie1"], description="同点時①")
+        self.ru_tie2 = W.Dropdown(options=ties, value=f["tie2"], description="同点時②")
         self.ru_apply = C.button("ルールを保存して計算", button_style="primary")
         self.ru_apply.on_click(self._apply_rules)
         self.res_msg = W.HTML()
@@ -449,36 +440,20 @@ class VendorsView:
                        W.HBox([self.ru_tie1, self.ru_tie2]), self.ru_apply, self.res_msg, self.res_table, self.res_bars,
                        self.res_radar, self.res_heat])
 
-    @staticmethod
-    def _percent(text: str, label: str):
-        t = (text or "").strip().rstrip("%％")
-        if not t:
-            return None
-        try:
-            v = float(t)
-        except ValueError:
-            raise OhayamiError(f"{label}「{text}」は 0～100 の数にしてください。", field="rules") from None
-        if not 0 <= v <= 100:
-            raise OhayamiError(f"{label}は 0～100 にしてください。", field="rules")
-        return v / 100
+    def _refresh_tie_breaks(self):
+        ties = self.model.tie_break_options()
+        for dd in (self.ru_tie1, self.ru_tie2):
+            C.set_options(dd, ties)
 
     def _apply_rules(self, *_):
         try:
-            price = None
-            if self.ru_price.value:
-                pts = float(self.ru_price_points.value) if price_method(self.ru_price.value).uses_points else 0.0
-                ceiling = self.ru_ceiling.value.replace(",", "").strip()
-                price = {"method": self.ru_price.value, "points": pts, "ceiling": float(ceiling) if ceiling else None}
-            ties = [t for t in (self.ru_tie1.value, self.ru_tie2.value) if t]
-            self.model.set_rules(combine=self.ru_combine.value, rounding=self.ru_rounding.value, digits=self.ru_digits.value,
-                                 must_have_rule=self.ru_must.value, min_total_ratio=self._percent(self.ru_min.value, "最低点"),
-                                 min_group_ratio=self._percent(self.ru_group.value, "区分の最低"), price=price,
-                                 tie_break=list(dict.fromkeys(ties)))
-        except OhayamiError as exc:  # (a ValueError too: catch it first)
+            self.model.set_rules_from_form(
+                combine=self.ru_combine.value, rounding=self.ru_rounding.value, digits=self.ru_digits.value,
+                must_have_rule=self.ru_must.value, min_total=self.ru_min.value, min_group=self.ru_group.value,
+                price_method=self.ru_price.value, price_points=self.ru_price_points.value, ceiling=self.ru_ceiling.value,
+                tie_breaks=[self.ru_tie1.value, self.ru_tie2.value])
+        except OhayamiError as exc:
             self.res_msg.value = C.error(exc)
-            return
-        except ValueError:
-            self.res_msg.value = C.error("価格点と予定価格は数で入れてください。")
             return
         self.res_msg.value = C.ok("ルールを保存しました")
         self.show_results()
@@ -497,19 +472,9 @@ class VendorsView:
         missing = [s for s in sorted(set(self.model.scores()["evaluator"])) if s not in self.model.intuitions()]
         note = (f'<div class="oh-error">まだ感覚的な順位を入れていない評価者がいます（{esc("、".join(missing))}）。'
                 "先に「5 感覚的な順位」で入れてから結果を見てください。</div>") if missing else ""
-        t = res.ranking
-        groups = list(res.groups.columns)
-        spread = res.spread.groupby("alternative_id")["disagreement"].mean()
-        rows = []
-        for a, r in t.iterrows():
-            rank = "" if math.isnan(r["rank"]) else f"{int(r['rank'])}{'（同点）' if r['tie'] else ''}"
-            price = "" if pd.isna(r["price"]) else f"{r['price']:,.0f}"
-            rows.append([rank, r["name"], f"{r['technical']:.2f}", price, f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
-                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] +
-                        [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
-        self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' + table(
-            ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき", "除外・対象外の理由／備考"],
-            rows, wide=True) + "</div>")
+        frame = self.model.results_frame(res)
+        self.res_table.value = (f'{STYLE}<div class="oh">{note}<h3>結果</h3>' +
+                                table(list(frame.columns), frame.values.tolist(), wide=True) + "</div>")
         rv = self.model.rank_vote()
         if rv is not None and len(rv):
             places = [c for c in ("first", "second", "third") if c in rv.columns]
@@ -646,6 +611,7 @@ class VendorsView:
             self._load_intuition()
             self._refresh_intuition_status()
         elif idx == 5:
+            self._refresh_tie_breaks()
             self.show_results()
 
     def _refresh_people(self):
