@@ -6,7 +6,7 @@ from datetime import datetime
 
 from .chart import Chart
 from .guide import type_card
-from .ui.html import STYLE, esc, table, ul
+from .html import STYLE, esc, table, ul
 
 PRINT_PAGE = """<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>{title}</title>{style}
@@ -61,7 +61,7 @@ def chart_result_html(record: dict, chart: Chart | None = None, workshop: str = 
 def _img(fig) -> str:
     import base64
 
-    from .ui.common import figure_png
+    from .plots import figure_png
 
     return f'<img alt="図" style="max-width:100%" src="data:image/png;base64,{base64.b64encode(figure_png(fig)).decode()}">'
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import ipywidgets as W
 
+from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
 from ..errors import OhayamiError
@@ -14,7 +15,7 @@ from ..reports import chart_result_html
 from ..store import Workshop
 from . import common as C
 from .cards import card_html
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
 
 
 class ChartView:
@@ -228,7 +229,7 @@ class ChartView:
         self.tally_html.value = (f'{STYLE}<div class="oh">{head}'
                                  + table(["タイプ", "初めの一手", "人数", "割合", "当てはまる人数（全問チェック含む）"], rows)
                                  + "</div>")
-        C.show_figure(self.tally_img, tally_figure(df))
+        C.show_figure(self.tally_img, plots.tally_figure(df, T.primary_type(df)))
 
     def _export_frames(self):
         df = T.tally(self.ws)
@@ -248,23 +249,6 @@ class ChartView:
     def _export_csv(self, *_):
         self._export(lambda: csv_bytes(self._export_frames()[1]), "診断チャート回答.csv", "text/csv",
                      "CSV ファイルをダウンロード")
-
-
-def tally_figure(df):
-    """Bar chart of participants per type, the primary type highlighted."""
-    from ..plots import PALETTE, new_figure
-
-    fig, ax = new_figure(9, 4.2)
-    primary = T.primary_type(df)
-    colors = [PALETTE[1] if t == primary else PALETTE[0] for t in df["type_id"]]
-    bars = ax.bar(list(df["type_id"]), df["count"], color=colors)
-    ax.bar_label(bars, labels=[str(c) if c else "" for c in df["count"]], padding=2)
-    ax.set_ylabel("人数")
-    ax.set_xlabel("お悩みタイプ")
-    ax.set_title("お悩みタイプ別の人数" + (f"（主なタイプ：{primary}）" if primary else ""))
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
 
 
 def show(workshop=None, data=None):

@@ -14,7 +14,7 @@ from ..workbench import ROOM
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
 from . import common as C
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
 from .weights import WeightEditor
 
 PAGE_SIZE = 10

@@ -13,7 +13,7 @@ from ..reports import vendors_report_html
 from ..scoring.scales import parse_scale
 from ..vendors import GUIDE_ADVICE, SCENES, VendorWorkbench
 from . import common as C
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
 from .weights import WeightEditor
 
 GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
