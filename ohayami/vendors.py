@@ -16,9 +16,10 @@ from .guide import load_criteria_template
 from .scoring import (PriceRule, Result, Rules, combine_pairwise, combine_weights, evaluate, intuition_check,
                       pairwise_matrix, rank_probabilities, weight_sensitivity)
 from .scoring.weights import ahp
+from .labels import MARK_NO, MARK_YES, MUST_LABELS
 from .store import Workshop, now_iso
-from .tally import clean_name
-from .workbench import Workbench, one_line, order_by_number, text_field
+from .textio import clean_name, one_line, parse_number, text_field
+from .workbench import Workbench, order_by_number
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -229,17 +230,7 @@ class VendorWorkbench(Workbench):
             if len(clash):
                 raise OhayamiError(f"同じ事業者・サービスがすでにあります（{clash.iloc[0]['vendor_id']}）。", field="name")
         if price is not None:
-            text = str(price).replace(",", "").replace("円", "").strip()
-            if text == "":
-                out["price"] = None
-            else:
-                try:
-                    p = float(text)
-                except ValueError:
-                    raise OhayamiError(f"価格「{price}」は数（円）にしてください。", field="price") from None
-                if not p > 0 or p == float("inf"):
-                    raise OhayamiError(f"価格「{price}」は 0 より大きくしてください。", field="price")
-                out["price"] = p
+            out["price"] = parse_number(price, "価格", "price", minimum=0, strict_min=True, unit="円", required=False)
         if notes is not None:
             out["notes"] = text_field(notes, "備考", "notes", 1000)
         return out
@@ -247,7 +238,7 @@ class VendorWorkbench(Workbench):
     def add_vendor(self, name: str, service: str = "", price: object = "", notes: str = "",
                    actor: str | None = None) -> str:
         values = self._check_vendor(name, service, price, notes)
-        vid = exchange._next_ids(set(self.vendors()["vendor_id"]), "V", 1)[0]
+        vid = self.ws.next_id("vendors", "V")[0]
         self.ws.upsert("vendors", {"vendor_id": vid}, values, actor=actor)
         return vid
 
@@ -414,7 +405,7 @@ class VendorWorkbench(Workbench):
         labels = crit.set_index("criterion_id")["name"].to_dict()
         frames = {"評価項目": pd.DataFrame({
             "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
-            "必須／任意": np.where(crit["must_have"] == 1, "必須", "任意"), "尺度": crit["scale"], "配点": crit["weight"],
+            "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]), "尺度": crit["scale"], "配点": crit["weight"],
             "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]})}
         ew = self.evaluator_weights()
         if not ew.empty:
@@ -434,7 +425,7 @@ class VendorWorkbench(Workbench):
             t = res.ranking
             out = pd.DataFrame({"順位": t["rank"], "事業者": t["name"], "技術点": t["technical"], "価格": t["price"],
                                 "価格点": t["price_score"], "合計点": t["total"], "満点": t["max_total"],
-                                "選定対象": np.where(t["selectable"], "○", "×"), "除外・対象外の理由": t["reasons"].map("／".join),
+                                "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO), "除外・対象外の理由": t["reasons"].map("／".join),
                                 "備考": t["note"]})
             frames["結果"] = out
             frames["要件内訳ごとの小計"] = res.groups.rename(index=res.table["name"]).reset_index(names="事業者")

@@ -10,32 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import exchange
 from .errors import OhayamiError
+from .labels import DIRECTION_LABELS
 from .scoring import Criterion, Evaluation, ahp, pairwise_matrix, rank_order_centroid
 from .scoring.scales import normalise_entry, parse_scale
-from .store import Workshop
-from .tally import clean_name
+from .store import WorkshopStore
+from .textio import clean_name, one_line, parse_number, text_field
 
 WEIGHT_METHODS = {"direct": "配点を直接入れる", "rank": "順位を付ける", "pairwise": "一対比較"}
 ROOM = "（会場全体）"
-MAX_TEXT = 2000
-
-
-def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
-    """Trimmed free text of at most ``limit`` characters."""
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
-    return text
-
-
-def one_line(value: object, label: str, field: str, limit: int) -> str:
-    """A required one-line name: spaces folded, not empty, at most ``limit`` characters."""
-    text = clean_name(value, label, field, limit)
-    if not text:
-        raise OhayamiError(f"{label}が空です。", field=field)
-    return text
 
 
 def order_by_number(df: pd.DataFrame, id_column: str) -> pd.DataFrame:
@@ -50,7 +33,7 @@ class Workbench:
     SET_ID = ""
     CRITERION_PREFIX = "k"
 
-    def __init__(self, ws: Workshop, data=None):
+    def __init__(self, ws: WorkshopStore, data=None):
         self.ws = ws
         self.data = data
         self._memo: dict[str, tuple[tuple, object]] = {}
@@ -89,20 +72,15 @@ class Workbench:
                 raise OhayamiError(f"評価項目「{n}」はすでにあります。", field="name")
             out["name"] = n
         if direction is not None:
-            if direction not in ("higher", "lower"):
-                raise OhayamiError("向きは「高いほど良い」か「低いほど良い」を選んでください。", field="direction")
+            if direction not in DIRECTION_LABELS:
+                raise OhayamiError("向きは" + "か".join(f"「{v}」" for v in DIRECTION_LABELS.values()) + "を選んでください。",
+                                   field="direction")
             out["direction"] = direction
         if scale is not None:
             parse_scale(str(scale))
             out["scale"] = str(scale).strip()
         if weight is not None:
-            try:
-                w = float(str(weight).strip())
-            except ValueError:
-                raise OhayamiError(f"重み「{weight}」は数にしてください。", field="weight") from None
-            if not w >= 0 or w != w or w == float("inf"):
-                raise OhayamiError(f"重み「{weight}」は 0 以上の数にしてください。", field="weight")
-            out["weight"] = w
+            out["weight"] = parse_number(weight, "重み", "weight", minimum=0)
         if description is not None:
             out["description"] = text_field(description, "説明", "description", 300)
         return out
@@ -111,7 +89,7 @@ class Workbench:
                       description: str = "", actor: str | None = None) -> str:
         values = self._check_criterion(name, direction, scale, weight, description)
         crit = self.criteria()
-        cid = exchange._next_ids(set(crit["criterion_id"]), self.CRITERION_PREFIX, 1)[0]
+        cid = self.ws.next_id("criteria", self.CRITERION_PREFIX, set_id=self.SET_ID)[0]
         pos = (crit["position"].max() + 1) if len(crit) else 1
         self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": cid},
                        {**values, "position": float(pos), "must_have": 0}, actor=actor)

@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import OhayamiError
-
-YES = ("はい", "適合", "満たす", "○", "yes", "y", "1", "true", "可")
-NO = ("いいえ", "不適合", "満たさない", "×", "no", "n", "0", "false", "不可")
+from ..labels import NO_WORDS as NO, YES_WORDS as YES  # the one yes/no vocabulary
 
 PRESETS = {
     "A-E": "A=1,B=0.7,C=0.5,D=0.3,E=0",

@@ -14,6 +14,8 @@ from ..scoring.scales import parse_scale
 from ..vendors import GUIDE_ADVICE, SCENES, VendorWorkbench
 from . import common as C
 from ..html import STYLE, esc, table
+from ..labels import MUST_LABELS, must_label
+from ..textio import parse_number
 from .weights import WeightEditor
 
 GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
@@ -61,7 +63,7 @@ class VendorsView:
         rows = []
         for r in tpl.itertuples():
             use = W.Checkbox(value=False, description=f"#{r.no} {r.item[:24]}", indent=False, layout=W.Layout(width="26em"))
-            must = W.ToggleButtons(options=[("任意", False), ("必須", True)], value=False,
+            must = W.ToggleButtons(options=[(MUST_LABELS[0], False), (MUST_LABELS[1], True)], value=False,
                                    style={"button_width": "4em"})
             self.t_checks[r.no] = (use, must)
             rows.append(W.HBox([use, must, W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>')]))
@@ -75,7 +77,7 @@ class VendorsView:
         self.ce_example = W.Textarea(description="求める水準", layout=W.Layout(width="40em", height="3.5em"))
         self.ce_group = W.Combobox(description="要件内訳", options=GROUPS, ensure_option=False)
         self.ce_req = W.ToggleButtons(options=["サービス要件", "取引要件"], description="要件")
-        self.ce_must = W.ToggleButtons(options=[("任意", False), ("必須", True)], description="区分")
+        self.ce_must = W.ToggleButtons(options=[(MUST_LABELS[0], False), (MUST_LABELS[1], True)], description="区分")
         self.ce_scale = W.Combobox(description="尺度", options=["1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no"],
                                    ensure_option=False)
         self.ce_save = C.button("変更を保存", button_style="primary")
@@ -125,7 +127,7 @@ class VendorsView:
                     "本当に欠かせない項目だけを必須にしましょう。</div>")
         self.crit_table.value = (f'{STYLE}<div class="oh">' + table(
             ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"],
-            [(r.name, r.grp, r.example, "必須" if r.must_have else "任意", r.scale, f"{r.weight:.1f}",
+            [(r.name, r.grp, r.example, must_label(r.must_have), r.scale, f"{r.weight:.1f}",
               f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) +
             f"<div>全 {len(crit)} 項目（必須 {n_must}）</div>{warn}</div>")
         C.set_options(self.ce_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])
@@ -451,35 +453,26 @@ class VendorsView:
 
     @staticmethod
     def _percent(text: str, label: str):
-        t = (text or "").strip().rstrip("%％")
-        if not t:
-            return None
-        try:
-            v = float(t)
-        except ValueError:
-            raise OhayamiError(f"{label}「{text}」は 0～100 の数にしてください。", field="rules") from None
-        if not 0 <= v <= 100:
-            raise OhayamiError(f"{label}は 0～100 にしてください。", field="rules")
-        return v / 100
+        v = parse_number((text or "").strip().rstrip("%％"), label, "rules", minimum=0, maximum=100, required=False)
+        return None if v is None else v / 100
 
     def _apply_rules(self, *_):
         try:
             price = None
             if self.ru_price.value:
-                pts = float(self.ru_price_points.value) if self.ru_price.value != "division" else 0.0
-                ceiling = self.ru_ceiling.value.replace(",", "").strip()
-                price = {"method": self.ru_price.value, "points": pts, "ceiling": float(ceiling) if ceiling else None,
+                pts = parse_number(self.ru_price_points.value, "価格点", "rules", minimum=0) \
+                    if self.ru_price.value != "division" else 0.0
+                ceiling = parse_number(self.ru_ceiling.value, "予定価格", "rules", minimum=0, strict_min=True, unit="円",
+                                       required=False)
+                price = {"method": self.ru_price.value, "points": pts, "ceiling": ceiling,
                          "unit": 1_000_000.0 if self.ru_price.value == "division" else 1.0}
             ties = [t for t in (self.ru_tie1.value, self.ru_tie2.value) if t]
             self.model.set_rules(combine=self.ru_combine.value, rounding=self.ru_rounding.value, digits=self.ru_digits.value,
                                  must_have_rule=self.ru_must.value, min_total_ratio=self._percent(self.ru_min.value, "最低点"),
                                  min_group_ratio=self._percent(self.ru_group.value, "区分の最低"), price=price,
                                  tie_break=list(dict.fromkeys(ties)))
-        except OhayamiError as exc:  # (a ValueError too: catch it first)
+        except OhayamiError as exc:
             self.res_msg.value = C.error(exc)
-            return
-        except ValueError:
-            self.res_msg.value = C.error("価格点と予定価格は数で入れてください。")
             return
         self.res_msg.value = C.ok("ルールを保存しました")
         self.show_results()
