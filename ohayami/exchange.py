@@ -102,11 +102,12 @@ def _column_map(t: Table, header: list[str]) -> dict[str, str]:
 
 
 def _number_into(rec: dict, col: str, errs: list[str], **rules) -> None:
-    """Parse ``rec[col]`` in place (blank → None); a bad number adds its message to ``errs``."""
+    """Parse ``rec[col]`` in place (blank → None); a bad number adds its message to ``errs`` once."""
     try:
         rec[col] = parse_number(rec.get(col), column_label(col), col, required=False, **rules)
     except OhayamiError as exc:
         errs.append(exc.message)
+        rec[col] = None  # the row is refused anyway; the generic numeric check must not report it again
 
 
 def _check_row(table: str, rec: dict, ws: WorkshopStore, ctx: dict) -> list[str]:

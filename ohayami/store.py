@@ -301,15 +301,18 @@ class Workshop:
     # ------------------------------------------------------------------ reading
     def rows(self, table: str, **where: Any) -> pd.DataFrame:
         """The table's rows (optionally filtered by equality on columns) as a frame."""
-        t = self._table(table)
+        cur = self._select(self._table(table), "*", where)
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+
+    def _select(self, t: Table, what: str, where: dict) -> sqlite3.Cursor:
+        """``SELECT what`` from the table, filtered by equality on its columns (checked first)."""
         bad = [c for c in where if c not in t.columns]
         if bad:
             raise OhayamiError(f"{t.label}に列「{bad[0]}」はありません。")
-        sql = f'SELECT * FROM "{t.name}"'
+        sql = f'SELECT {what} FROM "{t.name}"'
         if where:
             sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
-        cur = self._conn.execute(sql, [_norm(v) for v in where.values()])
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+        return self._conn.execute(sql, [_norm(v) for v in where.values()])
 
     def get(self, table: str, **key: Any) -> dict | None:
         df = self.rows(table, **key)
@@ -341,13 +344,7 @@ class Workshop:
             raise OhayamiError(f"{t.label}の「{column_label(column)}」は番号を振る列ではありません。")
         if not re.fullmatch(r"[A-Za-z]+", prefix):
             raise OhayamiError(f"番号の頭文字「{prefix}」は英字にしてください。")
-        bad = [c for c in where if c not in t.columns]
-        if bad:
-            raise OhayamiError(f"{t.label}に列「{bad[0]}」はありません。")
-        sql = f'SELECT "{column}" FROM "{t.name}"'
-        if where:
-            sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
-        used = [r[0] for r in self._conn.execute(sql, [_norm(v) for v in where.values()])] + list(taken)
+        used = [r[0] for r in self._select(t, f'"{column}"', where)] + list(taken)
         pattern = re.compile(rf"{prefix}(\d+)")
         nums = [int(m.group(1)) for u in used if (m := pattern.fullmatch(str(u)))]
         start = max(nums, default=0) + 1

@@ -16,6 +16,7 @@ from ..store import Workshop
 from . import common as C
 from .cards import card_html
 from ..html import STYLE, esc, table
+from ..labels import NO, YES
 
 
 class ChartView:
@@ -41,8 +42,8 @@ class ChartView:
         # chart mode
         self.progress = W.HTML()
         self.question = W.HTML()
-        self.yes = C.big_button("はい", "primary", "はい（この質問に当てはまる）")
-        self.no = C.big_button("いいえ", "info", "いいえ（当てはまらない）")
+        self.yes = C.big_button(YES, "primary", f"{YES}（この質問に当てはまる）")
+        self.no = C.big_button(NO, "info", f"{NO}（当てはまらない）")
         self.back = C.big_button("戻る", "", "ひとつ前の質問に戻る")
         self.restart = C.big_button("最初から", "", "最初の質問からやり直す")
         self.yes.on_click(lambda _: self._answer(True))
@@ -53,8 +54,7 @@ class ChartView:
                                  W.HBox([self.yes, self.no, self.back, self.restart])])
 
         # 全問チェック
-        self.checks = {qid: W.ToggleButtons(options=[("はい", True), ("いいえ", False)], value=None,
-                                            tooltips=["はい", "いいえ"])
+        self.checks = {qid: W.ToggleButtons(options=[(YES, True), (NO, False)], value=None, tooltips=[YES, NO])
                        for qid in self.chart.order}
         self.judge = C.big_button("判定する", "primary", "全部の答えで判定する")
         self.judge.on_click(self._judge)
