@@ -15,9 +15,8 @@ from typing import Iterable, Mapping, Sequence
 
 from .errors import OhayamiError
 from .guide import FALLBACK_TYPE, TYPE_IDS, load_chart
+from .labels import NO_WORDS, YES_WORDS
 
-YES_WORDS = {"はい", "yes", "y", "true", "1", "○"}
-NO_WORDS = {"いいえ", "no", "n", "false", "0", "×"}
 
 
 @dataclass(frozen=True)

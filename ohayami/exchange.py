@@ -17,29 +17,14 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .io import unneutralise, xlsx_bytes
+from .labels import CHANGELOG_LABELS, DIRECTION_WORDS, MUST_LABELS, MUST_WORDS, column_label, direction_choices, \
+    header_lookup
 from .scoring.scales import normalise_entry, parse_scale
-from .store import COLUMN_LABELS, TABLES, Table, Workshop
-from .textio import read_text_table, title_key
+from .store import TABLES, Table, WorkshopStore
+from .textio import MAX_TEXT, parse_number, read_text_table, title_key
 
-MAX_TEXT = 2000
 MAX_TITLE = 200
 MAX_SHOWN_ERRORS = 50
-
-# extra header spellings people use in their own spreadsheets
-ALIASES = {
-    "problems": {"タイトル": "title", "課題名": "title", "シーン": "scene", "ワンシーン": "scene",
-                 "出典": "origin", "出所": "origin", "きっかけ": "origin"},
-    "vendors": {"事業者": "name", "事業者名": "name", "サービス名": "service", "金額": "price",
-                "見積額": "price", "提案価格": "price"},
-    "criteria": {"評価項目": "name", "項目": "name", "重み": "weight", "配点": "weight"},
-    "scores": {"事業者ID": "alternative_id", "課題ID": "alternative_id", "点数": "value", "評価": "value"},
-}
-
-MUST = {"必須": 1, "1": 1, "はい": 1, "yes": 1, "true": 1, "○": 1,
-        "任意": 0, "0": 0, "いいえ": 0, "no": 0, "false": 0, "": 0}
-DIRECTION = {"higher": "higher", "高いほど良い": "higher", "高": "higher", "lower": "lower",
-             "低いほど良い": "lower", "低": "lower", "": "higher"}
-
 
 class ImportRefused(OhayamiError):
     """An import with bad rows; ``errors`` is the list of (row number, message)."""
@@ -89,9 +74,9 @@ def _xlsx_rows(raw: bytes, name: str, sheet: str | None):
         raise OhayamiError(f"Excel ファイルとして読めません（{type(exc).__name__}）。保存し直してください。", file=name) from exc
     if sheet is not None and sheet not in wb.sheetnames:
         raise OhayamiError(f"シート「{sheet}」がありません（あるシート：{'、'.join(wb.sheetnames)}）。", file=name)
-    ws = wb[sheet] if sheet else wb.worksheets[0]
+    sh = wb[sheet] if sheet else wb.worksheets[0]
     rows = [(i, ["" if v is None else _cell_text(v) for v in r])
-            for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+            for i, r in enumerate(sh.iter_rows(values_only=True), start=1)]
     wb.close()
     rows = [(i, r) for i, r in rows if any(c != "" for c in r)]
     if not rows:
@@ -112,35 +97,25 @@ def _cell_text(v: object) -> str:
 
 def _column_map(t: Table, header: list[str]) -> dict[str, str]:
     """header text → column name, accepting the English name, the Japanese label or an alias."""
-    lookup = {c: c for c in t.columns}
-    lookup.update({COLUMN_LABELS.get(c, c): c for c in t.columns})
-    lookup.update(ALIASES.get(t.name, {}))
+    lookup = header_lookup(t.name, t.columns)
     return {h: lookup[h] for h in header if h in lookup}
 
 
-def _number(text: str, *, minimum: float | None = None, strict_min: bool = False) -> float:
-    t = text.replace(",", "").replace("円", "").replace("，", "").strip()
-    t = t.translate(str.maketrans("０１２３４５６７８９．－", "0123456789.-"))
-    value = float(t)
-    if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError
-    if minimum is not None and (value < minimum or (strict_min and value == minimum)):
-        raise ValueError
-    return value
+def _number_into(rec: dict, col: str, errs: list[str], **rules) -> None:
+    """Parse ``rec[col]`` in place (blank → None); a bad number adds its message to ``errs`` once."""
+    try:
+        rec[col] = parse_number(rec.get(col), column_label(col), col, required=False, **rules)
+    except OhayamiError as exc:
+        errs.append(exc.message)
+        rec[col] = None  # the row is refused anyway; the generic numeric check must not report it again
 
 
-def _next_ids(existing: set[str], prefix: str, n: int) -> list[str]:
-    nums = [int(m.group(1)) for e in existing if (m := re.fullmatch(rf"{prefix}(\d+)", str(e)))]
-    start = max(nums, default=0) + 1
-    return [f"{prefix}{i:03d}" for i in range(start, start + n)]
-
-
-def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
+def _check_row(table: str, rec: dict, ws: WorkshopStore, ctx: dict) -> list[str]:
     """Messages for one row (empty when fine); may normalise values in ``rec``."""
     errs: list[str] = []
     for col, val in list(rec.items()):
         if isinstance(val, str) and len(val) > MAX_TEXT:
-            errs.append(f"「{COLUMN_LABELS.get(col, col)}」が長すぎます（{len(val)}文字、{MAX_TEXT}文字まで）")
+            errs.append(f"「{column_label(col)}」が長すぎます（{len(val)}文字、{MAX_TEXT}文字まで）")
     if table == "problems":
         title = " ".join(str(rec.get("title", "")).split())
         rec["title"] = title
@@ -155,35 +130,23 @@ def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
     elif table == "vendors":
         if not str(rec.get("name", "")).strip():
             errs.append("「名前」（事業者名）が空です")
-        if str(rec.get("price", "")).strip():
-            try:
-                rec["price"] = _number(str(rec["price"]), minimum=0, strict_min=True)
-            except ValueError:
-                errs.append(f"価格「{rec['price']}」は 0 より大きい数にしてください")
-        else:
-            rec["price"] = None
+        _number_into(rec, "price", errs, minimum=0, strict_min=True, unit="円")
     elif table == "criteria":
         if not str(rec.get("name", "")).strip():
             errs.append("「名前」（評価項目名）が空です")
         must = str(rec.get("must_have", "")).strip().lower()
         if re.fullmatch(r"[01](\.0+)?", must):
             must = must[0]
-        if must not in MUST:
-            errs.append(f"必須「{rec.get('must_have')}」は 必須 か 任意 にしてください")
+        if must not in MUST_WORDS:
+            errs.append(f"必須「{rec.get('must_have')}」は {MUST_LABELS[1]} か {MUST_LABELS[0]} にしてください")
         else:
-            rec["must_have"] = MUST[must]
+            rec["must_have"] = MUST_WORDS[must]
         d = str(rec.get("direction", "")).strip()
-        if d not in DIRECTION:
-            errs.append(f"向き「{d}」は higher（高いほど良い）か lower（低いほど良い）にしてください")
+        if d not in DIRECTION_WORDS:
+            errs.append(f"向き「{d}」は {direction_choices()}にしてください")
         else:
-            rec["direction"] = DIRECTION[d]
-        if str(rec.get("weight", "")).strip():
-            try:
-                rec["weight"] = _number(str(rec["weight"]), minimum=0)
-            except ValueError:
-                errs.append(f"配点「{rec['weight']}」は 0 以上の数にしてください")
-        else:
-            rec["weight"] = None
+            rec["direction"] = DIRECTION_WORDS[d]
+        _number_into(rec, "weight", errs, minimum=0)
         scale = str(rec.get("scale", "")).strip() or ("yes/no" if rec.get("must_have") == 1 else "1-5")
         rec["scale"] = scale
         try:
@@ -210,17 +173,11 @@ def _check_row(table: str, rec: dict, ws: Workshop, ctx: dict) -> list[str]:
                             f"（{parse_scale(crit['scale']).describe()}）")
     for col in TABLES[table].numeric:
         if col in rec and isinstance(rec[col], str):
-            if rec[col].strip() == "":
-                rec[col] = None
-            else:
-                try:
-                    rec[col] = _number(rec[col])
-                except ValueError:
-                    errs.append(f"「{COLUMN_LABELS.get(col, col)}」の「{rec[col]}」は数ではありません")
+            _number_into(rec, col, errs)
     return errs
 
 
-def _context(ws: Workshop) -> dict:
+def _context(ws: WorkshopStore) -> dict:
     problems = ws.rows("problems")
     criteria = ws.rows("criteria")
     return {
@@ -230,7 +187,7 @@ def _context(ws: Workshop) -> dict:
     }
 
 
-def import_table(ws: Workshop, table: str, source: str | Path | bytes | pd.DataFrame, *, name: str = "",
+def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.DataFrame, *, name: str = "",
                  sheet: str | None = None, set_id: str | None = None, actor: str | None = None) -> int:
     """Import rows into one table; all or nothing. Returns the number of rows written.
 
@@ -251,16 +208,15 @@ def import_table(ws: Workshop, table: str, source: str | Path | bytes | pd.DataF
                and not (auto_key and k == t.keys[0])]
     if missing:
         raise ImportRefused(name, [(1, "見出しに必要な列がありません：" + "、".join(
-            f"{COLUMN_LABELS.get(c, c)}（{c}）" for c in missing))])
+            f"{column_label(c)}（{c}）" for c in missing))])
     if set_id and "set_id" in t.keys and "set_id" not in df.columns:
         df["set_id"] = set_id
     ctx = _context(ws)
     if auto_key:
-        existing = set(ws.rows(table)[t.keys[0]])
         if t.keys[0] not in df.columns:
             df[t.keys[0]] = ""
         blanks = df[t.keys[0]].astype(str).str.strip() == ""
-        df.loc[blanks, t.keys[0]] = _next_ids(existing | set(df[t.keys[0]]), auto_key, int(blanks.sum()))
+        df.loc[blanks, t.keys[0]] = ws.next_id(table, auto_key, int(blanks.sum()), taken=set(df[t.keys[0]]))
     errors: list[tuple[int, str]] = []
     records = []
     seen_keys: dict[tuple, int] = {}
@@ -271,7 +227,7 @@ def import_table(ws: Workshop, table: str, source: str | Path | bytes | pd.DataF
             rec[k] = str(rec.get(k, "")).strip()
         blank_keys = [k for k in t.keys if not rec[k]]
         if blank_keys:
-            errors.append((row, f"「{COLUMN_LABELS.get(blank_keys[0], blank_keys[0])}」が空です"))
+            errors.append((row, f"「{column_label(blank_keys[0])}」が空です"))
             continue
         key = tuple(rec[k] for k in t.keys)
         if key in seen_keys:
@@ -295,25 +251,24 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
                 "chart_results", "settings"]
 
 
-def export_frames(ws: Workshop, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
+def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
     """Every table with Japanese headers, keyed by sheet name (the table's Japanese label)."""
     out = {}
     for name in EXPORT_ORDER:
         t = TABLES[name]
         df = ws.rows(name)[list(t.columns)]
-        out[t.label] = df.rename(columns={c: COLUMN_LABELS.get(c, c) for c in t.columns})
+        out[t.label] = df.rename(columns={c: column_label(c) for c in t.columns})
     if with_history:
         h = ws.history()
-        out["変更履歴"] = h.rename(columns={"id": "番号", "at": "日時", "actor": "変更した人", "tbl": "表",
-                                        "row_key": "行", "field": "項目", "old": "変更前", "new": "変更後"})
+        out["変更履歴"] = h.rename(columns=CHANGELOG_LABELS)
     return out
 
 
-def export_xlsx(ws: Workshop) -> bytes:
+def export_xlsx(ws: WorkshopStore) -> bytes:
     return xlsx_bytes(export_frames(ws), title=f"ohayami ワークショップ {ws.name}")
 
 
-def export_csv_files(ws: Workshop, folder: str | Path) -> list[Path]:
+def export_csv_files(ws: WorkshopStore, folder: str | Path) -> list[Path]:
     """One CSV per table (UTF-8 with BOM, formulas neutralised), named by the table's Japanese label."""
     from .io import write_csv
 
@@ -321,7 +276,7 @@ def export_csv_files(ws: Workshop, folder: str | Path) -> list[Path]:
     return [write_csv(df, folder / f"{label}.csv") for label, df in export_frames(ws).items()]
 
 
-def import_workbook(ws: Workshop, source: str | Path | bytes, *, name: str = "", actor: str | None = None) -> dict:
+def import_workbook(ws: WorkshopStore, source: str | Path | bytes, *, name: str = "", actor: str | None = None) -> dict:
     """Import every table sheet of an exported workbook (all or nothing across sheets)."""
     from openpyxl import load_workbook
 
@@ -347,7 +302,7 @@ def import_workbook(ws: Workshop, source: str | Path | bytes, *, name: str = "",
     return counts
 
 
-def table_snapshot(ws: Workshop) -> dict[str, list[dict]]:
+def table_snapshot(ws: WorkshopStore) -> dict[str, list[dict]]:
     """Every table's rows, sorted, for comparing two workshops."""
     snap = {}
     for name, t in TABLES.items():

@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from .errors import OhayamiError
-from .textio import read_text_table
+from .labels import DIRECTION_LABELS, GUIDE_COLUMN_LABELS, direction_choices
+from .textio import parse_number, read_text_table
 
 TYPE_IDS = tuple("ABCDEFGHI")
 FALLBACK_TYPE = "I"
 REQUIREMENTS = ("サービス要件", "取引要件")
-DIRECTIONS = ("higher", "lower")
+DIRECTIONS = tuple(DIRECTION_LABELS)
 
 
 def data_dir(path: str | Path | None = None) -> Path:
@@ -74,16 +75,7 @@ SPECS: dict[str, TableSpec] = {
         ("publisher", "kind", "related_types"), key="ref_id"),
 }
 
-COLUMN_LABELS = {
-    "question_id": "質問ID", "order": "順番", "question": "質問", "on_yes": "はいの行き先",
-    "on_no": "いいえの行き先", "no": "#", "requirement": "要件", "group": "要件内訳",
-    "subgroup": "小区分", "item": "評価項目", "description": "概要", "example": "例",
-    "problem": "課題", "who": "誰が", "how": "どの様に", "how_much": "どの程度", "cause": "要因",
-    "evidence": "検証結果", "beneficiary": "受益者", "change": "状態の変化", "degree": "変化の程度",
-    "criterion_id": "評価軸ID", "name": "名称", "direction": "向き", "scale": "尺度",
-    "default_weight": "既定の重み", "reason_id": "理由ID", "label": "表示名", "ref_id": "資料ID",
-    "need": "ニーズ", "title": "資料名", "summary": "概要", "how_to_use": "活用方法",
-}
+COLUMN_LABELS = GUIDE_COLUMN_LABELS  # one catalogue: ohayami.labels
 
 
 def _read_table(kind: str, folder: Path) -> pd.DataFrame:
@@ -215,19 +207,16 @@ def _validate_priority(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
     for _, r in df.iterrows():
         row = int(r["_row"])
         if r["direction"] not in DIRECTIONS:
-            raise OhayamiError(f"向き「{r['direction']}」は higher（高いほど良い）か lower（低いほど良い）にしてください。",
+            raise OhayamiError(f"向き「{r['direction']}」は {direction_choices()}にしてください。",
                                file=file, row=row, column="direction")
         scale = _parse_scale(r["scale"])
         if scale is None:
             raise OhayamiError(f"尺度「{r['scale']}」は「1-5」のように 最小-最大 の形で書いてください。",
                                file=file, row=row, column="scale")
         try:
-            w = float(r["default_weight"])
-        except ValueError:
-            w = -1.0
-        if not w >= 0:
-            raise OhayamiError(f"既定の重み「{r['default_weight']}」は 0 以上の数にしてください。",
-                               file=file, row=row, column="default_weight")
+            w = parse_number(r["default_weight"], COLUMN_LABELS["default_weight"], "default_weight", minimum=0)
+        except OhayamiError as exc:
+            raise OhayamiError(exc.message, file=file, row=row, column="default_weight") from None
         lows.append(scale[0]), highs.append(scale[1]), weights.append(w)
     df["scale_min"], df["scale_max"], df["default_weight"] = lows, highs, weights
     if sum(weights) <= 0:

@@ -75,14 +75,14 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for name, df in sheets.items():
-        ws = wb.create_sheet(_safe_sheet_name(name, used))
-        ws.append([str(c) for c in df.columns])
-        for cell in ws[1]:
+        sheet = wb.create_sheet(_safe_sheet_name(name, used))
+        sheet.append([str(c) for c in df.columns])
+        for cell in sheet[1]:
             cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for row in df.itertuples(index=False):
-            ws.append([_cell_value(v) for v in row])
-        for row in ws.iter_rows(min_row=2):
+            sheet.append([_cell_value(v) for v in row])
+        for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text begins with
@@ -91,8 +91,8 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
                     cell.alignment = Alignment(vertical="top", wrap_text=len(cell.value) > 30)
         for i, col in enumerate(df.columns, start=1):
             width = max([_display_width(col)] + [_display_width(v) for v in df.iloc[:200, i - 1]])
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(8, width + 2), 60)
-        ws.freeze_panes = "A2"
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(max(8, width + 2), 60)
+        sheet.freeze_panes = "A2"
     if title:
         wb.properties.title = title
     buf = io.BytesIO()

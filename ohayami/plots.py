@@ -43,6 +43,18 @@ def new_figure(width: float = 8.0, height: float = 4.5):
 EXTRA_COLOURS = ("#999999", "#332288", "#88CCEE", "#117733", "#AA4499", "#DDCC77")
 
 
+def figure_png(fig, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (for a widget or an HTML report); the figure is closed."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def colours(n: int) -> list[str]:
     """n distinguishable colours, Okabe–Ito first."""
     base = list(PALETTE[:7]) + list(EXTRA_COLOURS)
@@ -220,4 +232,18 @@ def rank_probability_heatmap(prob, names: dict, title: str = "重みを ±20% �
             ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=10, color="white" if v < 0.6 else "black")
     fig.colorbar(im, ax=ax, fraction=0.04)
     ax.set_title(title)
+    return fig
+
+
+def tally_figure(df, primary: str | None = None):
+    """Bar chart of participants per type (``type_id``, ``count``), the ``primary`` type highlighted."""
+    fig, ax = new_figure(9, 4.2)
+    colors = [PALETTE[1] if t == primary else PALETTE[0] for t in df["type_id"]]
+    bars = ax.bar(list(df["type_id"]), df["count"], color=colors)
+    ax.bar_label(bars, labels=[str(c) if c else "" for c in df["count"]], padding=2)
+    ax.set_ylabel("人数")
+    ax.set_xlabel("お悩みタイプ")
+    ax.set_title("お悩みタイプ別の人数" + (f"（主なタイプ：{primary}）" if primary else ""))
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
     return fig

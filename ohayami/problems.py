@@ -16,9 +16,10 @@ from . import exchange
 from .errors import OhayamiError
 from .guide import load_exclusion_reasons, load_priority_criteria
 from .scoring import Result, Rules, evaluate
+from .labels import DIRECTION_LABELS, MARK_YES
 from .store import Workshop
-from .textio import title_key
-from .workbench import Workbench, mean_disagreement, order_by_number, rank_text, text_field
+from .textio import parse_number, text_field, title_key
+from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -134,8 +135,7 @@ class ProblemWorkbench(Workbench):
         t = self._check_title(title)
         scene = text_field(scene, "生活のワンシーン", "scene")
         origin = text_field(origin, "出どころ", "origin", 60)
-        existing = set(self.ws.rows("problems")["problem_id"]) if len(self.ws.rows("problems")) else set()
-        pid = exchange._next_ids(existing, "P", 1)[0]
+        pid = self.ws.next_id("problems", "P")[0]
         self.ws.upsert("problems", {"problem_id": pid}, {"title": t, "scene": scene, "origin": origin}, actor=actor)
         return pid
 
@@ -244,14 +244,8 @@ class ProblemWorkbench(Workbench):
     def set_cut_line(self, mode: str, value: object, actor: str | None = None) -> CutLine:
         if mode not in ("top", "min"):
             raise OhayamiError("絞り込みは「上位N件」か「最低点」を選んでください。", field="cut")
-        try:
-            v = float(str(value).strip())
-        except ValueError:
-            raise OhayamiError(f"「{value}」は数ではありません。", field="cut") from None
-        if mode == "top" and (v < 1 or v != int(v)):
-            raise OhayamiError("上位N件の N は 1 以上の整数にしてください。", field="cut")
-        if mode == "min" and v < 0:
-            raise OhayamiError("最低点は 0 以上にしてください。", field="cut")
+        v = parse_number(value, "上位N件の N" if mode == "top" else "最低点", "cut", minimum=1 if mode == "top" else 0,
+                         integer=mode == "top")
         self.ws.upsert("cut_lines", {"set_id": SET_ID}, {"mode": mode, "value": v}, actor=actor)
         return CutLine(mode, v)
 
@@ -324,7 +318,7 @@ class ProblemWorkbench(Workbench):
             for a, r in t.iterrows():
                 row = {"順位": "" if np.isnan(r["rank"]) else int(r["rank"]), "課題ID": a, "課題": r["name"],
                        "合計点": round(float(r["total"]), 2), "採点した人数": r["n_scorers"],
-                       "短いリスト": "○" if a in short else "", "分析": {"empty": "未記入（具体化が不十分）", "partial": "一部",
+                       "短いリスト": MARK_YES if a in short else "", "分析": {"empty": "未記入（具体化が不十分）", "partial": "一部",
                                                                    "done": "記入済み"}[r["analysis"]],
                        "除外・対象外の理由": "／".join(r["reasons"])}
                 for c in crit.itertuples():
@@ -343,8 +337,7 @@ class ProblemWorkbench(Workbench):
             short_rows.append(row)
         frames["短いリスト"] = pd.DataFrame(short_rows)
         frames["評価項目と重み"] = pd.DataFrame({
-            "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map({"higher": "高いほど良い",
-                                                                                      "lower": "低いほど良い"}),
+            "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map(DIRECTION_LABELS),
             "尺度": crit["scale"], "重み": crit["weight"]})
         s = self.scores()
         names = p["title"].to_dict()

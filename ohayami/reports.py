@@ -6,7 +6,8 @@ from datetime import datetime
 
 from .chart import Chart
 from .guide import type_card
-from .ui.html import STYLE, esc, table, ul
+from .html import STYLE, esc, table, ul
+from .labels import direction_label, must_label, yes_no
 
 PRINT_PAGE = """<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>{title}</title>{style}
@@ -31,7 +32,7 @@ def chart_result_html(record: dict, chart: Chart | None = None, workshop: str = 
         pass
     who = record.get("participant") or "（名前の記入なし）"
     dept = record.get("department") or ""
-    answers = [(chart[a["question_id"]].order, chart[a["question_id"]].text, "はい" if a["answer"] else "いいえ")
+    answers = [(chart[a["question_id"]].order, chart[a["question_id"]].text, yes_no(a["answer"]))
                for a in record["answers"] if a["question_id"] in chart.questions]
     parts = ['<div class="oh">', "<h2>診断チャートの結果</h2>",
              table(["ワークショップ", "名前", "所属", "日時"], [(workshop, who, dept, when)]),
@@ -61,7 +62,7 @@ def chart_result_html(record: dict, chart: Chart | None = None, workshop: str = 
 def _img(fig) -> str:
     import base64
 
-    from .ui.common import figure_png
+    from .plots import figure_png
 
     return f'<img alt="図" style="max-width:100%" src="data:image/png;base64,{base64.b64encode(figure_png(fig)).decode()}">'
 
@@ -93,7 +94,7 @@ def problems_report_html(model, figures: bool = True) -> str:
              f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(model.weight_method(), ''))}。"
              f"{esc(model.weight_message())}</p>",
              table(["評価項目", "説明", "向き", "尺度", "重み", "割合"],
-                   [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
+                   [(r.name, r.description, direction_label(r.direction), r.scale,
                      f"{r.weight:g}", f"{r.weight / total_w:.0%}" if total_w else "") for r in crit.itertuples()])]
     if res is None:
         parts.append("<p>まだ結果がありません。</p></div>")
@@ -166,7 +167,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
              "③ 評価項目・重みづけの妥当性チェック（感覚との比較）の順に進めました。</p>",
              "<h3>2. 評価項目と重み</h3>",
              table(["評価項目", "要件", "要件内訳", "求める水準", "区分", "配点", "割合", "重い理由"],
-                   [(r.name, r.requirement, r.grp, r.example, "必須" if r.must_have else "任意", f"{r.weight:.1f}",
+                   [(r.name, r.requirement, r.grp, r.example, must_label(r.must_have), f"{r.weight:.1f}",
                      f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
                     for r in crit.itertuples()]),
              f"<p>{esc(model.weight_message())}</p>"]

@@ -7,17 +7,18 @@ failing. Every write is one short ``BEGIN IMMEDIATE`` transaction that also appe
 log (who, when, table, row, field, old value, new value), so a committee can show how each score
 came about.
 
-The rest of the kit talks to :class:`Workshop` only through ``upsert``, ``delete``, ``rows``,
-``history`` and ``batch``. A server database (PostgreSQL for a prefecture running workshops for
-many towns) can replace SQLite behind the same five methods: the tables below map one to one, the
-change log becomes a table written in the same transaction, and ``BEGIN IMMEDIATE`` becomes
-``SELECT … FOR UPDATE`` on the edited row.
+The rest of the kit talks to a workshop only through the methods declared in :class:`WorkshopStore`
+(a test checks that every attribute the package uses on a workshop is declared there). A server
+database (PostgreSQL for a prefecture running workshops for many towns) can replace SQLite behind
+the same protocol: the tables below map one to one, the change log becomes a table written in the
+same transaction, and ``BEGIN IMMEDIATE`` becomes ``SELECT … FOR UPDATE`` on the edited row.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -25,11 +26,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol, runtime_checkable
 
 import pandas as pd
 
 from .errors import OhayamiError
+from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
 SCHEMA_VERSION = 2
@@ -82,24 +84,6 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
     Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
 ]}
-
-COLUMN_LABELS = {
-    "name": "名前", "department": "所属", "role": "役割", "result_id": "結果ID", "participant": "参加者",
-    "mode": "方式", "answers": "回答", "result": "タイプ", "types": "該当タイプ", "created_at": "日時",
-    "problem_id": "課題ID", "title": "課題", "scene": "生活のワンシーン", "origin": "出どころ", "who": "誰が",
-    "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果", "exclusion": "除外理由",
-    "tags": "まとめて解決できる課題のタグ", "merged_into": "統合先", "position": "並び順",
-    "beneficiary": "受益者", "change": "状態の変化", "degree": "変化の程度",
-    "set_id": "評価セット", "criterion_id": "評価項目ID", "requirement": "要件", "grp": "要件内訳",
-    "subgroup": "小区分", "description": "概要", "example": "例", "must_have": "必須", "direction": "向き",
-    "scale": "尺度", "weight": "配点", "vendor_id": "事業者ID", "service": "サービス", "price": "価格",
-    "notes": "備考", "evaluator": "評価者", "alternative_id": "評価対象ID", "value": "値", "reason": "理由",
-    "rank": "順位", "key": "項目", "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方",
-    "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明",
-    "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後",
-    "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時",
-}
-
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
@@ -255,6 +239,39 @@ def _log_text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+@runtime_checkable
+class WorkshopStore(Protocol):
+    """Everything the kit asks of a workshop, whatever keeps it (SQLite here, PostgreSQL later).
+
+    Models, views, imports and reports use only these members; ``tests/test_store_protocol.py``
+    parses the package and fails when code reaches for anything else on a workshop object.
+    """
+
+    path: Path    # the file (a server backend: a local folder that holds its exports)
+    actor: str    # who is recorded in the change log when a write names nobody
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def workshop_id(self) -> str: ...
+    def schema_version(self) -> int: ...
+    def revision(self) -> tuple[int, int]: ...
+    def batch(self, actor: str | None = None) -> Any: ...
+    def upsert(self, table: str, key: dict, values: dict, actor: str | None = None) -> bool: ...
+    def delete(self, table: str, key: dict, actor: str | None = None) -> bool: ...
+    def rows(self, table: str, **where: Any) -> pd.DataFrame: ...
+    def get(self, table: str, **key: Any) -> dict | None: ...
+    def history(self, table: str | None = None) -> pd.DataFrame: ...
+    def setting(self, key: str, default: Any = None) -> Any: ...
+    def set_setting(self, key: str, value: Any, actor: str | None = None) -> None: ...
+    def next_id(self, table: str, prefix: str, n: int = 1, *, column: str | None = None,
+                taken: Any = (), **where: Any) -> list[str]: ...
+    def export_folder(self) -> Path: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Any: ...
+    def __exit__(self, *exc: Any) -> None: ...
+
+
 class Workshop:
     """One workshop file. Open it with :func:`open_workshop`."""
 
@@ -343,16 +360,21 @@ class Workshop:
         except KeyError:
             raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
 
+    @staticmethod
+    def _key_values(t: Table, key: dict) -> list:
+        """The row's key as stored; a missing or empty key part is refused in Japanese."""
+        missing = [k for k in t.keys if k not in key or key[k] in (None, "")]
+        if missing:
+            raise OhayamiError(f"{t.label}のキー「{column_label(missing[0])}」がありません。", field=missing[0])
+        return [_norm(key[k]) for k in t.keys]
+
     def upsert(self, table: str, key: dict, values: dict, actor: str | None = None) -> bool:
         """Insert or update one row; log every changed field. Returns whether anything changed."""
         t = self._table(table)
-        missing = [k for k in t.keys if k not in key or key[k] in (None, "")]
-        if missing:
-            raise OhayamiError(f"{t.label}のキー「{COLUMN_LABELS.get(missing[0], missing[0])}」がありません。")
+        keyvals = self._key_values(t, key)
         unknown = [c for c in values if c not in t.values]
         if unknown:
             raise OhayamiError(f"{t.label}に列「{unknown[0]}」はありません。")
-        keyvals = [_norm(key[k]) for k in t.keys]
         where = " AND ".join(f'"{k}"=?' for k in t.keys)
         row_key = json.dumps(keyvals, ensure_ascii=False)
         actor = actor or self.actor
@@ -382,7 +404,7 @@ class Workshop:
     def delete(self, table: str, key: dict, actor: str | None = None) -> bool:
         """Delete one row (logged with its old values). Returns whether a row was there."""
         t = self._table(table)
-        keyvals = [_norm(key[k]) for k in t.keys]
+        keyvals = self._key_values(t, key)
         where = " AND ".join(f'"{k}"=?' for k in t.keys)
         with self._write():
             cur = self._conn.execute(f'SELECT {_q(t.values)} '
@@ -399,15 +421,18 @@ class Workshop:
     # ------------------------------------------------------------------ reading
     def rows(self, table: str, **where: Any) -> pd.DataFrame:
         """The table's rows (optionally filtered by equality on columns) as a frame."""
-        t = self._table(table)
+        cur = self._select(self._table(table), "*", where)
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+
+    def _select(self, t: Table, what: str, where: dict) -> sqlite3.Cursor:
+        """``SELECT what`` from the table, filtered by equality on its columns (checked first)."""
         bad = [c for c in where if c not in t.columns]
         if bad:
             raise OhayamiError(f"{t.label}に列「{bad[0]}」はありません。")
-        sql = f'SELECT * FROM "{t.name}"'
+        sql = f'SELECT {what} FROM "{t.name}"'
         if where:
             sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
-        cur = self._conn.execute(sql, [_norm(v) for v in where.values()])
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+        return self._conn.execute(sql, [_norm(v) for v in where.values()])
 
     def get(self, table: str, **key: Any) -> dict | None:
         df = self.rows(table, **key)
@@ -425,6 +450,31 @@ class Workshop:
 
     def set_setting(self, key: str, value: Any, actor: str | None = None) -> None:
         self.upsert("settings", {"key": key}, {"value": json.dumps(value, ensure_ascii=False)}, actor)
+
+    # ------------------------------------------------------------------ ids and files
+    def next_id(self, table: str, prefix: str, n: int = 1, *, column: str | None = None,
+                taken: Any = (), **where: Any) -> list[str]:
+        """``n`` fresh ids ``<prefix>001``… for ``column`` (default: the table's last key column),
+        after the highest number already used in the table (among rows matching ``where``) or in
+        ``taken`` (ids an import is about to use). Computed by the store, so a server database can
+        take them from a sequence instead."""
+        t = self._table(table)
+        column = column or t.keys[-1]
+        if column not in t.keys:
+            raise OhayamiError(f"{t.label}の「{column_label(column)}」は番号を振る列ではありません。")
+        if not re.fullmatch(r"[A-Za-z]+", prefix):
+            raise OhayamiError(f"番号の頭文字「{prefix}」は英字にしてください。")
+        used = [r[0] for r in self._select(t, f'"{column}"', where)] + list(taken)
+        pattern = re.compile(rf"{prefix}(\d+)")
+        nums = [int(m.group(1)) for u in used if (m := pattern.fullmatch(str(u)))]
+        start = max(nums, default=0) + 1
+        return [f"{prefix}{i:03d}" for i in range(start, start + n)]
+
+    def export_folder(self) -> Path:
+        """Where exports of this workshop are written: ``<name>_出力`` next to the file (created)."""
+        folder = self.path.parent / f"{self.name}_出力"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
 
 # ---------------------------------------------------------------------- opening

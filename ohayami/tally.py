@@ -12,23 +12,16 @@ import pandas as pd
 from .chart import Chart, Diagnosis, as_answer, check_all
 from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
-from .store import Workshop, now_iso
+from .labels import yes_no
+from .store import WorkshopStore, now_iso
+from .textio import clean_name
 
 MODE_CHART = "chart"
 MODE_ALL = "all"
 MODE_LABELS = {MODE_CHART: "チャート", MODE_ALL: "全問チェック"}
-MAX_NAME = 60
 
 
-def clean_name(text: object, label: str, field: str, limit: int = MAX_NAME) -> str:
-    """Trimmed one-line text of at most ``limit`` characters (may be empty: names and departments are optional)."""
-    value = " ".join(str(text or "").split())
-    if len(value) > limit:
-        raise OhayamiError(f"{label}は{limit}文字以内で入力してください（いま{len(value)}文字）。", field=field)
-    return value
-
-
-def record(ws: Workshop, *, participant: str = "", department: str = "", mode: str = MODE_CHART,
+def record(ws: WorkshopStore, *, participant: str = "", department: str = "", mode: str = MODE_CHART,
            answers: Sequence[tuple[str, bool]] | None = None, diagnosis: Diagnosis | None = None,
            chart: Chart | None = None) -> dict:
     """Save one participant's finished diagnosis and return the saved record.
@@ -63,7 +56,7 @@ def record(ws: Workshop, *, participant: str = "", department: str = "", mode: s
     return {"result_id": rid, **rec}
 
 
-def results(ws: Workshop, latest_only: bool = True) -> pd.DataFrame:
+def results(ws: WorkshopStore, latest_only: bool = True) -> pd.DataFrame:
     """Saved results, oldest first. With ``latest_only``, a named participant's last result only
     (someone who answered again counts once); unnamed results each count."""
     df = ws.rows("chart_results")
@@ -81,7 +74,7 @@ def results(ws: Workshop, latest_only: bool = True) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def tally(ws: Workshop) -> pd.DataFrame:
+def tally(ws: WorkshopStore) -> pd.DataFrame:
     """One row per type A–I: ``type_id``, ``name``, ``first_move``, ``count`` (participants whose
     result is that type), ``share`` (of all participants), ``applies`` (participants for whom the
     type applies, counting every type of a 全問チェック)."""
@@ -107,13 +100,13 @@ def primary_type(tally_df: pd.DataFrame) -> str | None:
     return str(best.iloc[0]["type_id"])
 
 
-def results_table(ws: Workshop, chart: Chart | None = None) -> pd.DataFrame:
+def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame:
     """The participants' results with Japanese headers, for export."""
     chart = chart or Chart()
     res = results(ws)
     rows = []
     for r in res.itertuples():
-        ans = {a["question_id"]: ("はい" if a["answer"] else "いいえ") for a in r.answers}
+        ans = {a["question_id"]: yes_no(a["answer"]) for a in r.answers}
         row = {"名前": r.participant, "所属": r.department, "方式": MODE_LABELS.get(r.mode, r.mode),
                "タイプ": r.result, "該当タイプ": "・".join(r.types),
                "日時": datetime.fromisoformat(r.created_at).strftime("%Y-%m-%d %H:%M")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from pathlib import Path
@@ -61,3 +62,102 @@ def title_key(title: str) -> str:
     """What makes two titles "the same": width (NFKC), case, spaces and punctuation ignored."""
     t = unicodedata.normalize("NFKC", str(title)).lower()
     return re.sub(r"[\s、。・,.!?！？「」（）()\[\]【】]", "", t)
+
+
+# ---------------------------------------------------------------------- names and free text
+
+MAX_NAME = 60     # a person's name or a department: one line a projector can show
+MAX_TEXT = 2000   # free text: long enough for an analysis note, short enough for one Excel cell
+
+
+def clean_name(text: object, label: str, field: str, limit: int = MAX_NAME) -> str:
+    """Trimmed one-line text of at most ``limit`` characters (may be empty: names and departments are optional)."""
+    value = " ".join(str(text or "").split())
+    if len(value) > limit:
+        raise OhayamiError(f"{label}は{limit}文字以内で入力してください（いま{len(value)}文字）。", field=field)
+    return value
+
+
+def one_line(value: object, label: str, field: str, limit: int) -> str:
+    """A required one-line name: spaces folded, not empty, at most ``limit`` characters."""
+    text = clean_name(value, label, field, limit)
+    if not text:
+        raise OhayamiError(f"{label}が空です。", field=field)
+    return text
+
+
+def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
+    """Trimmed free text of at most ``limit`` characters."""
+    text = str(value or "").strip()
+    if len(text) > limit:
+        raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
+    return text
+
+
+# ---------------------------------------------------------------------- numbers typed by people
+
+# What a Japanese keyboard or an Excel cell produces besides ASCII digits.
+_WIDE = str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")
+# Python's float() also takes "1_000", "inf", "nan" and surrounding junk; people never mean those.
+_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def _expected(minimum, maximum, strict_min: bool, integer: bool, unit: str) -> tuple[str, str]:
+    """(what the field takes, how to fix an out-of-range value) in Japanese."""
+    kind = "整数" if integer else "数"
+    if minimum is not None and maximum is not None:
+        rng, fix = f"{minimum:g}～{maximum:g} の", f"{minimum:g}～{maximum:g} に"
+    elif minimum is not None and strict_min:
+        rng, fix = f"{minimum:g} より大きい", f"{minimum:g} より大きく"
+    elif minimum is not None:
+        rng, fix = f"{minimum:g} 以上の", f"{minimum:g} 以上の{kind}に"
+    elif maximum is not None:
+        rng, fix = f"{maximum:g} 以下の", f"{maximum:g} 以下の{kind}に"
+    else:
+        rng, fix = "", f"{kind}に"
+    return f"{rng}{kind}{f'（{unit}）' if unit else ''}", fix
+
+
+def parse_number(value: object, label: str, field: str, *, minimum: float | None = None,
+                 maximum: float | None = None, strict_min: bool = False, integer: bool = False,
+                 unit: str = "", required: bool = True) -> float | None:
+    """A number typed by a person (or read from a cell), checked against its range.
+
+    Accepts full-width digits (１２３．５, －), thousands separators 「,」「，」 and a trailing 「円」;
+    refuses ``1_000``, ``inf``, ``nan`` and anything too large to be finite. An empty value raises
+    (or gives None when ``required`` is False). Every refusal is an :class:`OhayamiError` naming
+    ``label``, with ``field`` for the view.
+    """
+    expect, fix = _expected(minimum, maximum, strict_min, integer, unit)
+    if isinstance(value, bool):
+        raise OhayamiError(f"{label}「{value}」は数ではありません。{expect}を入れてください。", field=field)
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        number, text = float(value), f"{value}"
+    else:
+        text = "" if value is None else str(value).strip()
+        if text == "":
+            if not required:
+                return None
+            raise OhayamiError(f"{label}が空です。{expect}を入れてください。", field=field)
+        t = text.translate(_WIDE).replace("，", ",").replace(" ", "").replace("\u3000", "")
+        t = t[:-1] if t.endswith("円") else t
+        if "_" in t:
+            raise OhayamiError(f"{label}「{text}」に「_」は使えません。桁の区切りには「,」を使ってください。", field=field)
+        if "," in t:
+            if not _GROUPED.fullmatch(t):
+                raise OhayamiError(f"{label}「{text}」の「,」の位置が桁区切りになっていません。{expect}を入れてください"
+                                   "（例：1,200,000）。", field=field)
+            t = t.replace(",", "")
+        if not _PLAIN.fullmatch(t):
+            raise OhayamiError(f"{label}「{text}」は数ではありません。{expect}を入れてください"
+                               "（全角数字・桁区切りの「,」・「円」も使えます）。", field=field)
+        number = float(t)
+    if not math.isfinite(number):
+        raise OhayamiError(f"{label}「{text}」は大きすぎるか数ではありません。{expect}を入れてください。", field=field)
+    out_of_range = ((integer and not number.is_integer())
+                    or (minimum is not None and (number < minimum or (strict_min and number == minimum)))
+                    or (maximum is not None and number > maximum))
+    if out_of_range:
+        raise OhayamiError(f"{label}「{text}」は {expect}ではありません。{fix}してください。", field=field)
+    return number

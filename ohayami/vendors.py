@@ -18,12 +18,13 @@ import pandas as pd
 from . import exchange
 from .errors import OhayamiError
 from .guide import load_criteria_template
+from .labels import MARK_NO, MARK_YES, MUST_LABELS
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
 from .scoring.weights import combine_evaluators, weighable
 from .store import Workshop, now_iso
-from .tally import clean_name
-from .workbench import Workbench, mean_disagreement, one_line, order_by_number, rank_text, text_field
+from .textio import clean_name, one_line, parse_number, text_field
+from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -101,16 +102,8 @@ GROUP_TIE_BREAK = "group:"
 
 def percent(text: object, label: str) -> float | None:
     """A percentage typed in a form ("60", "60%", "６０％") as a ratio (0.6); empty → None."""
-    t = str(text or "").strip().rstrip("%％").strip()
-    if not t:
-        return None
-    try:
-        v = float(t)
-    except ValueError:
-        raise OhayamiError(f"{label}「{text}」は 0～100 の数にしてください。", field="rules") from None
-    if not 0 <= v <= 100:
-        raise OhayamiError(f"{label}は 0～100 にしてください。", field="rules")
-    return v / 100
+    v = parse_number(str(text or "").strip().rstrip("%％"), label, "rules", minimum=0, maximum=100, required=False)
+    return None if v is None else v / 100
 
 
 def group_minimum_from_text(text: object, groups=None) -> float | dict | None:
@@ -353,17 +346,7 @@ class VendorWorkbench(Workbench):
             if len(clash):
                 raise OhayamiError(f"同じ事業者・サービスがすでにあります（{clash.iloc[0]['vendor_id']}）。", field="name")
         if price is not None:
-            text = str(price).replace(",", "").replace("円", "").strip()
-            if text == "":
-                out["price"] = None
-            else:
-                try:
-                    p = float(text)
-                except ValueError:
-                    raise OhayamiError(f"価格「{price}」は数（円）にしてください。", field="price") from None
-                if not p > 0 or p == float("inf"):
-                    raise OhayamiError(f"価格「{price}」は 0 より大きくしてください。", field="price")
-                out["price"] = p
+            out["price"] = parse_number(price, "価格", "price", minimum=0, strict_min=True, unit="円", required=False)
         if notes is not None:
             out["notes"] = text_field(notes, "備考", "notes", 1000)
         return out
@@ -371,7 +354,7 @@ class VendorWorkbench(Workbench):
     def add_vendor(self, name: str, service: str = "", price: object = "", notes: str = "",
                    actor: str | None = None) -> str:
         values = self._check_vendor(name, service, price, notes)
-        vid = exchange._next_ids(set(self.vendors()["vendor_id"]), "V", 1)[0]
+        vid = self.ws.next_id("vendors", "V")[0]
         self.ws.upsert("vendors", {"vendor_id": vid}, values, actor=actor)
         return vid
 
@@ -440,12 +423,8 @@ class VendorWorkbench(Workbench):
         price = None
         if price_method:
             method = price_method_named(price_method)
-            try:
-                pts = float(str(price_points).replace(",", "").strip()) if method.uses_points else 0.0
-                ceil = str(ceiling or "").replace(",", "").strip()
-                ceil = float(ceil) if ceil else None
-            except ValueError:
-                raise OhayamiError("価格点と予定価格は数で入れてください。", field="rules") from None
+            pts = parse_number(price_points, "価格点", "rules", minimum=0) if method.uses_points else 0.0
+            ceil = parse_number(ceiling, "予定価格", "rules", minimum=0, strict_min=True, unit="円", required=False)
             price = {"method": price_method, "points": pts, "ceiling": ceil}
         return self.set_rules(actor, combine=combine, rounding=rounding, digits=digits, must_have_rule=must_have_rule,
                               min_total_ratio=percent(min_total, "最低点"),
@@ -608,7 +587,7 @@ class VendorWorkbench(Workbench):
         labels = crit.set_index("criterion_id")["name"].to_dict()
         frames = {"評価項目": pd.DataFrame({
             "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
-            "必須／任意": np.where(crit["must_have"] == 1, "必須", "任意"), "尺度": crit["scale"], "配点": crit["weight"],
+            "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]), "尺度": crit["scale"], "配点": crit["weight"],
             "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]})}
         ew = self.evaluator_weights()
         if not ew.empty:
@@ -628,7 +607,7 @@ class VendorWorkbench(Workbench):
             t = res.ranking
             out = pd.DataFrame({"順位": t["rank"], "事業者": t["name"], "技術点": t["technical"], "価格": t["price"],
                                 "価格点": t["price_score"], "合計点": t["total"], "満点": t["max_total"],
-                                "選定対象": np.where(t["selectable"], "○", "×"), "除外・対象外の理由": t["reasons"].map("／".join),
+                                "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO), "除外・対象外の理由": t["reasons"].map("／".join),
                                 "備考": t["note"]})
             frames["結果"] = out
             frames["要件内訳ごとの小計"] = res.groups.rename(index=res.table["name"]).reset_index(names="事業者")

@@ -11,33 +11,16 @@ import json
 
 import pandas as pd
 
-from . import exchange
 from .errors import OhayamiError
+from .labels import DIRECTION_LABELS
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
-from .store import Workshop, now_iso
-from .tally import clean_name
+from .store import Workshop, WorkshopStore, now_iso
+from .textio import clean_name, one_line, parse_number, text_field
 
 __all__ = ["ROOM", "WEIGHT_METHODS", "Workbench", "one_line", "order_by_number", "text_field"]
 ROOM = "（会場全体）"
-MAX_TEXT = 2000
-
-
-def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
-    """Trimmed free text of at most ``limit`` characters."""
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
-    return text
-
-
-def one_line(value: object, label: str, field: str, limit: int) -> str:
-    """A required one-line name: spaces folded, not empty, at most ``limit`` characters."""
-    text = clean_name(value, label, field, limit)
-    if not text:
-        raise OhayamiError(f"{label}が空です。", field=field)
-    return text
 
 
 def person(ws: Workshop, name: str) -> dict | None:
@@ -67,7 +50,7 @@ class Workbench:
     SET_ID = ""
     CRITERION_PREFIX = "k"
 
-    def __init__(self, ws: Workshop, data=None):
+    def __init__(self, ws: WorkshopStore, data=None):
         self.ws = ws
         self.data = data
         self._memo: dict[str, tuple[tuple, object]] = {}
@@ -107,8 +90,9 @@ class Workbench:
                 raise OhayamiError(f"評価項目「{n}」はすでにあります。", field="name")
             out["name"] = n
         if direction is not None:
-            if direction not in ("higher", "lower"):
-                raise OhayamiError("向きは「高いほど良い」か「低いほど良い」を選んでください。", field="direction")
+            if direction not in DIRECTION_LABELS:
+                raise OhayamiError("向きは" + "か".join(f"「{v}」" for v in DIRECTION_LABELS.values()) + "を選んでください。",
+                                   field="direction")
             out["direction"] = direction
         if scale is not None:
             parse_scale(str(scale))
@@ -144,7 +128,7 @@ class Workbench:
                       description: str = "", actor: str | None = None) -> str:
         values = self._check_criterion(name, direction, scale, weight, description)
         crit = self.criteria()
-        cid = exchange._next_ids(set(crit["criterion_id"]), self.CRITERION_PREFIX, 1)[0]
+        cid = self.ws.next_id("criteria", self.CRITERION_PREFIX, set_id=self.SET_ID)[0]
         pos = (crit["position"].max() + 1) if len(crit) else 1
         self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": cid},
                        {**values, "position": float(pos), "must_have": 0}, actor=actor)

@@ -23,7 +23,7 @@ def test_every_card_shows_everything():
         html = card_html(card)
         for text in [card.first_move, *card.merits, *card.risks, *card.cautions, *card.steps.title]:
             # texts go through html.escape, so compare against the escaped form
-            from ohayami.ui.html import esc
+            from ohayami.html import esc
             assert esc(text) in html, (t, text)
         for c in card.cases.itertuples():
             assert c.municipality in html

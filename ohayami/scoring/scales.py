@@ -26,9 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import OhayamiError
-
-YES = ("はい", "適合", "満たす", "○", "yes", "y", "1", "true", "可")
-NO = ("いいえ", "不適合", "満たさない", "×", "no", "n", "0", "false", "不可")
+from ..labels import NO as NO_LABEL, NO_WORDS as NO, YES as YES_LABEL, YES_WORDS as YES, yes_no  # one vocabulary
 
 PRESETS = {
     "A-E": "A=1,B=0.7,C=0.5,D=0.3,E=0",
@@ -128,7 +126,7 @@ def normalise_entry(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
-        return "はい" if value else "いいえ"
+        return yes_no(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip().translate(str.maketrans("０１２３４５６７８９－．", "0123456789-."))
@@ -145,7 +143,7 @@ def parse_scale(text: str, lower_is_better: bool = False) -> Scale:
     if not spec:
         raise OhayamiError("尺度が空です。「1-5」「A-E」「○△×」「yes/no」などを入れてください。", field="scale")
     if spec.lower() in ("yes/no", "はい/いいえ", "適合/不適合", "必須"):
-        return Scale(raw, "yesno", ("はい", "いいえ"), {"はい": 1.0, "いいえ": 0.0})
+        return Scale(raw, "yesno", (YES_LABEL, NO_LABEL), {YES_LABEL: 1.0, NO_LABEL: 0.0})
     m = re.fullmatch(r"(-?\d+)\s*[-–～~]\s*(-?\d+)", spec)
     if m:
         lo, hi = int(m.group(1)), int(m.group(2))

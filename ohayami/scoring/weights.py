@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OhayamiError
+from ..textio import parse_number
 from .registry import Registry
 
 RANDOM_INDEX = {1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
@@ -257,14 +258,8 @@ def combine_weights(per_evaluator: Mapping[str, Mapping[str, float]] | pd.DataFr
 # ---------------------------------------------------------------------- the registry of weighting methods
 
 def weight_value(value: object) -> float:
-    """One criterion's weight as typed: a number ≥ 0."""
-    try:
-        w = float(str(value).strip())
-    except ValueError:
-        raise OhayamiError(f"重み「{value}」は数にしてください。", field="weight") from None
-    if not w >= 0 or w == float("inf"):
-        raise OhayamiError(f"重み「{value}」は 0 以上の数にしてください。", field="weight")
-    return w
+    """One criterion's weight as typed: a number ≥ 0 (full-width digits and 「,」 accepted)."""
+    return parse_number(value, "重み", "weight", minimum=0)
 
 
 def weighable(criteria: pd.DataFrame, weight_must_haves: bool = False) -> pd.DataFrame:

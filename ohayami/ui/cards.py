@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..guide import TypeCard, type_card
-from .html import STYLE, esc, table, ul
+from ..html import STYLE, esc, table, ul
 
 WORKBENCH_NAMES = {
     "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",

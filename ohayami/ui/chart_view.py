@@ -6,6 +6,7 @@ from datetime import datetime
 
 import ipywidgets as W
 
+from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
 from ..errors import OhayamiError
@@ -15,7 +16,8 @@ from ..store import Workshop
 from ..workbench import person as known_person
 from . import common as C
 from .cards import card_html
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
+from ..labels import NO, YES
 
 
 class ChartView:
@@ -41,8 +43,8 @@ class ChartView:
         # chart mode
         self.progress = W.HTML()
         self.question = W.HTML()
-        self.yes = C.big_button("はい", "primary", "はい（この質問に当てはまる）")
-        self.no = C.big_button("いいえ", "info", "いいえ（当てはまらない）")
+        self.yes = C.big_button(YES, "primary", f"{YES}（この質問に当てはまる）")
+        self.no = C.big_button(NO, "info", f"{NO}（当てはまらない）")
         self.back = C.big_button("戻る", "", "ひとつ前の質問に戻る")
         self.restart = C.big_button("最初から", "", "最初の質問からやり直す")
         self.yes.on_click(lambda _: self._answer(True))
@@ -53,8 +55,7 @@ class ChartView:
                                  W.HBox([self.yes, self.no, self.back, self.restart])])
 
         # 全問チェック
-        self.checks = {qid: W.ToggleButtons(options=[("はい", True), ("いいえ", False)], value=None,
-                                            tooltips=["はい", "いいえ"])
+        self.checks = {qid: W.ToggleButtons(options=[(YES, True), (NO, False)], value=None, tooltips=[YES, NO])
                        for qid in self.chart.order}
         self.judge = C.big_button("判定する", "primary", "全部の答えで判定する")
         self.judge.on_click(self._judge)
@@ -229,7 +230,7 @@ class ChartView:
         self.tally_html.value = (f'{STYLE}<div class="oh">{head}'
                                  + table(["タイプ", "初めの一手", "人数", "割合", "当てはまる人数（全問チェック含む）"], rows)
                                  + "</div>")
-        C.show_figure(self.tally_img, tally_figure(df))
+        C.show_figure(self.tally_img, plots.tally_figure(df, T.primary_type(df)))
 
     def _export_frames(self):
         df = T.tally(self.ws)
@@ -249,23 +250,6 @@ class ChartView:
     def _export_csv(self, *_):
         self._export(lambda: csv_bytes(self._export_frames()[1]), "診断チャート回答.csv", "text/csv",
                      "CSV ファイルをダウンロード")
-
-
-def tally_figure(df):
-    """Bar chart of participants per type, the primary type highlighted."""
-    from ..plots import PALETTE, new_figure
-
-    fig, ax = new_figure(9, 4.2)
-    primary = T.primary_type(df)
-    colors = [PALETTE[1] if t == primary else PALETTE[0] for t in df["type_id"]]
-    bars = ax.bar(list(df["type_id"]), df["count"], color=colors)
-    ax.bar_label(bars, labels=[str(c) if c else "" for c in df["count"]], padding=2)
-    ax.set_ylabel("人数")
-    ax.set_xlabel("お悩みタイプ")
-    ax.set_title("お悩みタイプ別の人数" + (f"（主なタイプ：{primary}）" if primary else ""))
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
 
 
 def show(workshop=None, data=None):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
-import io
 from pathlib import Path
 
 import ipywidgets as W
 
 from ..errors import OhayamiError
+from ..plots import figure_png
 from ..store import Workshop, default_folder, open_workshop
-from .html import STYLE, esc
+from ..html import STYLE, esc
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,15 +41,6 @@ def show_figure(widget: W.Image, fig) -> None:
     widget.layout.display = ""
 
 
-def figure_png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def resolve_workshop(workshop: Workshop | str | Path | None) -> Workshop:
     """A Workshop object from an object, a name in the default folder, or a path."""
     if isinstance(workshop, Workshop):
@@ -60,12 +51,6 @@ def resolve_workshop(workshop: Workshop | str | Path | None) -> Workshop:
     if not p.is_absolute() and p.parent == Path("."):
         p = default_folder() / p
     return open_workshop(p)
-
-
-def export_folder(ws: Workshop) -> Path:
-    folder = ws.path.parent / f"{ws.name}_出力"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def big_button(description: str, style: str = "", tooltip: str = "") -> W.Button:
@@ -103,7 +88,7 @@ def export_message(ws: Workshop, make, name: str, mime: str, label: str) -> str:
 
 def save_export(ws: Workshop, data: bytes, name: str, mime: str, label: str) -> str:
     """Write an export next to the workshop file; return the message with a download link."""
-    path = export_folder(ws) / name
+    path = ws.export_folder() / name
     path.write_bytes(data)
     return ok(f"保存しました：{path}") + download_link(data, name, mime, label)
 

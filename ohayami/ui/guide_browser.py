@@ -7,7 +7,7 @@ import ipywidgets as W
 from ..errors import OhayamiError
 from ..guide import load_types
 from .cards import card_html
-from .html import esc
+from ..html import esc
 
 
 class GuideBrowser:

@@ -15,7 +15,8 @@ from ..workbench import ROOM
 from ..reports import problems_report_html
 from ..scoring.scales import parse_scale
 from . import common as C
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
+from ..labels import DIRECTION_LABELS, direction_label
 from .weights import WeightEditor
 
 PAGE_SIZE = 10
@@ -226,7 +227,7 @@ class ProblemsView:
         self.c_pick.observe(self._load_criterion, names="value")
         self.c_name = W.Text(description="名前")
         self.c_desc = W.Text(description="説明", layout=W.Layout(width="40em"))
-        self.c_dir = W.ToggleButtons(options=[("高いほど良い", "higher"), ("低いほど良い", "lower")], description="向き")
+        self.c_dir = W.ToggleButtons(options=[(v, k) for k, v in DIRECTION_LABELS.items()], description="向き")
         self.c_scale = W.Combobox(description="尺度", options=["1-5", "1-3", "0-5", "A-E", "○△×", "yes/no"],
                                   ensure_option=False)
         self.c_weight = W.Text(description="重み")
@@ -250,7 +251,7 @@ class ProblemsView:
         total = crit["weight"].sum()
         self.c_table.value = f'{STYLE}<div class="oh">' + table(
             ["評価項目", "説明", "向き", "尺度", "重み", "割合"],
-            [(r.name, r.description, "高いほど良い" if r.direction == "higher" else "低いほど良い", r.scale,
+            [(r.name, r.description, direction_label(r.direction), r.scale,
               f"{r.weight:g}", f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) + \
             f'<div class="oh-note">{esc(self.model.weight_message())}</div></div>'
         C.set_options(self.c_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])

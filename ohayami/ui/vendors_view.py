@@ -14,7 +14,9 @@ from ..scoring.price import price_method, price_methods
 from ..scoring.scales import parse_scale
 from ..vendors import GUIDE_ADVICE, SCENES, VendorWorkbench
 from . import common as C
-from .html import STYLE, esc, table
+from ..html import STYLE, esc, table
+from ..labels import MUST_LABELS, must_label
+from ..textio import parse_number
 from .weights import WeightEditor
 
 GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
@@ -59,7 +61,7 @@ class VendorsView:
         rows = []
         for r in tpl.itertuples():
             use = W.Checkbox(value=False, description=f"#{r.no} {r.item[:24]}", indent=False, layout=W.Layout(width="26em"))
-            must = W.ToggleButtons(options=[("任意", False), ("必須", True)], value=False,
+            must = W.ToggleButtons(options=[(MUST_LABELS[0], False), (MUST_LABELS[1], True)], value=False,
                                    style={"button_width": "4em"})
             self.t_checks[r.no] = (use, must)
             rows.append(W.HBox([use, must, W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>')]))
@@ -73,7 +75,7 @@ class VendorsView:
         self.ce_example = W.Textarea(description="求める水準", layout=W.Layout(width="40em", height="3.5em"))
         self.ce_group = W.Combobox(description="要件内訳", options=GROUPS, ensure_option=False)
         self.ce_req = W.ToggleButtons(options=["サービス要件", "取引要件"], description="要件")
-        self.ce_must = W.ToggleButtons(options=[("任意", False), ("必須", True)], description="区分")
+        self.ce_must = W.ToggleButtons(options=[(MUST_LABELS[0], False), (MUST_LABELS[1], True)], description="区分")
         self.ce_scale = W.Combobox(description="尺度", options=["1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no"],
                                    ensure_option=False)
         self.ce_save = C.button("変更を保存", button_style="primary")
@@ -121,7 +123,7 @@ class VendorsView:
         warn = f'<div class="oh-error">{esc(warning)}</div>' if warning else ""
         self.crit_table.value = (f'{STYLE}<div class="oh">' + table(
             ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"],
-            [(r.name, r.grp, r.example, "必須" if r.must_have else "任意", r.scale, f"{r.weight:.1f}",
+            [(r.name, r.grp, r.example, must_label(r.must_have), r.scale, f"{r.weight:.1f}",
               f"{r.weight / total:.0%}" if total else "") for r in crit.itertuples()]) +
             f"<div>全 {len(crit)} 項目（必須 {n_must}）</div>{warn}</div>")
         C.set_options(self.ce_pick, [(r.name, r.criterion_id) for r in crit.itertuples()])

@@ -1,0 +1,116 @@
+"""The one catalogue of words the kit shows and reads back: column headers, directions, 必須／任意, yes/no.
+
+Every Japanese header of a workshop column is written here once. Exports use :data:`COLUMN_LABELS`;
+imports accept the label, the English column name and the older spellings in :data:`HEADER_ALIASES`
+(so a workbook exported by an earlier version, or a town's own spreadsheet, still comes back in).
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------- column headers
+
+COLUMN_LABELS: dict[str, str] = {
+    # people and the diagnostic chart
+    "name": "名前", "department": "所属", "role": "役割", "result_id": "結果ID", "participant": "参加者",
+    "mode": "方式", "answers": "回答", "result": "タイプ", "types": "該当タイプ", "created_at": "日時",
+    # type C: problems and target visions
+    "problem_id": "課題ID", "title": "課題", "scene": "生活のワンシーン", "origin": "出どころ", "who": "誰が",
+    "how": "どの様に", "how_much": "どの程度", "cause": "要因", "evidence": "検証結果", "exclusion": "除外理由",
+    "tags": "まとめて解決できる課題のタグ", "merged_into": "統合先", "position": "並び順",
+    "beneficiary": "受益者", "change": "状態の変化", "degree": "変化の程度",
+    # criteria, weights, scores (both evaluation sets)
+    "set_id": "評価セット", "criterion_id": "評価項目ID", "requirement": "要件", "grp": "要件内訳",
+    "subgroup": "小区分", "description": "概要", "example": "例", "must_have": "必須", "direction": "向き",
+    "scale": "尺度", "weight": "配点", "evaluator": "評価者", "alternative_id": "評価対象ID", "value": "値",
+    "reason": "理由", "rank": "順位",
+    # type E: vendors
+    "vendor_id": "事業者ID", "service": "サービス", "price": "価格", "notes": "備考",
+    # settings
+    "key": "項目",
+    # typed state of an evaluation set
+    "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時",
+}
+
+# Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both
+# have (criterion_id, name, who …) takes its header from COLUMN_LABELS: one name per column.
+GUIDE_COLUMN_LABELS: dict[str, str] = {
+    **COLUMN_LABELS,
+    "question_id": "質問ID", "order": "順番", "question": "質問", "on_yes": "はいの行き先",
+    "on_no": "いいえの行き先", "group": "要件内訳", "item": "評価項目", "problem": "課題",
+    "default_weight": "既定の重み", "reason_id": "理由ID", "label": "表示名", "ref_id": "資料ID",
+    "need": "ニーズ", "title": "資料名", "summary": "概要", "how_to_use": "活用方法",
+}
+
+# Header spellings accepted on import besides the label and the English name: older exports
+# (「評価軸ID」, 「名称」) and the words towns use in their own spreadsheets.
+COMMON_ALIASES: dict[str, str] = {"評価軸ID": "criterion_id", "名称": "name"}
+HEADER_ALIASES: dict[str, dict[str, str]] = {
+    "problems": {"タイトル": "title", "課題名": "title", "シーン": "scene", "ワンシーン": "scene",
+                 "出典": "origin", "出所": "origin", "きっかけ": "origin"},
+    "vendors": {"事業者": "name", "事業者名": "name", "サービス名": "service", "金額": "price",
+                "見積額": "price", "提案価格": "price"},
+    "criteria": {"評価項目": "name", "項目": "name", "重み": "weight", "配点": "weight", "説明": "description",
+                 "必須／任意": "must_have", "求める水準（例）": "example"},
+    "scores": {"事業者ID": "alternative_id", "課題ID": "alternative_id", "点数": "value", "評価": "value"},
+}
+
+CHANGELOG_LABELS: dict[str, str] = {"id": "番号", "at": "日時", "actor": "変更した人", "tbl": "表",
+                                    "row_key": "行", "field": "項目", "old": "変更前", "new": "変更後"}
+
+
+def header_lookup(table: str, columns) -> dict[str, str]:
+    """header text → column name for one table: the English name, the label, or an accepted alias."""
+    cols = set(columns)
+    lookup = {c: c for c in cols}
+    lookup.update({COLUMN_LABELS.get(c, c): c for c in cols})
+    lookup.update({h: c for h, c in COMMON_ALIASES.items() if c in cols})
+    lookup.update({h: c for h, c in HEADER_ALIASES.get(table, {}).items() if c in cols})
+    return lookup
+
+
+def column_label(column: str) -> str:
+    """The Japanese header of a column (the column name itself when it has none)."""
+    return COLUMN_LABELS.get(column, column)
+
+
+# ---------------------------------------------------------------------- direction, 必須／任意
+
+HIGHER, LOWER = "higher", "lower"
+DIRECTION_LABELS: dict[str, str] = {HIGHER: "高いほど良い", LOWER: "低いほど良い"}
+# what an import reads as a direction (a blank cell is the usual "higher is better")
+DIRECTION_WORDS: dict[str, str] = {HIGHER: HIGHER, DIRECTION_LABELS[HIGHER]: HIGHER, "高": HIGHER,
+                                   LOWER: LOWER, DIRECTION_LABELS[LOWER]: LOWER, "低": LOWER, "": HIGHER}
+
+MUST_HAVE, NICE_TO_HAVE = "必須", "任意"
+MUST_LABELS: dict[int, str] = {1: MUST_HAVE, 0: NICE_TO_HAVE}
+
+
+def direction_choices() -> str:
+    """「higher（高いほど良い）か lower（低いほど良い）」 for messages about a file's direction cell."""
+    return "か ".join(f"{k}（{v}）" for k, v in DIRECTION_LABELS.items())
+
+
+def direction_label(direction: str) -> str:
+    return DIRECTION_LABELS.get(direction, direction)
+
+
+def must_label(must_have: object) -> str:
+    return MUST_HAVE if must_have and must_have == must_have else NICE_TO_HAVE
+
+
+# ---------------------------------------------------------------------- yes / no
+
+YES, NO = "はい", "いいえ"
+# The one yes/no vocabulary: chart answers, yes/no scale entries and 必須 cells in an import all read it.
+# Compared after .strip().lower().
+YES_WORDS: frozenset[str] = frozenset({YES, "適合", "満たす", "○", "yes", "y", "1", "true", "可"})
+NO_WORDS: frozenset[str] = frozenset({NO, "不適合", "満たさない", "×", "no", "n", "0", "false", "不可"})
+# 必須 column on import: the 必須／任意 words or any yes/no word; a blank cell is 任意
+MUST_WORDS: dict[str, int] = {MUST_HAVE: 1, NICE_TO_HAVE: 0, "": 0,
+                              **{w: 1 for w in YES_WORDS}, **{w: 0 for w in NO_WORDS}}
+# marks in result tables: selectable or not, on the short list or not
+MARK_YES, MARK_NO = "○", "×"
+
+
+def yes_no(value: object) -> str:
+    return YES if value else NO
