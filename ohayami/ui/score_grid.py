@@ -1,0 +1,144 @@
+"""The scoring grid shared by the type C and type E workbenches.
+
+One dropdown per (alternative, criterion) for the evaluator named in ``who``. A choice is saved at
+once through the model; if the model refuses it (or the file cannot be written) the dropdown goes
+back to what is stored, so the screen never shows a score that is not in the workshop file.
+
+Two layouts: ``"rows"`` (type C: a page of alternatives as rows, criteria as columns) and
+``"single"`` (type E: one alternative at a time, criteria as rows with their description).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as W
+import pandas as pd
+
+from ..html import esc
+from ..scoring.scales import parse_scale
+from .panel import attempt, error
+
+
+class ScoreGrid:
+    """Dropdown cells for one evaluator; ``show(alternatives)`` fills them from the workshop file."""
+
+    def __init__(self, model, who: W.ValueWidget, msg: W.HTML, *, layout: str = "rows", rows: int = 10,
+                 describe: Callable[[object], str] | None = None, name_width: str = "18em",
+                 missing_who: str = "採点する人の名前を選ぶか入力してください。"):
+        if layout not in ("rows", "single"):
+            raise ValueError(layout)
+        self.model, self.who, self.msg = model, who, msg
+        self.layout, self.n_rows, self.describe = layout, (rows if layout == "rows" else 1), describe
+        self.name_width, self.missing_who = name_width, missing_who
+        self.widget = W.VBox()
+        self.widget.add_class("oh-score-grid")
+        self.labels: list[W.HTML] = []
+        self.cells: dict[tuple[int, str], W.Dropdown] = {}
+        self.alt_ids: list[str] = []
+        self._crit = pd.DataFrame()
+        self._loading = False
+
+    # ------------------------------------------------------------------ building
+    def _dropdown(self, i: int, r) -> W.Dropdown:
+        scale = parse_scale(r.scale, r.direction == "lower")
+        dd = W.Dropdown(options=[("", "")] + [(v, v) for v in scale.levels],
+                        layout=W.Layout(width="9em" if self.layout == "single" else "8em"))
+        dd._oh = (i, r.criterion_id)
+        dd.observe(self._on_score, names="value")
+        self.cells[(i, r.criterion_id)] = dd
+        return dd
+
+    def set_criteria(self, criteria: pd.DataFrame) -> None:
+        """Rebuild the cells for these criteria (after criteria were added, removed or changed)."""
+        self._crit = criteria.reset_index(drop=True)
+        self.cells, self.labels = {}, []
+        if self.layout == "rows":
+            head = W.HBox([W.Label("", layout=W.Layout(width=self.name_width))] +
+                          [W.HTML(f'<div class="oh-colhead" title="{esc(r.name)}">{esc(r.name)}</div>',
+                                  layout=W.Layout(width="8em")) for r in self._crit.itertuples()])
+            rows = [head]
+            for i in range(self.n_rows):
+                label = W.HTML(layout=W.Layout(width=self.name_width))
+                self.labels.append(label)
+                rows.append(W.HBox([label] + [self._dropdown(i, r) for r in self._crit.itertuples()]))
+        else:
+            label = W.HTML()
+            self.labels.append(label)
+            rows = [label]
+            for r in self._crit.itertuples():
+                text = self.describe(r) if self.describe else esc(r.name)
+                rows.append(W.HBox([W.HTML(text, layout=W.Layout(width="34em")), self._dropdown(0, r)]))
+        self.widget.children = rows
+
+    # ------------------------------------------------------------------ filling
+    def evaluator(self) -> str:
+        return (self.who.value or "").strip()
+
+    def show(self, alternatives: pd.DataFrame, label: Callable[[object], str] | None = None) -> None:
+        """Show these alternatives (``alternative_id`` and ``name`` columns; at most ``rows`` of them)
+        with the evaluator's stored scores. ``label(row)`` gives a row's HTML (escaped)."""
+        alts = alternatives.head(self.n_rows).reset_index(drop=True)
+        self.alt_ids = list(alts["alternative_id"])
+        who = self.evaluator()
+        ok_, mine = attempt(self.msg, lambda: self.model.scores(who) if who else None)
+        have = {} if mine is None else {(r.alternative_id, r.criterion_id): r.value for r in mine.itertuples()}
+        self._loading = True
+        try:
+            for i in range(self.n_rows):
+                visible = i < len(alts)
+                if i < len(self.labels):
+                    self.labels[i].layout.display = "" if visible else "none"
+                    if visible:
+                        row = alts.iloc[i]
+                        self.labels[i].value = label(row) if label else f"<b>{esc(row['alternative_id'])}</b> {esc(row['name'])}"
+                for (j, cid), dd in self.cells.items():
+                    if j != i:
+                        continue
+                    dd.layout.display = "" if visible or self.layout == "single" else "none"
+                    dd.disabled = not (who and visible)
+                    v = have.get((self.alt_ids[i], cid), "") if visible else ""
+                    dd.value = v if v in [o[1] for o in dd.options] else ""
+        finally:
+            self._loading = False
+        if not who:
+            self.msg.value = error(self.missing_who)
+        elif ok_:
+            self.msg.value = ""
+
+    def value(self, alternative_id: str, criterion_id: str):
+        """The dropdown showing this cell (None if not on screen)."""
+        if alternative_id not in self.alt_ids:
+            return None
+        return self.cells.get((self.alt_ids.index(alternative_id), criterion_id))
+
+    # ------------------------------------------------------------------ saving
+    def _on_score(self, change):
+        if self._loading:
+            return
+        dd = change["owner"]
+        i, cid = dd._oh
+        if i >= len(self.alt_ids):
+            return
+        aid = self.alt_ids[i]
+        name = self._crit.set_index("criterion_id")["name"].get(cid, cid)
+        who = self.who.value
+        ok_, saved = attempt(self.msg, lambda: self.model.set_score(who, aid, cid, change["new"]),
+                             lambda s: f"保存しました：{aid} の「{name}」＝{s or '（取り消し）'}")
+        if not ok_:
+            self._restore(dd, who, aid, cid, change["old"])
+
+    def _restore(self, dd: W.Dropdown, who: str, aid: str, cid: str, fallback: str) -> None:
+        """Put back what the workshop file holds for this cell (the previous value if it can't be read)."""
+        stored = fallback
+        try:
+            s = self.model.scores(who)
+            hit = s[(s["alternative_id"] == aid) & (s["criterion_id"] == cid)]
+            stored = hit["value"].iloc[0] if len(hit) else ""
+        except Exception:  # noqa: BLE001 - the file is unreadable: the old value is the best we know
+            pass
+        self._loading = True
+        try:
+            dd.value = stored if stored in [o[1] for o in dd.options] else ""
+        finally:
+            self._loading = False
