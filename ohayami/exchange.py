@@ -51,17 +51,20 @@ def read_any(source: str | Path | bytes, name: str = "", sheet: str | None = Non
             raise OhayamiError(f"ファイルを読めません（{exc.strerror}）。", file=name) from exc
     else:
         raw = source
-    if raw[:4] == b"PK\x03\x04":
+    is_xlsx = raw[:4] == b"PK\x03\x04"
+    if is_xlsx:
         header, rows = _xlsx_rows(raw, name, sheet)
     else:
         header, rows = read_text_table(raw, name)
         rows = [(i, r) for i, r in enumerate(rows, start=2)]
-    header = [str(h).strip() for h in header]
+    # only CSV carries our apostrophe escape; an XLSX text cell is the text itself
+    fix = (lambda v: v) if is_xlsx else unneutralise
+    header = [str(fix(str(h).strip())) for h in header]
     width = len(header)
     data = [[*(cells + [""] * (width - len(cells)))[:width], i] for i, cells in rows]
     df = pd.DataFrame(data, columns=header + ["_row"])
-    for col in header:
-        df[col] = df[col].map(unneutralise)
+    for i in range(width):
+        df.isetitem(i, df.iloc[:, i].map(fix))
     return df
 
 
@@ -251,15 +254,22 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
                 "chart_results", "settings"]
 
 
+# the scoring sheets' signing key (see sheets.py): it must never leave the workshop file
+SHEET_SECRET = "sheet_secret"
+
+
 def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
     """Every table with Japanese headers, keyed by sheet name (the table's Japanese label)."""
     out = {}
     for name in EXPORT_ORDER:
         t = TABLES[name]
         df = ws.rows(name)[list(t.columns)]
+        if name == "settings":
+            df = df[df["key"] != SHEET_SECRET]
         out[t.label] = df.rename(columns={c: column_label(c) for c in t.columns})
     if with_history:
         h = ws.history()
+        h = h[~((h["tbl"] == "settings") & (h["row_key"] == json.dumps([SHEET_SECRET])))]
         out["変更履歴"] = h.rename(columns=CHANGELOG_LABELS)
     return out
 

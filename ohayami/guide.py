@@ -19,12 +19,19 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .labels import DIRECTION_LABELS, GUIDE_COLUMN_LABELS, direction_choices
-from .textio import parse_number, read_text_table
+from .textio import ENCODINGS, parse_number, read_text_table
 
 TYPE_IDS = tuple("ABCDEFGHI")
 FALLBACK_TYPE = "I"
 REQUIREMENTS = ("サービス要件", "取引要件")
 DIRECTIONS = tuple(DIRECTION_LABELS)
+# A numeric scale has at most this many steps (0-100, the familiar 100-point score, is the widest):
+# every level is a choice in the scoring grid's dropdown, and a committee cannot tell 1000 levels
+# apart anyway, so a wider range is almost certainly a typo (1-1000 for 1-100 or 1-10).
+MAX_SCALE_STEPS = 100
+# The type files nest 5 levels deep; 20 leaves room for edits and stops a runaway nesting long
+# before PyYAML's recursive composer would exhaust the stack.
+MAX_YAML_DEPTH = 20
 
 
 def data_dir(path: str | Path | None = None) -> Path:
@@ -158,26 +165,56 @@ def _validate_chart(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
     # Every question must be reachable from the first and every path must end at a type.
     nxt = {r.question_id: (r.on_yes, r.on_no) for r in df.itertuples()}
     rows = dict(zip(df["question_id"], df["_row"]))
-    seen: set[str] = set()
-
-    def walk(q: str, path: tuple[str, ...]) -> None:
-        if q in path:
-            raise OhayamiError("質問の行き先が循環しています（" + " → ".join(path + (q,)) + "）。"
-                               "どこかで必ずタイプに着くようにしてください。", file=file, row=int(rows[q]))
-        if q in seen:
-            return
-        seen.add(q)
-        for target in nxt[q]:
-            if target in nxt:
-                walk(target, path + (q,))
-
-    walk(df["question_id"].iloc[0], ())
+    cycle = _find_cycle(df["question_id"].iloc[0], nxt)
+    if cycle:
+        shown = cycle if len(cycle) <= 12 else cycle[:5] + ["…"] + cycle[-5:]
+        raise OhayamiError("質問の行き先が循環しています（" + " → ".join(shown) + "）。"
+                           "どこかで必ずタイプに着くようにしてください。", file=file, row=int(rows[cycle[-2]]),
+                           column="on_yes" if nxt[cycle[-2]][0] == cycle[-1] else "on_no")
+    seen = _reachable(df["question_id"].iloc[0], nxt)
     unreachable = [q for q in df["question_id"] if q not in seen]
     if unreachable:
         q = unreachable[0]
         raise OhayamiError(f"質問「{q}」にはどの質問からも行けません。前の質問の行き先を見直してください。",
                            file=file, row=int(rows[q]), column="question_id")
     return df
+
+
+def _find_cycle(start: str, nxt: dict[str, tuple[str, str]]) -> list[str]:
+    """The first cycle met walking from ``start`` (ending where it began), or []. Iterative, so a
+    chain of thousands of questions cannot exhaust the stack."""
+    on_path: dict[str, int] = {}
+    done: set[str] = set()
+    path: list[str] = []
+    stack: list[tuple[str, int]] = [(start, 0)]
+    while stack:
+        q, i = stack.pop()
+        if i == 0:
+            on_path[q] = len(path)
+            path.append(q)
+        targets = [t for t in nxt[q] if t in nxt]
+        if i < len(targets):
+            stack.append((q, i + 1))
+            t = targets[i]
+            if t in on_path:
+                return path[on_path[t]:] + [t]
+            if t not in done:
+                stack.append((t, 0))
+        else:
+            done.add(q)
+            del on_path[q]
+            path.pop()
+    return []
+
+
+def _reachable(start: str, nxt: dict[str, tuple[str, str]]) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for t in nxt[todo.pop()]:
+            if t in nxt and t not in seen:
+                seen.add(t)
+                todo.append(t)
+    return seen
 
 
 def _validate_criteria(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
@@ -212,6 +249,10 @@ def _validate_priority(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
         scale = _parse_scale(r["scale"])
         if scale is None:
             raise OhayamiError(f"尺度「{r['scale']}」は「1-5」のように 最小-最大 の形で書いてください。",
+                               file=file, row=row, column="scale")
+        if scale[1] - scale[0] > MAX_SCALE_STEPS:
+            raise OhayamiError(f"尺度「{r['scale']}」は段階が多すぎます（{scale[1] - scale[0]}段階）。"
+                               f"最小と最大の差は {MAX_SCALE_STEPS} 以下にしてください（例：1-5、0-100）。",
                                file=file, row=row, column="scale")
         try:
             w = parse_number(r["default_weight"], COLUMN_LABELS["default_weight"], "default_weight", minimum=0)
@@ -292,19 +333,76 @@ def _require_list(value: Any, file: str, where: str, nonempty: bool) -> list:
     return value
 
 
-def _load_one_type(path: Path) -> dict:
+class _GuideYAMLError(Exception):
+    def __init__(self, message: str, line: int, key: str | None = None):
+        super().__init__(message)
+        self.message, self.line, self.key = message, line, key
+
+
+def _guide_loader():
+    """A SafeLoader that refuses duplicate keys (PyYAML silently keeps the last) and nesting
+    deeper than MAX_YAML_DEPTH (PyYAML's composer recurses once per level)."""
+    import yaml
+
+    class GuideLoader(yaml.SafeLoader):
+        _depth = 0
+
+        def compose_node(self, parent, index):
+            self._depth += 1
+            try:
+                if self._depth > MAX_YAML_DEPTH:
+                    raise _GuideYAMLError(f"入れ子が深すぎます（{MAX_YAML_DEPTH}段まで）。字下げや「[」「{{」の"
+                                          "対応を確かめ、元のファイルの形に戻してください。", self.peek_event().start_mark.line + 1)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark.line + 1)
+                except TypeError:
+                    continue  # an unhashable key: SafeLoader itself refuses it below
+                if first != key_node.start_mark.line + 1:
+                    raise _GuideYAMLError(f"キー「{key}」が2回書かれています（{first}行目と"
+                                          f"{key_node.start_mark.line + 1}行目）。どちらか1つにしてください。",
+                                          key_node.start_mark.line + 1, str(key))
+            return super().construct_mapping(node, deep)
+
+    return GuideLoader
+
+
+def _read_yaml(path: Path, file: str) -> Any:
+    """A guide YAML file in UTF-8 (with or without BOM) or CP932, as the README promises."""
     import yaml  # imported here: only the loaders need it
 
-    file = f"types/{path.name}"
+    raw = path.read_bytes()
+    for enc in ENCODINGS:
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise OhayamiError("文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存し直してください。", file=file)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise OhayamiError("UTF-8 で保存してください。", file=file)
+        return yaml.load(text, Loader=_guide_loader())  # noqa: S506 (a SafeLoader subclass)
+    except _GuideYAMLError as exc:
+        raise OhayamiError(exc.message, file=file, row=exc.line, column=exc.key) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise OhayamiError("YAML の書き方に誤りがあります（字下げ・「:」・「- 」を確かめてください）。"
                            f"詳細: {getattr(exc, 'problem', exc)}", file=file, row=line) from exc
+
+
+def _load_one_type(path: Path) -> dict:
+    file = f"types/{path.name}"
+    doc = _read_yaml(path, file)
     if not isinstance(doc, dict):
         raise OhayamiError("タイプの内容が読めません。元のファイルの形に戻してください。", file=file)
     for key in TYPE_TEXT_FIELDS:

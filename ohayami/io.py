@@ -3,12 +3,16 @@
 Any text a user wrote that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
 neutralised so that no spreadsheet runs it as a formula: in XLSX it is stored as a text cell with
 Excel's quote prefix (the text itself is unchanged and reads back the same); in CSV it gets a
-leading apostrophe, which :func:`unneutralise` removes again on import.
+leading apostrophe, which :func:`unneutralise` removes again on import. Text that already begins
+with apostrophes before such a character (``'=x``) gets one more in CSV, so that it too comes back
+unchanged. The writers do this for every cell, headers and sheet names included, so no caller
+can forget it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -16,6 +20,8 @@ import pandas as pd
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31
+# apostrophes (our escape, possibly already applied) followed by a character that starts a formula
+_ESCAPABLE = re.compile(r"'*[=+\-@\t\r]")
 
 
 def is_dangerous(value: object) -> bool:
@@ -23,23 +29,38 @@ def is_dangerous(value: object) -> bool:
 
 
 def neutralise(value: object) -> object:
-    """For CSV: prefix an apostrophe to text that a spreadsheet would run as a formula."""
-    return "'" + value if is_dangerous(value) else value
+    """For CSV: prefix an apostrophe to text that a spreadsheet would run as a formula
+    (and to text that would otherwise look like an escaped one, so that it round-trips)."""
+    return "'" + value if isinstance(value, str) and _ESCAPABLE.match(value) else value
 
 
 def unneutralise(value: object) -> object:
     """Undo :func:`neutralise` on a value read back from CSV."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1:].startswith(DANGEROUS_START):
+    if isinstance(value, str) and value.startswith("'") and _ESCAPABLE.match(value, 1):
         return value[1:]
     return value
 
 
+def text_only(sheet) -> None:
+    """Make every text cell of an openpyxl worksheet plain text: never a formula, and with Excel's
+    quote prefix where the text starts like one. The kit writes no formulas, so this covers all."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if is_dangerous(cell.value):
+                    cell.quotePrefix = True
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV as UTF-8 with BOM (Excel detects the encoding), CRLF line ends, formulas neutralised."""
+    """CSV as UTF-8 with BOM (Excel detects the encoding), CRLF line ends, formulas neutralised
+    in every cell and in the header."""
     safe = df.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralise)
+    safe.columns = [neutralise(str(c)) for c in safe.columns]
+    for i in range(safe.shape[1]):
+        col = safe.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col):
+            safe.isetitem(i, col.map(neutralise))
     buf = io.StringIO()
     safe.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
@@ -55,7 +76,8 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
 
 
 def _safe_sheet_name(name: str, used: set[str]) -> str:
-    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name))[:SHEET_NAME_MAX] or "Sheet"
+    # Excel refuses a sheet name that begins or ends with an apostrophe
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in str(name)).strip("'")[:SHEET_NAME_MAX].rstrip("'") or "Sheet"
     cand, i = base, 2
     while cand in used:
         suffix = f"_{i}"
@@ -82,12 +104,10 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for row in df.itertuples(index=False):
             sheet.append([_cell_value(v) for v in row])
+        text_only(sheet)
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text begins with
-                    if is_dangerous(cell.value):
-                        cell.quotePrefix = True
                     cell.alignment = Alignment(vertical="top", wrap_text=len(cell.value) > 30)
         for i, col in enumerate(df.columns, start=1):
             width = max([_display_width(col)] + [_display_width(v) for v in df.iloc[:200, i - 1]])

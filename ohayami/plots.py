@@ -1,9 +1,16 @@
 """matplotlib set-up shared by every figure: Japanese glyphs and a colour-blind-safe palette.
 
 matplotlib is imported only when a figure is drawn, so ``import ohayami`` stays light.
+
+User text is data, never mathtext: a title like 「料金$x^$の改定」 would otherwise fail to draw
+(and take the report with it) and 「A$社$B」 would come out in math glyphs. Every figure function
+is wrapped by :func:`plain_text_figure`, so every title, label, tick, annotation and legend text
+is drawn literally, whoever adds it.
 """
 
 from __future__ import annotations
+
+import functools
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -30,6 +37,31 @@ def setup() -> None:
         "savefig.bbox": "tight",
     })
     _READY = True
+
+
+def no_mathtext(fig):
+    """Draw every text of ``fig`` literally (``$`` is a dollar sign, not mathtext). Returns ``fig``.
+
+    ``Figure.findobj`` also reaches tick labels (asking an axis for its ticks creates them) and
+    legend entries, which no ``parse_math=`` argument can reach."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
+    return fig
+
+
+def plain_text_figure(draw):
+    """Decorator for a function returning a figure: texts made while it runs are created without
+    mathtext, and :func:`no_mathtext` runs on the result."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        setup()  # before the rc_context, which would undo the kit's style on exit
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return no_mathtext(draw(*args, **kwargs))
+    return wrapper
 
 
 def new_figure(width: float = 8.0, height: float = 4.5):
@@ -66,6 +98,7 @@ def short(text: str, n: int = 16) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+@plain_text_figure
 def ranked_contributions(table, breakdown, labels: dict, top: int = 20, title: str = "ランキング（評価項目ごとの内訳）"):
     """Horizontal bars, best at the top, each criterion's contribution stacked."""
     import numpy as np
@@ -93,6 +126,7 @@ def ranked_contributions(table, breakdown, labels: dict, top: int = 20, title: s
     return fig
 
 
+@plain_text_figure
 def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), x_mid=0.5, y_mid=0.5,
              title: str = "効果と難しさ"):
     """A 2 × 2 matrix: each point is a candidate, labelled by its id; the ids are listed beside it.
@@ -138,6 +172,7 @@ def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), 
     return fig
 
 
+@plain_text_figure
 def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: list, title: str = "評価のばらつき（0＝一致、1＝正反対）"):
     """Rows × criteria heat map of how far evaluators disagree."""
 
@@ -157,6 +192,7 @@ def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: lis
     return fig
 
 
+@plain_text_figure
 def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点数（事業者別）"):
     """Stacked bars: each vendor's technical score split by requirement group; excluded vendors hatched."""
     import numpy as np
@@ -184,6 +220,7 @@ def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点�
     return fig
 
 
+@plain_text_figure
 def radar(groups, group_max, names: dict, top: int = 6, title: str = "要件内訳ごとの達成度（満点に対する割合）"):
     """One small radar chart per vendor: each requirement group's share of its maximum."""
     import numpy as np
@@ -221,6 +258,7 @@ def radar(groups, group_max, names: dict, top: int = 6, title: str = "要件内�
     return fig
 
 
+@plain_text_figure
 def rank_probability_heatmap(prob, names: dict, title: str = "重みを ±20% 動かしたときの順位の確率"):
     fig, ax = new_figure(max(5, 0.9 * prob.shape[1] + 4), max(3, 0.5 * len(prob) + 1.6))
     im = ax.imshow(prob.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")

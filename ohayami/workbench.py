@@ -277,15 +277,21 @@ class Workbench:
         return entry
 
     def scoring_sheet(self, evaluator: str) -> bytes:
+        """The signed XLSX scoring sheet for one evaluator; the evaluator joins the participants."""
         from .sheets import scoring_sheet
 
-        return scoring_sheet(self.ws, self.SET_ID, clean_name(evaluator, "名前", "evaluator"), self.alternatives(),
-                             self.criteria())
+        who = clean_name(evaluator, "名前", "evaluator")
+        data = scoring_sheet(self.ws, self.SET_ID, who, self.alternatives(), self.criteria())
+        if who != ROOM and self.ws.get("people", name=who) is None:
+            self.ws.upsert("people", {"name": who}, {"role": "参加者"})
+        return data
 
     def import_scoring_sheet(self, source, name: str = "") -> int:
+        """Import a filled scoring sheet, checked against this set's current criteria and alternatives."""
         from .sheets import import_scoring_sheet
 
-        return import_scoring_sheet(self.ws, source, name=name)
+        return import_scoring_sheet(self.ws, source, set_id=self.SET_ID, alternatives=self.alternatives(),
+                                    criteria=self.criteria(), name=name)
 
     # ------------------------------------------------------------------ results
     def evaluation(self) -> Evaluation | None:

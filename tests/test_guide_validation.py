@@ -160,3 +160,93 @@ def test_edit_is_picked_up_without_restart(data_copy):
     assert ohayami.load_chart(data_copy).loc[0, "question"].startswith("デジタル実装")
     _edit(data_copy / "chart.csv", "Q1,1,デジタル実装の取組を", "Q1,1,【編集】デジタル実装の取組を")
     assert ohayami.load_chart(data_copy).loc[0, "question"].startswith("【編集】")
+
+
+# --------------------------------------------------------------------------- hand edits that used to crash or slip through
+
+@pytest.mark.parametrize("nesting", ["flow", "block"])
+def test_deeply_nested_yaml_is_refused_not_a_recursion_error(data_copy, nesting):
+    n = 5000
+    deep = ("extra: " + "[" * n + "]" * n) if nesting == "flow" else \
+        "extra:\n" + "".join(" " * (i + 1) + f"k{i}:\n" for i in range(n)) + " " * (n + 1) + "end: 1"
+    path = data_copy / "types" / "A.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + deep + "\n", encoding="utf-8")
+    with pytest.raises(OhayamiError, match="入れ子が深すぎます") as e:
+        ohayami.load_types(data_copy)
+    assert e.value.file == "types/A.yaml" and isinstance(e.value.row, int) and e.value.row > 10
+
+
+def test_cp932_yaml_is_accepted(data_copy, tmp_path):
+    import shutil
+    same = tmp_path / "utf8"
+    shutil.copytree(data_copy, same)
+    for folder, encoding in ((data_copy, "cp932"), (same, "utf-8")):
+        for path in (folder / "types").glob("*.yaml"):
+            # U+2014 and superscripts have no CP932 code; an editor saving Shift_JIS replaces them
+            text = path.read_text(encoding="utf-8").replace("—", "―").replace("²", "2").replace("¹", "1")
+            path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    pd.testing.assert_frame_equal(ohayami.load_types(data_copy), ohayami.load_types(same))
+    pd.testing.assert_frame_equal(ohayami.load_steps(data_copy), ohayami.load_steps(same))
+    (data_copy / "types" / "B.yaml").write_bytes(b"type_id: B\nname: \x81\xff\xfe\x80\n")
+    with pytest.raises(OhayamiError, match="CP932") as e:
+        ohayami.load_types(data_copy)
+    assert e.value.file == "types/B.yaml"
+
+
+@pytest.mark.parametrize("old,new,key", [
+    ("name: Aタイプ\n", "name: Aタイプ\nname: 別の名前\n", "name"),
+    ("first_move: 基本の3ポイントを押さえよう\n", "first_move: 基本の3ポイントを押さえよう\nfirst_move: 上書き\n", "first_move"),
+])
+def test_duplicate_yaml_keys_are_refused(data_copy, old, new, key):
+    path = data_copy / "types" / "A.yaml"
+    _edit(path, old, new)
+    line = path.read_text(encoding="utf-8").splitlines().index(new.splitlines()[1]) + 1
+    with pytest.raises(OhayamiError, match=f"キー「{key}」が2回") as e:
+        ohayami.load_types(data_copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("types/A.yaml", line, key)
+    assert f"{line}行目" in str(e.value)
+
+
+def test_duplicate_key_inside_a_step_is_refused(data_copy):
+    path = data_copy / "types" / "H.yaml"
+    text = path.read_text(encoding="utf-8")
+    i = text.index("    text: 体制構築ができれば")
+    path.write_text(text[:i] + "    title: 二つ目のタイトル\n" + text[i:], encoding="utf-8")
+    with pytest.raises(OhayamiError, match="キー「title」が2回") as e:
+        ohayami.load_steps(data_copy)
+    assert e.value.file == "types/H.yaml" and e.value.column == "title"
+
+
+def _chain(n: int, last: str) -> str:
+    head = "question_id,order,question,on_yes,on_no,derived_from,wording\n"
+    return head + "".join(f"Q{i},{i},質問{i}？,A,{f'Q{i + 1}' if i < n else last},,\n" for i in range(1, n + 1))
+
+
+def test_a_5000_question_chain_loads_without_recursion_error(data_copy):
+    (data_copy / "chart.csv").write_text(_chain(5000, "B"), encoding="utf-8")
+    chart = ohayami.load_chart(data_copy)
+    assert len(chart) == 5000 and chart["on_no"].iloc[-1] == "B"
+    (data_copy / "chart.csv").write_text(_chain(5000, "Q1"), encoding="utf-8")
+    with pytest.raises(OhayamiError, match="循環") as e:
+        ohayami.load_chart(data_copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("chart.csv", 5001, "on_no")  # where to fix it
+    assert "Q5000 → Q1" in str(e.value)
+
+
+@pytest.mark.parametrize("weight", ["inf", "nan", "-inf", "1e999", "Infinity"])
+def test_non_finite_default_weight_is_refused(data_copy, weight):
+    _edit(data_copy / "priority_criteria.csv", ",higher,1-5,3,", f",higher,1-5,{weight},")
+    with pytest.raises(OhayamiError, match="0 以上の数") as e:
+        ohayami.load_priority_criteria(data_copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("priority_criteria.csv", 2, "default_weight")
+
+
+@pytest.mark.parametrize("scale,ok", [("1-1000", False), ("0-101", False), ("0-100", True), ("1-10", True)])
+def test_scale_range_is_bounded(data_copy, scale, ok):
+    _edit(data_copy / "priority_criteria.csv", ",higher,1-5,3,", f",higher,{scale},3,")
+    if ok:
+        assert ohayami.load_priority_criteria(data_copy)["scale"].iloc[0] == scale
+        return
+    with pytest.raises(OhayamiError, match="段階が多すぎます") as e:
+        ohayami.load_priority_criteria(data_copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("priority_criteria.csv", 2, "scale")

@@ -21,6 +21,10 @@ def _sheet(ws, evaluator="山田"):
     return openpyxl.load_workbook(io.BytesIO(S.scoring_sheet(ws, "E", evaluator, ALTS, CRIT)))
 
 
+def _import(ws, data, name):
+    return S.import_scoring_sheet(ws, data, set_id="E", alternatives=ALTS, criteria=CRIT, name=name)
+
+
 def _fill(wb, values=GOOD):
     sh = wb[S.SHEET]
     for i, row in enumerate(values):
@@ -47,8 +51,8 @@ def test_sheet_layout_protection_and_validation(ws):
 
 
 def test_filled_sheets_from_two_evaluators_come_back(ws):
-    assert S.import_scoring_sheet(ws, _fill(_sheet(ws, "山田")), name="yamada.xlsx") == 12
-    assert S.import_scoring_sheet(ws, _fill(_sheet(ws, "佐藤"), [[4, "A", "はい", 2]] * 3), name="sato.xlsx") == 12
+    assert _import(ws, _fill(_sheet(ws, "山田")), name="yamada.xlsx") == 12
+    assert _import(ws, _fill(_sheet(ws, "佐藤"), [[4, "A", "はい", 2]] * 3), name="sato.xlsx") == 12
     s = ws.rows("scores")
     assert len(s) == 24
     yamada = s[s.evaluator == "山田"].set_index(["alternative_id", "criterion_id"])["value"]
@@ -59,7 +63,7 @@ def test_filled_sheets_from_two_evaluators_come_back(ws):
 def test_missing_and_out_of_scale_scores_name_every_cell(ws):
     bad = [[6, "B", "はい", 1], [None, "F", "たぶん", 3], [4, "C", "はい", 0]]
     with pytest.raises(ImportRefused) as e:
-        S.import_scoring_sheet(ws, _fill(_sheet(ws), bad), name="yamada.xlsx")
+        _import(ws, _fill(_sheet(ws), bad), name="yamada.xlsx")
     cells = [c for c, _ in e.value.errors]
     assert cells == ["評価シート!C10", "評価シート!C11", "評価シート!D11", "評価シート!E11", "評価シート!F12"]
     assert "yamada.xlsx" in str(e.value) and "点数が空です（B社 スマート窓口 × 機能）" in str(e.value)
@@ -69,7 +73,7 @@ def test_missing_and_out_of_scale_scores_name_every_cell(ws):
 def test_sheet_for_another_workshop(ws, tmp_path):
     other = open_workshop(tmp_path / "other")
     with pytest.raises(ImportRefused, match="別のワークショップ"):
-        S.import_scoring_sheet(ws, _fill(_sheet(other)), name="other.xlsx")
+        _import(ws, _fill(_sheet(other)), name="other.xlsx")
     assert ws.rows("scores").empty
 
 
@@ -79,12 +83,12 @@ def test_changed_layout(ws):
     sh.protection.sheet = False
     sh.delete_cols(S.FIRST_COL + 1)  # someone removed the 使いやすさ column
     with pytest.raises(ImportRefused, match="評価シート!D7") as e:
-        S.import_scoring_sheet(ws, _fill(wb, [[5, "はい", 1]] * 3), name="edited.xlsx")
+        _import(ws, _fill(wb, [[5, "はい", 1]] * 3), name="edited.xlsx")
     assert "列の追加・削除・並べ替え" in str(e.value)
     wb = _sheet(ws)
     wb[S.SHEET]["A11"] = "V009"
     with pytest.raises(ImportRefused, match="評価シート!A11"):
-        S.import_scoring_sheet(ws, _fill(wb), name="edited.xlsx")
+        _import(ws, _fill(wb), name="edited.xlsx")
     assert ws.rows("scores").empty
 
 
@@ -93,9 +97,9 @@ def test_not_a_scoring_sheet(ws):
     buf = io.BytesIO()
     plain.save(buf)
     with pytest.raises(ImportRefused, match="評価シートではありません"):
-        S.import_scoring_sheet(ws, buf.getvalue(), name="plain.xlsx")
+        _import(ws, buf.getvalue(), name="plain.xlsx")
     with pytest.raises(Exception, match="Excel ファイルとして読めません"):
-        S.import_scoring_sheet(ws, b"not excel", name="x.xlsx")
+        _import(ws, b"not excel", name="x.xlsx")
 
 
 def test_sheet_needs_an_evaluator_and_content(ws):
