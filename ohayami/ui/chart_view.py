@@ -9,12 +9,12 @@ import ipywidgets as W
 from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
-from ..errors import OhayamiError
 from ..io import csv_bytes, xlsx_bytes
 from ..reports import chart_result_html
 from ..store import Workshop
 from ..workbench import person as known_person
 from . import common as C
+from .panel import attempt
 from .cards import card_html
 from ..html import STYLE, esc, table
 from ..labels import NO, YES
@@ -186,16 +186,14 @@ class ChartView:
 
     def _save(self) -> None:
         mode = self._pending_mode
-        try:
-            if mode == T.MODE_CHART:
-                rec = T.record(self.ws, participant=self.name.value, department=self.department.value,
-                               mode=mode, diagnosis=self.diag)
-            else:
-                rec = T.record(self.ws, participant=self.name.value, department=self.department.value,
-                               mode=mode, answers=[(q, tb.value) for q, tb in self.checks.items()], chart=self.chart)
-        except OhayamiError as exc:
-            target = self.who_msg if exc.field in ("participant", "department") else self.message
-            target.value = C.error(exc)
+        if mode == T.MODE_CHART:
+            answers = dict(diagnosis=self.diag)
+        else:
+            answers = dict(answers=[(q, tb.value) for q, tb in self.checks.items()], chart=self.chart)
+        saved, rec = attempt(self.message, lambda: T.record(self.ws, participant=self.name.value,
+                                                            department=self.department.value, mode=mode, **answers),
+                             fields={"participant": self.who_msg, "department": self.who_msg})
+        if not saved:
             self.save_again.layout.display = ""
             self.message.value = self.message.value or C.error("結果はまだ保存されていません。直してから「保存し直す」を押してください。")
             return
@@ -220,6 +218,9 @@ class ChartView:
 
     # ------------------------------------------------------------------ tally
     def show_tally(self) -> None:
+        attempt(self.tally_html, self._show_tally)
+
+    def _show_tally(self) -> None:
         df = T.tally(self.ws)
         primary = T.primary_type(df)
         total = int(df["count"].sum())

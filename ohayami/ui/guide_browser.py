@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..errors import OhayamiError
 from ..guide import load_types
 from .cards import card_html
-from ..html import esc
+from .panel import attempt
 
 
 class GuideBrowser:
@@ -25,10 +24,7 @@ class GuideBrowser:
         self._show()
 
     def _show(self, *_):
-        try:
-            self.card.value = card_html(self.picker.value)
-        except OhayamiError as exc:
-            self.card.value = f'<div class="oh-error">{esc(exc)}</div>'
+        attempt(self.card, lambda: setattr(self.card, "value", card_html(self.picker.value)))
 
 
 def show(data=None):
