@@ -70,9 +70,21 @@ MAX_NAME = 60     # a person's name or a department: one line a projector can sh
 MAX_TEXT = 2000   # free text: long enough for an analysis note, short enough for one Excel cell
 
 
+# C0/C1 control characters, DEL, and what XML (so XLSX) cannot hold. A newline survives in free text;
+# a tab becomes a space. Stripped, not refused: they arrive invisibly from copy and paste, and the
+# person typing cannot see what to remove.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab → space, CR/CRLF → newline)."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+
+
 def clean_name(text: object, label: str, field: str, limit: int = MAX_NAME) -> str:
-    """Trimmed one-line text of at most ``limit`` characters (may be empty: names and departments are optional)."""
-    value = " ".join(str(text or "").split())
+    """Trimmed one-line text of at most ``limit`` characters (may be empty: names and departments are
+    optional). Control characters are stripped first."""
+    value = " ".join(strip_controls(str(text or "")).split())
     if len(value) > limit:
         raise OhayamiError(f"{label}は{limit}文字以内で入力してください（いま{len(value)}文字）。", field=field)
     return value
@@ -87,8 +99,8 @@ def one_line(value: object, label: str, field: str, limit: int) -> str:
 
 
 def text_field(value: object, label: str, field: str, limit: int = MAX_TEXT) -> str:
-    """Trimmed free text of at most ``limit`` characters."""
-    text = str(value or "").strip()
+    """Trimmed free text of at most ``limit`` characters, control characters stripped (newlines kept)."""
+    text = strip_controls(str(value or "")).strip()
     if len(text) > limit:
         raise OhayamiError(f"{label}は{limit}文字以内にしてください（いま{len(text)}文字）。", field=field)
     return text

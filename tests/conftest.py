@@ -43,3 +43,17 @@ def callbacks_raise(monkeypatch):
         return value
 
     monkeypatch.setattr(CallbackDispatcher, "__call__", call)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how large the bad-input corpus is (issue: the count is printed in the test output)."""
+    try:
+        from bad_files import FILE_CASES
+        from bad_inputs import CASES
+    except ImportError:
+        return
+    kinds = {}
+    for c in CASES + FILE_CASES:
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    terminalreporter.write_line(f"bad-input corpus: {len(CASES) + len(FILE_CASES)} cases "
+                                f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")

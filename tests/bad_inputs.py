@@ -1,0 +1,249 @@
+"""The bad-input corpus: what a participant, a pasted spreadsheet or a crafted file can throw at the kit.
+
+Every case names the issue item it covers, builds nothing by hand outside this file, and states the
+words the Japanese message must contain (one of the alternatives separated by "|"). The test in
+``test_bad_input_corpus.py`` runs each against a fresh workshop and checks that the message is
+Japanese, names the problem, and that no table (nor the change log, nor the file's bytes for the
+cases that open a file) changed.
+
+Kinds:
+- ``C`` / ``E``: ``action(model)`` on a seeded type C / type E workbench must raise OhayamiError.
+- ``import``: the bytes are imported into ``table`` (problems, vendors) and must be refused.
+- ``open``: ``build(path)`` writes a file at ``path``; opening it must be refused, the file byte-identical.
+- ``sheet``: ``tamper(sheet_bytes)`` edits a scoring sheet made for 佐藤; importing it must be refused.
+- ``guide``: ``edit(data_folder)`` breaks a copy of data/; loading it must be refused, naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import sqlite3
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+CASES: list["Case"] = []
+
+
+@dataclass
+class Case:
+    id: str
+    item: str
+    kind: str
+    expect: str
+    action: Callable | None = None
+    data: bytes | None = None
+    table: str = "problems"
+    name: str = "input.csv"
+    extra: dict = field(default_factory=dict)
+
+
+def case(id: str, item: str, kind: str, expect: str, action=None, **kw) -> None:
+    CASES.append(Case(id, item, kind, expect, action, **kw))
+
+
+def csv(text: str, encoding: str = "utf-8") -> bytes:
+    return text.encode(encoding)
+
+
+# The seeded workbenches' ids are whatever the model gives them, never assumed here.
+def p1(m) -> str:
+    return m.problems()["problem_id"].iloc[0]
+
+
+def v(m, i: int) -> str:
+    return m.vendors()["vendor_id"].iloc[i]
+
+
+# ---------------------------------------------------------------------- type C forms
+_C = "C"
+case("c-title-empty", "form", _C, "空", lambda m: m.add_problem(""))
+case("c-title-spaces", "form", _C, "空", lambda m: m.add_problem("　 \t "))
+case("c-title-controls-only", "13.9", _C, "空", lambda m: m.add_problem("\x01\x07\x1b"))
+case("c-title-too-long", "form", _C, "文字", lambda m: m.add_problem("長" * 1000))
+case("c-title-duplicate", "form", _C, "すでに|同じ", lambda m: m.add_problem("バスの本数が少ない"))
+case("c-title-duplicate-width", "form", _C, "すでに|同じ", lambda m: m.add_problem("バスの本数が少ない　"))
+case("c-title-duplicate-zwsp", "13.12", _C, "すでに|同じ", lambda m: m.add_problem("バスの\u200b本数が少ない"))
+case("c-title-duplicate-zwj", "13.12", _C, "すでに|同じ", lambda m: m.add_problem("バス\u200dの本数が少ない"))
+case("c-scene-too-long", "form", _C, "文字", lambda m: m.add_problem("新しい課題", scene="x" * 5000))
+case("c-update-unknown", "form", _C, "ありません", lambda m: m.update_problem("P999", title="x"))
+case("c-update-bad-field", "form", _C, "変更できません", lambda m: m.update_problem(p1(m), merged_into="P2"))
+case("c-update-title-empty", "form", _C, "空", lambda m: m.update_problem(p1(m), title=""))
+case("c-update-title-dup", "form", _C, "すでに|同じ", lambda m: m.update_problem(p1(m), title="窓口が昼に混む"))
+case("c-delete-unknown", "form", _C, "ありません", lambda m: m.delete_problem("P999"))
+case("c-analysis-unknown", "form", _C, "ありません", lambda m: m.set_analysis("P999", who="高齢者"))
+case("c-analysis-too-long", "form", _C, "文字", lambda m: m.set_analysis(p1(m), cause="長" * 5000))
+case("c-analysis-bad-field", "form", _C, "変更できません|ありません", lambda m: m.set_analysis(p1(m), title="x"))
+case("c-exclusion-unknown", "form", _C, "ありません", lambda m: m.set_exclusion("P999", "x"))
+case("c-merge-self", "form", _C, "同じ|自身|別の", lambda m: m.merge(p1(m), p1(m)))
+case("c-merge-unknown", "form", _C, "ありません", lambda m: m.merge(p1(m), "P999"))
+case("c-vision-unknown", "form", _C, "ありません", lambda m: m.set_vision("P999", beneficiary="住民"))
+case("c-vision-too-long", "form", _C, "文字", lambda m: m.set_vision(p1(m), change="長" * 5000))
+case("c-cut-zero", "form", _C, "1 以上|1以上", lambda m: m.set_cut_line("top", "0"))
+case("c-cut-fraction", "form", _C, "整数", lambda m: m.set_cut_line("top", "1.5"))
+case("c-cut-negative", "form", _C, "0 以上|0以上", lambda m: m.set_cut_line("min", "-1"))
+case("c-cut-underscore", "13.12", _C, "_", lambda m: m.set_cut_line("top", "1_0"))
+case("c-cut-inf", "form", _C, "数", lambda m: m.set_cut_line("min", "inf"))
+case("c-cut-nan", "form", _C, "数", lambda m: m.set_cut_line("min", "nan"))
+case("c-cut-text", "form", _C, "数", lambda m: m.set_cut_line("top", "五"))
+case("c-cut-mode", "form", _C, "上位N件", lambda m: m.set_cut_line("bottom", "3"))
+case("c-score-no-name", "form", _C, "名前", lambda m: m.set_score("", p1(m), m.criteria()["criterion_id"][0], "3"))
+case("c-score-out-of-scale", "form", _C, "入れられません", lambda m: m.set_score("山田", p1(m), m.criteria()["criterion_id"][0], "9"))
+case("c-score-text", "form", _C, "入れられません", lambda m: m.set_score("山田", p1(m), m.criteria()["criterion_id"][0], "とても良い"))
+case("c-score-unknown-problem", "form", _C, "ありません", lambda m: m.set_score("山田", "P999", m.criteria()["criterion_id"][0], "3"))
+case("c-score-unknown-criterion", "form", _C, "ありません", lambda m: m.set_score("山田", p1(m), "k999", "3"))
+case("c-score-name-too-long", "form", _C, "文字", lambda m: m.set_score("名" * 200, p1(m), m.criteria()["criterion_id"][0], "3"))
+case("c-crit-empty", "form", _C, "空", lambda m: m.add_criterion(""))
+case("c-crit-dup", "form", _C, "すでに", lambda m: m.add_criterion(m.criteria()["name"][0]))
+case("c-crit-weight-negative", "form", _C, "0 以上|0以上", lambda m: m.add_criterion("新しい軸", weight="-1"))
+case("c-crit-weight-text", "form", _C, "数", lambda m: m.add_criterion("新しい軸", weight="重い"))
+case("c-crit-weight-inf", "form", _C, "数", lambda m: m.add_criterion("新しい軸", weight="inf"))
+case("c-crit-weight-underscore", "13.12", _C, "_", lambda m: m.add_criterion("新しい軸", weight="1_0"))
+case("c-crit-direction", "form", _C, "向き", lambda m: m.add_criterion("新しい軸", direction="up"))
+case("c-crit-scale", "form", _C, "尺度", lambda m: m.add_criterion("新しい軸", scale="abc"))
+case("c-crit-scale-reversed", "form", _C, "尺度", lambda m: m.add_criterion("新しい軸", scale="5-1"))
+case("c-crit-remove-unknown", "form", _C, "ありません", lambda m: m.remove_criterion("k999"))
+case("c-weights-all-zero", "form", _C, "0", lambda m: m.set_weights("direct", {c: "0" for c in m.criteria()["criterion_id"]}))
+case("c-weights-unknown-criterion", "form", _C, "ありません", lambda m: m.set_weights("direct", {"k999": "3"}))
+case("c-weights-unknown-method", "form", _C, "方法", lambda m: m.set_weights("magic", {}))
+case("c-weights-rank-missing", "form", _C, "順位", lambda m: m.set_weights("rank", {m.criteria()["criterion_id"][0]: 1}))
+
+# ---------------------------------------------------------------------- type E forms
+_E = "E"
+case("e-vendor-empty", "form", _E, "空", lambda m: m.add_vendor(""))
+case("e-vendor-dup", "form", _E, "すでに|同じ", lambda m: m.add_vendor("A社", "窓口くん"))
+case("e-price-text", "form", _E, "数", lambda m: m.add_vendor("C社", price="高い"))
+case("e-price-negative", "form", _E, "0 以上|0以上|正|0 より大き", lambda m: m.add_vendor("C社", price="-5"))
+case("e-price-underscore", "13.12", _E, "_", lambda m: m.add_vendor("C社", price="1_000"))
+case("e-price-inf", "form", _E, "数", lambda m: m.add_vendor("C社", price="inf"))
+case("e-price-huge", "form", _E, "数|大きすぎ", lambda m: m.add_vendor("C社", price="1e999"))
+case("e-price-nan", "form", _E, "数", lambda m: m.add_vendor("C社", price="nan"))
+case("e-price-bad-commas", "form", _E, "数|,", lambda m: m.add_vendor("C社", price="1,00,0"))
+case("e-vendor-notes-long", "form", _E, "文字", lambda m: m.add_vendor("C社", notes="長" * 5000))
+case("e-vendor-update-unknown", "form", _E, "ありません", lambda m: m.update_vendor("V999", name="x"))
+case("e-vendor-delete-unknown", "form", _E, "ありません", lambda m: m.delete_vendor("V999"))
+case("e-rules-combine", "form", _E, "集計", lambda m: m.set_rules(combine="median"))
+case("e-rules-ratio", "form", _E, "0～1", lambda m: m.set_rules(min_total_ratio=2))
+case("e-rules-tie", "form", _E, "同点", lambda m: m.set_rules(tie_break=["coin"]))
+case("e-rules-unknown-key", "form", _E, "ありません", lambda m: m.set_rules(magic=1))
+case("e-rules-price-method", "form", _E, "価格", lambda m: m.set_rules(price={"method": "cheapest", "points": 30}))
+case("e-rules-additive-no-ceiling", "form", _E, "予定価格", lambda m: m.set_rules(price={"method": "additive", "points": 30}))
+_FORM = dict(combine="average", rounding="none", digits=1, must_have_rule="any", min_total="", min_group="",
+             price_method="", price_points="30", ceiling="", tie_breaks=["", ""])
+case("e-form-min-text", "form", _E, "数", lambda m: m.set_rules_from_form(**{**_FORM, "min_total": "六十"}))
+case("e-form-min-150", "form", _E, "100", lambda m: m.set_rules_from_form(**{**_FORM, "min_total": "150"}))
+case("e-form-min-underscore", "13.12", _E, "_", lambda m: m.set_rules_from_form(**{**_FORM, "min_total": "6_0"}))
+case("e-form-group-unknown", "form", _E, "要件内訳", lambda m: m.set_rules_from_form(**{**_FORM, "min_group": "存在しない区分:30"}))
+case("e-form-points-negative", "form", _E, "価格点", lambda m: m.set_rules_from_form(
+    **{**_FORM, "price_method": "lowest", "price_points": "-1"}))
+case("e-form-ceiling-zero", "form", _E, "予定価格", lambda m: m.set_rules_from_form(
+    **{**_FORM, "price_method": "additive", "ceiling": "0"}))
+case("e-form-ceiling-text", "form", _E, "予定価格", lambda m: m.set_rules_from_form(
+    **{**_FORM, "price_method": "additive", "ceiling": "未定"}))
+case("e-intuition-no-name", "form", _E, "名前", lambda m: m.set_intuition("", {v(m, 0): 1, v(m, 1): 2}))
+case("e-intuition-rank-text", "form", _E, "順位", lambda m: m.set_intuition("佐藤", {v(m, 0): "一位", v(m, 1): 2}))
+case("e-intuition-rank-high", "form", _E, "順位", lambda m: m.set_intuition("佐藤", {v(m, 0): 1, v(m, 1): 9}))
+case("e-intuition-one-vendor", "form", _E, "2社以上", lambda m: m.set_intuition("佐藤", {v(m, 0): 1}))
+case("e-intuition-unknown-vendor", "form", _E, "ありません|事業者", lambda m: m.set_intuition("佐藤", {v(m, 0): 1, "V999": 2}))
+case("e-intuition-rank-zero", "form", _E, "順位", lambda m: m.set_intuition("佐藤", {v(m, 0): 0, v(m, 1): 1}))
+case("e-revise-no-reason", "form", _E, "理由", lambda m: m.revise_weights({m.criteria()["criterion_id"][0]: 40}, ""))
+case("e-revise-negative", "form", _E, "0 以上|0以上", lambda m: m.revise_weights({m.criteria()["criterion_id"][0]: -4}, "理由"))
+case("e-revise-unknown", "form", _E, "ありません", lambda m: m.revise_weights({"e999": 4}, "理由"))
+case("e-reason-unknown", "form", _E, "ありません", lambda m: m.set_weight_reason("e999", "大事"))
+case("e-reason-too-long", "form", _E, "文字", lambda m: m.set_weight_reason(m.criteria()["criterion_id"][0], "長" * 5000))
+case("e-evaluator-weights-no-name", "form", _E, "名前", lambda m: m.set_evaluator_weights(
+    "", "direct", {c: "10" for c in m.criteria()["criterion_id"]}))
+case("e-template-unknown-no", "form", _E, "ありません|番号", lambda m: m.adopt_template([999]))
+
+# ---------------------------------------------------------------------- imports (CSV / XLSX)
+_I = "import"
+case("i-empty-file", "13.12", _I, "空", data=b"")
+case("i-header-only", "13.12", _I, "行がありません|空", data=csv("課題,生活のワンシーン\n"))
+case("i-no-title-column", "13.12", _I, "課題", data=csv("名前,メモ\n山田,バス\n"))
+case("i-unbalanced-quote", "13.12", _I, "\"|引用符", data=csv('課題\n"バスが少ない\n窓口が混む\n道が暗い\n'))
+case("i-extra-cells", "13.12", _I, "列", data=csv("課題,生活のワンシーン\n窓口が混む,昼,余分\n"))
+case("i-duplicate-header", "13.12", _I, "課題", data=csv("課題,課題\nA,B\n"))
+case("i-alias-pair", "13.12", _I, "課題|タイトル", data=csv("課題,タイトル\nA,B\n"))
+case("i-duplicate-title-in-file", "form", _I, "同じ|重複|すでに", data=csv("課題\n窓口が混む\n窓口が混む\n"))
+case("i-existing-title", "form", _I, "同じ|すでに", data=csv("課題\nバスの本数が少ない\n"))
+case("i-zwsp-existing-title", "13.12", _I, "同じ|すでに", data=csv("課題\nバスの本\u200b数が少ない\n"))
+case("i-title-too-long", "form", _I, "文字", data=csv("課題\n" + "長" * 1000 + "\n"))
+case("i-iso2022jp", "13.12", _I, "文字コード|ISO-2022-JP|JIS",
+     data="課題\n窓口が混む\n".encode("iso2022_jp"))
+case("i-semicolon", "13.12", _I, "セミコロン|;", data=csv("課題;生活のワンシーン\n窓口が混む;昼\n"))
+case("i-binary", "13.12", _I, "文字コード|読めません|ファイル", data=bytes(range(256)) * 4)
+case("i-utf16-nul", "13.12", _I, "文字コード|読めません", data="課題\n窓口\n".encode("utf-16-le"))
+case("i-price-underscore", "13.12", _I, "_", data=csv("事業者,価格\nC社,1_000\n"), table="vendors")
+case("i-price-text", "form", _I, "数", data=csv("事業者,価格\nC社,応相談\n"), table="vendors")
+case("i-price-negative", "form", _I, "0 以上|0以上|正|0 より大き", data=csv("事業者,価格\nC社,-1\n"), table="vendors")
+case("i-vendor-empty-name", "form", _I, "空", data=csv("事業者,価格\n,100\n"), table="vendors")
+case("i-not-xlsx-zip", "13.11", _I, "Excel|xlsx|読めません", name="input.xlsx", data=(lambda: (
+    lambda buf: (zipfile.ZipFile(buf, "w").writestr("hello.txt", "x") or True) and buf.getvalue())(io.BytesIO()))())
+case("i-truncated-xlsx", "13.11", _I, "Excel|xlsx|読めません|壊れ", name="input.xlsx", data=b"PK\x03\x04" + b"\0" * 40)
+case("i-text-as-xlsx", "13.11", _I, "Excel|xlsx|読めません", name="input.xlsx", data=csv("課題\n窓口が混む\n"))
+
+# ---------------------------------------------------------------------- guide data edits (OHAYAMI_DATA)
+_G = "guide"
+
+
+def _append(path: str, text: str, encoding: str = "utf-8"):
+    def edit(folder):
+        p = folder / path
+        p.write_bytes(p.read_bytes() + text.encode(encoding))
+    return edit
+
+
+def _replace(path: str, old: str, new: str):
+    def edit(folder):
+        p = folder / path
+        text = p.read_text(encoding="utf-8-sig")
+        assert old in text, (path, old)
+        p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def _nested_yaml(folder):
+    (folder / "types" / "A.yaml").write_text("trouble: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+
+def _long_chain(folder):
+    p = folder / "chart.csv"
+    lines = p.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0]
+    rows = [header]
+    n = 5000
+    cols = header.split(",")
+    for i in range(1, n + 1):
+        rec = dict.fromkeys(cols, "")
+        rec.update(question_id=f"q{i}", order=str(i), question=f"質問{i}", on_yes="A",
+                   on_no=f"q{i + 1}" if i < n else "q1", wording="ohayami")  # a 5,000-long loop
+        rows.append(",".join(rec[c] for c in cols))
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+case("g-nested-yaml", "13.13", _G, "A.yaml", action=_nested_yaml)
+case("g-long-loop", "13.13", _G, "chart.csv", action=_long_chain)
+case("g-duplicate-yaml-key", "13.13", _G, "A.yaml", action=_append("types/A.yaml", "\nfirst_move: 二つ目\nfirst_move: 三つ目\n"))
+case("g-weight-inf", "13.13", _G, "priority_criteria.csv", action=lambda f: _set_csv_cell(f, "priority_criteria.csv", "default_weight", "inf"))
+case("g-weight-nan", "13.13", _G, "priority_criteria.csv", action=lambda f: _set_csv_cell(f, "priority_criteria.csv", "default_weight", "nan"))
+case("g-scale-1000", "13.13", _G, "priority_criteria.csv", action=lambda f: _set_csv_cell(f, "priority_criteria.csv", "scale", "1-1000"))
+case("g-direction", "13.13", _G, "priority_criteria.csv", action=lambda f: _set_csv_cell(f, "priority_criteria.csv", "direction", "up"))
+
+
+def _set_csv_cell(folder, name: str, column: str, value: str) -> None:
+    import csv as _csv
+
+    p = folder / name
+    rows = list(_csv.reader(io.StringIO(p.read_text(encoding="utf-8-sig"))))
+    j = rows[0].index(column)
+    rows[1][j] = value
+    buf = io.StringIO()
+    _csv.writer(buf, lineterminator="\n").writerows(rows)
+    p.write_text(buf.getvalue(), encoding="utf-8")
+
+
+# the kinds that need the workshop-file and scoring-sheet machinery are added in their own module
+# (tests/bad_files.py) so that this one stays readable
+_ = (codecs, json, sqlite3)
