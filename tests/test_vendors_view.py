@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import sqlite3
 
 import openpyxl
 
@@ -191,3 +192,128 @@ def test_vendor_and_evaluator_text_is_escaped(tmp_path):
     res = v.panel(ResultsPanel)
     for text in (ven.v_list.value, ven.v_msg.value, res.res_table.value, html):
         assert "<img src=x" not in text and "<b>山田" not in text
+
+
+def _scored(tmp_path):
+    """A view with two criteria, two vendors and one score by 山田 (V001, first criterion = 3)."""
+    v = VendorsView(tmp_path / "e")
+    _criteria(v, numbers=(1, 2), must=())
+    ven = v.panel(VendorsPanel)
+    for n in ("A社", "B社"):
+        ven.v_name.value = n
+        ven.v_add.click()
+    v.tabs.selected_index = 3
+    sco = v.panel(ScoringPanel)
+    sco.s_who.value, sco.s_vendor.value = "山田", "V001"
+    first = next(iter(sco.cells))
+    sco.cells[first].value = "3"
+    assert "保存しました：V001" in sco.s_msg.value
+    return v, sco, first
+
+
+def test_a_refused_score_puts_the_stored_value_back(tmp_path):
+    v, sco, first = _scored(tmp_path)
+    # another session removes the criterion while this screen still shows it
+    from ohayami.vendors import VendorWorkbench
+    VendorWorkbench(v.ws).remove_criterion(first)
+    sco.cells[first].value = "5"
+    assert "ありません" in sco.s_msg.value and sco.cells[first].value == "3"
+    stored = v.model.scores("山田")
+    assert list(stored.loc[stored["criterion_id"] == first, "value"]) == ["3"]
+
+
+def test_failed_writes_say_so_in_japanese_and_show_what_is_stored(tmp_path, monkeypatch):
+    v, sco, first = _scored(tmp_path)
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+
+    def fail(exc):
+        def raise_(*a, **k):
+            raise exc
+        return raise_
+
+    # scoring: the dropdown goes back to the stored 3
+    monkeypatch.setattr(v.model, "set_score", fail(readonly))
+    sco.cells[first].value = "5"
+    assert "読み取り専用" in sco.s_msg.value and "保存されていません" in sco.s_msg.value and sco.cells[first].value == "3"
+    monkeypatch.setattr(v.model, "set_score", fail(RuntimeError("boom")))
+    sco.cells[first].value = "4"
+    assert "予期しないエラーが起きました（RuntimeError）" in sco.s_msg.value and sco.cells[first].value == "3"
+    # intuitive ranking: the dropdowns show the stored ranks again
+    v.tabs.selected_index = 4
+    itu = v.panel(IntuitionPanel)
+    itu.i_who.value = "山田"
+    itu.i_widgets["V001"].value, itu.i_widgets["V002"].value = 2, 1
+    itu.i_save.click()
+    assert "感覚的な順位を保存しました" in itu.i_msg.value
+    for exc, words in ((readonly, "読み取り専用"), (RuntimeError("boom"), "予期しないエラーが起きました（RuntimeError）")):
+        monkeypatch.setattr(v.model, "set_intuition", fail(exc))
+        itu.i_widgets["V001"].value, itu.i_widgets["V002"].value = 1, 2
+        itu.i_save.click()
+        assert words in itu.i_msg.value and "保存しました" not in itu.i_msg.value
+        assert (itu.i_widgets["V001"].value, itu.i_widgets["V002"].value) == (2, 1)
+    assert v.model.intuitions()["山田"] == {"V001": 2, "V002": 1}
+    # rules: the form shows the stored rules again
+    v.tabs.selected_index = 5
+    res = v.panel(ResultsPanel)
+    res.ru_min.value = "40"
+    res.ru_apply.click()
+    assert "ルールを保存しました" in res.res_msg.value
+    monkeypatch.setattr(v.model, "set_rules_from_form", fail(readonly))
+    res.ru_min.value, res.ru_combine.value = "70", "sum"
+    res.ru_apply.click()
+    assert "読み取り専用" in res.res_msg.value and (res.ru_min.value, res.ru_combine.value) == ("40", "average")
+    # a vendor's price and a weight reason: the boxes show what the file holds
+    ven = v.panel(VendorsPanel)
+    ven.v_pick.value = "V002"
+    ven.v_pick_price.value = "500000"
+    ven.v_update.click()
+    assert "価格を保存しました" in ven.v_edit_msg.value and ven.v_pick_price.value == "500000"
+    monkeypatch.setattr(v.model, "update_vendor", fail(RuntimeError("boom")))
+    ven.v_pick_price.value = "600000"
+    ven.v_update.click()
+    assert "予期しないエラーが起きました（RuntimeError）" in ven.v_edit_msg.value and ven.v_pick_price.value == "500000"
+    wts = v.panel(WeightsPanel)
+    wts.r_text.value = "住民情報を扱うため"
+    wts.r_save.click()
+    monkeypatch.setattr(v.model, "set_weight_reason", fail(readonly))
+    wts.r_text.value = "別の理由"
+    wts.r_save.click()
+    assert "読み取り専用" in wts.r_msg.value and wts.r_text.value == "住民情報を扱うため"
+    # adopting template items: a message, nothing added
+    crit = v.panel(CriteriaPanel)
+    monkeypatch.setattr(v.model, "adopt_template", fail(RuntimeError("boom")))
+    crit.t_checks[3][0].value = True
+    crit.t_add.click()
+    assert "予期しないエラーが起きました（RuntimeError）" in crit.t_msg.value and len(v.model.criteria()) == 2
+
+
+def test_field_errors_are_shown_next_to_their_field(tmp_path):
+    v = VendorsView(tmp_path / "e")
+    crit = v.panel(CriteriaPanel)
+    _criteria(v, numbers=(1,), must=())
+    crit.ce_name.value = crit.ce_pick.options[0][0]  # the name is taken
+    crit.ce_add.click()
+    assert "すでにあります" in crit.ce_fields["name"].value and crit.ce_msg.value == ""
+    crit.ce_name.value, crit.ce_scale.value = "新しい項目", "5-1"
+    crit.ce_add.click()
+    assert crit.ce_fields["name"].value == "" and "尺度「5-1」" in crit.ce_fields["scale"].value and crit.ce_msg.value == ""
+    assert list(v.model.criteria()["name"]) == [crit.ce_pick.options[0][0]]
+    ven = v.panel(VendorsPanel)
+    ven.v_name.value = ""
+    ven.v_add.click()
+    assert ven.v_fields["name"].value and v.model.vendors().empty
+    v.tabs.selected_index = 6
+    chk = v.panel(CheckPanel)
+    chk.k_reason.value = ""
+    chk.k_apply.click()
+    assert "そろってから確認できます" in chk.k_out.value and "変える重みを入れてください" in chk.k_msg.value
+
+
+def test_tabs_are_built_when_first_opened(tmp_path):
+    v = VendorsView(tmp_path / "e")
+    assert [p.built for p in v.panels] == [True] + [False] * 7
+    v.tabs.selected_index = 3
+    assert v.panels[3].built and not v.panels[5].built
+    # a criterion added in tab 1 reaches the scoring grid that is already built
+    _criteria(v, numbers=(1, 2), must=())
+    assert len(v.panel(ScoringPanel).cells) == 2

@@ -123,6 +123,7 @@ class Panel:
     tell each other about changes through ``self.view.changed(topic)``."""
 
     title = ""
+    listens: tuple[str, ...] = ()  # topics that make a built panel refresh itself (see on_change)
 
     def __init__(self, view: "TabbedView"):
         self.view = view
@@ -154,7 +155,10 @@ class Panel:
         """Bring the panel up to date with the workshop file (called each time its tab is shown)."""
 
     def on_change(self, topic: str) -> None:
-        """Another panel changed ``topic`` (e.g. "criteria", "alternatives", "people")."""
+        """Another panel changed ``topic`` (e.g. "criteria", "alternatives", "people"); by default a
+        panel refreshes when ``topic`` is one it ``listens`` to."""
+        if topic in self.listens:
+            self.refresh()
 
 
 class TabbedView:

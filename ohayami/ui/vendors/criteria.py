@@ -23,6 +23,7 @@ class CriteriaPanel(Panel):
     """The procurement's criteria: the guide's examples to pick from, an editor, a reusable template."""
 
     title = "1 評価項目"
+    listens = ("criteria", "weights")
 
     def build(self):
         from ...vendors import GUIDE_ADVICE
@@ -74,10 +75,6 @@ class CriteriaPanel(Panel):
                                       f"<div>{esc(self.model.criteria_summary())}</div>" +
                                       (f'<div class="oh-error">{esc(warning)}</div>' if warning else ""))
         C.set_options(self.ce_pick, criterion_choices(self.model))
-
-    def on_change(self, topic):
-        if topic in ("criteria", "weights"):
-            self.refresh()
 
     def _changed(self):
         self.refresh()

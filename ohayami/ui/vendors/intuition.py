@@ -13,6 +13,7 @@ class IntuitionPanel(Panel):
     """A rank dropdown per vendor for the evaluator in the name box, and who has not ranked yet."""
 
     title = "5 感覚的な順位"
+    listens = ("vendors",)
 
     def build(self):
         self.i_who = who_box("名前", self.load)
@@ -30,10 +31,6 @@ class IntuitionPanel(Panel):
         set_people(self.model, self.i_who)
         self.load()
         self._refresh_status()
-
-    def on_change(self, topic):
-        if topic == "vendors":
-            self.load()
 
     def load(self):
         """One dropdown per vendor, showing the evaluator's stored rank."""

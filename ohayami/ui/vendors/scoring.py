@@ -23,6 +23,7 @@ class ScoringPanel(Panel):
     """The shared ScoreGrid in its one-vendor layout, the evaluator and vendor pickers, and the sheets."""
 
     title = "4 採点"
+    listens = ("criteria", "vendors")
 
     def build(self):
         self.s_who = who_box("名前を入力または選択", self.show_vendor)
@@ -47,10 +48,6 @@ class ScoringPanel(Panel):
             self._crit = crit
             self.grid.set_criteria(crit)
         self.show_vendor()
-
-    def on_change(self, topic):
-        if topic in ("criteria", "vendors"):
-            self.refresh()
 
     def show_vendor(self):
         """Fill the grid with the chosen evaluator's stored scores for the chosen vendor."""

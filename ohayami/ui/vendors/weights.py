@@ -14,6 +14,7 @@ class WeightsPanel(Panel):
     """One evaluator's weights at a time, everyone's side by side, and why a criterion weighs heavily."""
 
     title = "2 重みづけ"
+    listens = ("criteria", "weights")  # a revision in the check tab changes the combined weights
 
     def build(self):
         from ...vendors import SCENES
@@ -42,10 +43,6 @@ class WeightsPanel(Panel):
         self._refresh_side()
         C.set_options(self.r_pick, criterion_choices(self.model))
         self._load_reason()
-
-    def on_change(self, topic):
-        if topic == "criteria":
-            self.refresh()
 
     def _refresh_side(self):
         frame = self.model.weights_frame()
