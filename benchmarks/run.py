@@ -201,7 +201,7 @@ def fill_type_e(ws, V=20, C=40, E=10):
 def bench_edit(repeat: int) -> None:
     from ohayami.store import open_workshop
     from ohayami.ui.problems_view import ProblemsView
-    from ohayami.ui.vendors_view import VendorsView
+    from ohayami.ui.vendors import ResultsPanel, ScoringPanel, VendorsView
 
     print("one edited score → store write, re-ranking, refreshed table", flush=True)
     tmp = Path(tempfile.mkdtemp())
@@ -229,15 +229,15 @@ def bench_edit(repeat: int) -> None:
     fill_type_e(ws2)
     ve = VendorsView(ws2)
     ve.tabs.selected_index = 3
-    ve.s_who.value = "委員3"
-    ve.s_vendor.value = "V005"
-    ve.show_results(figures=False)
-    cells = [d for d in ve.s_cells.values() if "はい" not in [o[1] for o in d.options]]
+    ve.panel(ScoringPanel).s_who.value = "委員3"
+    ve.panel(ScoringPanel).s_vendor.value = "V005"
+    ve.panel(ResultsPanel).show_results(figures=False)
+    cells = [d for d in ve.panel(ScoringPanel).cells.values() if "はい" not in [o[1] for o in d.options]]
 
     def edit_e():
         k[0] += 1
         cells[k[0] % len(cells)].value = str(k[0] % 5 + 1)
-        ve.show_results(figures=False)
+        ve.panel(ResultsPanel).show_results(figures=False)
 
     row("type E 20 × 40 × 10: one score to refreshed ranking", median_time(edit_e, repeat * 3), target="< 100 ms")
 
@@ -262,10 +262,10 @@ def bench_memory() -> None:
         from run import fill_type_c, fill_type_e
         from ohayami.store import open_workshop
         from ohayami.ui.problems_view import ProblemsView
-        from ohayami.ui.vendors_view import VendorsView
+        from ohayami.ui.vendors import ResultsPanel, VendorsView
         d = pathlib.Path(tempfile.mkdtemp())
         w = open_workshop(d / "c"); fill_type_c(w); v = ProblemsView(w); v.show_results()
-        w2 = open_workshop(d / "e"); fill_type_e(w2); ve = VendorsView(w2); ve.show_results()
+        w2 = open_workshop(d / "e"); fill_type_e(w2); ve = VendorsView(w2); ve.panel(ResultsPanel).show_results()
     """)
     full = MEMORY_SCRIPT.format(bench=bench, body=body)
     kb = [int(subprocess.run([sys.executable, "-c", s], check=True, capture_output=True, text=True).stdout.split()[-1])

@@ -18,7 +18,7 @@ import pandas as pd
 from . import exchange
 from .errors import OhayamiError
 from .guide import load_criteria_template
-from .labels import MARK_NO, MARK_YES, MUST_LABELS
+from .labels import MARK_NO, MARK_YES, MUST_LABELS, must_label
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
 from .scoring.weights import combine_evaluators, weighable
@@ -95,6 +95,8 @@ def rules_to_record(rules: Rules) -> dict:
         out[name] = v
     return out
 
+
+CRITERIA_COLUMNS = ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"]
 
 TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
 GROUP_TIE_BREAK = "group:"
@@ -630,3 +632,108 @@ class VendorWorkbench(Workbench):
         from .io import xlsx_bytes
 
         return xlsx_bytes(self.export_frames(), title=f"事業者選定 {self.ws.name}")
+
+    # ------------------------------------------------------------------ display frames for the screens
+    def criteria_frame(self) -> pd.DataFrame:
+        """The criteria as the criteria tab lists them (texts): name, group, level, 必須／任意, scale,
+        points and their share of the total."""
+        crit = self.criteria()
+        total = crit["weight"].sum()
+        return pd.DataFrame({
+            "評価項目": crit["name"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
+            "区分": [must_label(m) for m in crit["must_have"]], "尺度": crit["scale"],
+            "配点": [f"{w:.1f}" for w in crit["weight"]],
+            "割合": [f"{w / total:.0%}" if total else "" for w in crit["weight"]]}, columns=CRITERIA_COLUMNS)
+
+    def criteria_summary(self) -> str:
+        """「全 N 項目（必須 k）」 under the criteria table."""
+        crit = self.criteria()
+        return f"全 {len(crit)} 項目（必須 {int(crit['must_have'].sum())}）"
+
+    def weights_frame(self) -> pd.DataFrame:
+        """Criteria × evaluators' points and the combined points (texts); empty before anyone weighted."""
+        ew = self.evaluator_weights()
+        if ew.empty:
+            return pd.DataFrame()
+        crit = self.criteria()
+        rows = [[name] + ["" if np.isnan(ew.loc[e, c]) else f"{ew.loc[e, c]:.1f}" for e in ew.index] + [f"{w:.1f}"]
+                for c, name, w in zip(crit["criterion_id"], crit["name"], crit["weight"])]
+        return pd.DataFrame(rows, columns=["評価項目", *ew.index, "まとめた重み"])
+
+    def vendors_frame(self) -> pd.DataFrame:
+        """The vendors as the vendors tab lists them (texts, prices with thousands separators)."""
+        v = self.vendors()
+        return pd.DataFrame({"ID": v["vendor_id"], "事業者": v["name"], "サービス": v["service"],
+                             "価格（円）": ["" if pd.isna(p) else f"{p:,.0f}" for p in v["price"]], "備考": v["notes"]},
+                            columns=["ID", "事業者", "サービス", "価格（円）", "備考"])
+
+    def price_text(self, vendor_id: str) -> str:
+        """A vendor's stored price as it is typed into a price box ("" when none)."""
+        v = self.vendors().set_index("vendor_id")["price"]
+        return "" if vendor_id not in v.index or pd.isna(v[vendor_id]) else f"{v[vendor_id]:.0f}"
+
+    def missing_intuitions(self) -> list[str]:
+        """Evaluators who scored but have not given their intuitive ranking yet (sorted)."""
+        done = self.intuitions()
+        return [s for s in sorted(set(self.scores()["evaluator"])) if s not in done]
+
+    def rank_vote_frame(self) -> pd.DataFrame:
+        """The rank-vote second opinion as a table (texts); empty when there is nothing to vote on."""
+        rv = self.rank_vote()
+        if rv is None or not len(rv):
+            return pd.DataFrame()
+        places = [c for c in ("first", "second", "third") if c in rv.columns]
+        label = {"first": "1位の数", "second": "2位の数", "third": "3位の数"}
+        return pd.DataFrame([[rank_text(r["rank"], r["tie"]), r["name"], *[r[c] for c in places]] for _, r in rv.iterrows()],
+                            columns=["順位", "事業者", *[label[c] for c in places]])
+
+    def check_summary(self, drivers: int = 3) -> dict[str, dict]:
+        """Per evaluator (and the committee): ``error``, or ``spearman``, ``table`` (事業者, 感覚の順位,
+        計算の順位) and ``drivers`` (the criteria that push the result away from the intuition most)."""
+        out = {}
+        for who, c in self.check().items():
+            if "error" in c:
+                out[who] = {"error": c["error"]}
+                continue
+            t = c["table"]
+            top = c["drivers"][c["drivers"]["push"] > 0].head(drivers)
+            out[who] = {"spearman": float(c["spearman"]),
+                        "table": pd.DataFrame({"事業者": t["name"], "感覚の順位": t["intuitive"],
+                                               "計算の順位": ["" if np.isnan(x) else int(x) for x in t["computed"]]}),
+                        "drivers": "、".join(f"{r.name}（{r.push:.1f}点分）" for r in top.itertuples()) or "なし"}
+        return out
+
+    def points_texts(self) -> dict[str, str]:
+        """{criterion id: its points as the revision boxes show them}."""
+        crit = self.criteria()
+        return {c: f"{w:.1f}" for c, w in zip(crit["criterion_id"], crit["weight"])}
+
+    def changed_points(self, texts: Mapping[str, object]) -> dict[str, object]:
+        """The entries of ``texts`` (criterion id → typed points) that differ from what the boxes showed."""
+        shown = self.points_texts()
+        return {k: v for k, v in texts.items() if str(v).strip() != shown.get(k, "0.0")}
+
+    def revision_message(self, entry: dict) -> str:
+        """「重みを見直しました。1位：A → B」 for a revision returned by :meth:`revise_weights`."""
+        names = self.vendors().set_index("vendor_id")["name"].to_dict()
+        return ("重みを見直しました。1位：" + "・".join(names.get(w, w) for w in entry["winner_before"]) + " → " +
+                "・".join(names.get(w, w) for w in entry["winner_after"]))
+
+    def sensitivity_summary(self, draws: int = 10_000) -> dict:
+        """The sensitivity analysis as the check tab shows it: ``winner`` (name), ``one`` (one weight
+        moved at a time, texts), ``probabilities`` (rank probabilities, texts), ``raw`` (the numbers)
+        and ``names`` (vendor id → name, for the figure)."""
+        s = self.sensitivity(draws=draws)
+        names = self.vendors().set_index("vendor_id")["name"].to_dict()
+        one = s["one_at_a_time"]
+
+        def moved(to, change, winner):
+            return "変わらない" if pd.isna(to) else f"{to:.1f}（{change:+.0%}）で {names.get(winner, '')} が1位"
+
+        p = s["probabilities"]
+        return {"winner": names.get(one.attrs["winner"], ""), "names": names, "raw": p,
+                "one": pd.DataFrame([(r.name, f"{r.points:.1f}", moved(r.down_to, r.down_change, r.down_winner),
+                                      moved(r.up_to, r.up_change, r.up_winner)) for r in one.itertuples()],
+                                    columns=["評価項目", "いまの配点", "下げると", "上げると"]),
+                "probabilities": pd.DataFrame([[names.get(a, a)] + [f"{v:.0%}" for v in p.loc[a]] for a in p.index],
+                                              columns=["事業者", *[f"{k}位" for k in p.columns]])}

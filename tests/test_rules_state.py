@@ -9,7 +9,7 @@ from ohayami.problems import ProblemWorkbench
 from ohayami.reports import vendors_report_html
 from ohayami.scoring import PriceRule, Rules
 from ohayami.store import open_workshop
-from ohayami.ui.vendors_view import VendorsView
+from ohayami.ui.vendors import ExportPanel, ResultsPanel, VendorsView
 from ohayami.vendors import (VendorWorkbench, group_minimum_from_text, group_minimum_text, percent,
                              rules_from_record, rules_to_record)
 
@@ -118,31 +118,33 @@ def test_rules_form_keeps_a_group_minimum_mapping_and_a_group_tie_break(tmp_path
     m.set_rules(min_group_ratio={"機能": 0.2, "コスト": 0.1}, tie_break=["group:コスト"])
     m.ws.close()
     v = VendorsView(tmp_path / "e.ohayami")
-    assert v.ru_group.value == "機能:20、コスト:10"
-    assert v.ru_tie1.value == "group:コスト"
-    assert ("要件内訳「機能」の小計の高い方", "group:機能") in v.ru_tie1.options
+    res = v.panel(ResultsPanel)
+    assert res.ru_group.value == "機能:20、コスト:10"
+    assert res.ru_tie1.value == "group:コスト"
+    assert ("要件内訳「機能」の小計の高い方", "group:機能") in res.ru_tie1.options
     v.tabs.selected_index = 5
-    assert "V002" not in v.res_msg.value and "B社" in v.res_table.value
+    assert "V002" not in res.res_msg.value and "B社" in res.res_table.value
     # save through the form without touching anything: nothing is dropped
-    v.ru_apply.click()
-    assert "ルールを保存しました" in v.res_msg.value
+    res.ru_apply.click()
+    assert "ルールを保存しました" in res.res_msg.value
     assert v.model.rules().tie_break == ("group:コスト",)
     assert v.model.rules().min_group_ratio == {"機能": 0.2, "コスト": 0.1}
     # change them in the form
-    v.ru_group.value = "機能:50"
-    v.ru_tie1.value, v.ru_tie2.value = "group:機能", "price"
-    v.ru_apply.click()
+    res.ru_group.value = "機能:50"
+    res.ru_tie1.value, res.ru_tie2.value = "group:機能", "price"
+    res.ru_apply.click()
     assert v.model.rules().min_group_ratio == {"機能": 0.5}
     assert v.model.rules().tie_break == ("group:機能", "price")
     v.ws.close()
     v2 = VendorsView(tmp_path / "e.ohayami")
-    assert v2.ru_group.value == "機能:50" and (v2.ru_tie1.value, v2.ru_tie2.value) == ("group:機能", "price")
-    v2.ru_group.value = "性能:50"
-    v2.ru_apply.click()
-    assert "要件内訳「性能」はありません" in v2.res_msg.value
+    res2 = v2.panel(ResultsPanel)
+    assert res2.ru_group.value == "機能:50" and (res2.ru_tie1.value, res2.ru_tie2.value) == ("group:機能", "price")
+    res2.ru_group.value = "性能:50"
+    res2.ru_apply.click()
+    assert "要件内訳「性能」はありません" in res2.res_msg.value
     assert v2.model.rules().min_group_ratio == {"機能": 0.5}
     v2.tabs.selected_index = 7
-    v2.x_report.click()
+    v2.panel(ExportPanel).x_report.click()
     html = (tmp_path / "e_出力" / "選定理由書.html").read_text(encoding="utf-8")
     assert "機能 50%" in html and "要件内訳「機能」の小計の高い方→価格" in html
 

@@ -54,9 +54,9 @@ def test_a_fourth_price_formula_is_one_object(cheapest, tmp_path):
     assert s.attrs["winner"] == "B" and s.loc["q", "down_to"] == pytest.approx(140 / 3, abs=1e-6)
     assert s.loc["q", "down_winner"] == "C"
     # the rules form offers it and the report describes it
-    from ohayami.ui.vendors_view import VendorsView
+    from ohayami.ui.vendors import ResultsPanel, VendorsView
     v = VendorsView(tmp_path / "e")
-    assert ("最安に全点（試験用）", "cheapest") in v.ru_price.options
+    assert ("最安に全点（試験用）", "cheapest") in v.panel(ResultsPanel).ru_price.options
     m = VendorWorkbench(v.ws)
     m.set_rules(price={"method": "cheapest", "points": 20})
     from ohayami.reports import vendors_report_html

@@ -134,23 +134,24 @@ def test_guide_default_weight(data_copy):
 
 
 def test_rules_form_percent_and_price(tmp_path):
-    from ohayami.ui.vendors_view import VendorsView
+    from ohayami.ui.vendors import ResultsPanel, VendorsView
 
     v = VendorsView(tmp_path / "e")
     v.tabs.selected_index = 5
-    v.ru_min.value = "1_0"
-    v.ru_apply.click()
-    assert "「_」" in v.res_msg.value
-    v.ru_min.value = "５０％"
-    v.ru_price.value = "additive"
-    v.ru_price_points.value = "３０"
-    v.ru_ceiling.value = "2,000,000円"
-    v.ru_apply.click()
-    assert "ルールを保存しました" in v.res_msg.value
+    res = v.panel(ResultsPanel)
+    res.ru_min.value = "1_0"
+    res.ru_apply.click()
+    assert "「_」" in res.res_msg.value
+    res.ru_min.value = "５０％"
+    res.ru_price.value = "additive"
+    res.ru_price_points.value = "３０"
+    res.ru_ceiling.value = "2,000,000円"
+    res.ru_apply.click()
+    assert "ルールを保存しました" in res.res_msg.value
     rules = v.model.rules()
     assert rules.min_total_ratio == 0.5 and rules.price.points == 30 and rules.price.ceiling == 2_000_000
-    v.ru_ceiling.value = "inf"
-    v.ru_apply.click()
-    assert "予定価格「inf」は数ではありません" in v.res_msg.value
+    res.ru_ceiling.value = "inf"
+    res.ru_apply.click()
+    assert "予定価格「inf」は数ではありません" in res.res_msg.value
     assert v.model.rules().price.ceiling == 2_000_000  # nothing saved
 

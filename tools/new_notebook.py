@@ -52,7 +52,7 @@ NOTEBOOKS = {
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
-        ("code", "from ohayami.ui import vendors_view\nvendors_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import vendors\nvendors.show(\"workshop\")"),
     ],
 }
 

@@ -66,10 +66,14 @@ def explain(exc: BaseException) -> str:
 
 
 def attempt(msg: W.HTML, fn: Callable[[], Any], ok_text: str | Callable[[Any], str] | None = None, *,
-            fields: Mapping[str, W.HTML] | None = None) -> tuple[bool, Any]:
+            fields: Mapping[str, W.HTML] | None = None, reload: Callable[[], Any] | None = None) -> tuple[bool, Any]:
     """Run ``fn()``; show ``ok_text`` (or ``ok_text(result)``) in ``msg`` on success, or a Japanese
     message for ANY exception. An ``OhayamiError`` whose ``field`` names one of ``fields`` is shown
     next to that field instead. Returns ``(succeeded, result)``; never raises.
+
+    ``reload()`` runs when ``fn`` failed for a reason other than the entry (anything but an
+    ``OhayamiError``: the file could not be written): it puts what the workshop file holds back on
+    screen, so the screen never shows as saved what is not. A refused entry stays for correcting.
 
     Clears the field messages first, so a corrected entry does not keep an old warning."""
     for w in (fields or {}).values():
@@ -81,6 +85,11 @@ def attempt(msg: W.HTML, fn: Callable[[], Any], ok_text: str | Callable[[Any], s
         target.value = error(exc)
         if target is not msg:
             msg.value = ""
+        if reload is not None and not isinstance(exc, OhayamiError):
+            try:
+                reload()
+            except Exception:  # noqa: BLE001 - the file is unreadable too: the message above already says so
+                pass
         return False, None
     if ok_text is not None:
         msg.value = ok(ok_text(result) if callable(ok_text) else ok_text)
@@ -114,6 +123,7 @@ class Panel:
     tell each other about changes through ``self.view.changed(topic)``."""
 
     title = ""
+    listens: tuple[str, ...] = ()  # topics that make a built panel refresh itself (see on_change)
 
     def __init__(self, view: "TabbedView"):
         self.view = view
@@ -145,7 +155,10 @@ class Panel:
         """Bring the panel up to date with the workshop file (called each time its tab is shown)."""
 
     def on_change(self, topic: str) -> None:
-        """Another panel changed ``topic`` (e.g. "criteria", "alternatives", "people")."""
+        """Another panel changed ``topic`` (e.g. "criteria", "alternatives", "people"); by default a
+        panel refreshes when ``topic`` is one it ``listens`` to."""
+        if topic in self.listens:
+            self.refresh()
 
 
 class TabbedView:

@@ -126,6 +126,7 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
     assert page.locator("img[src='x']").count() == 0
     other = new_page()
     _open(other, voila, "03_type_e_vendors.ipynb", "ガイドの評価項目例")
+    criteria = ("機能関連", "ユーザーにとっての使いやすさ・誰でも使えるかどうか")  # #1 and #28, in grid order
     for pg, who, vals in ((page, "山田", ["5", "3"]), (other, "佐藤", ["4", "2"])):
         pg.get_by_role("tab", name="4 採点").click()
         who_box = pg.locator(".oh-score-who input")
@@ -135,9 +136,12 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
             pg.locator(".oh-score-vendor select").select_option(index=k)
             _wait_grid_ready(pg)
             selects = pg.locator(".oh-score-grid select")
+            assert selects.count() == len(criteria)
             for c in range(selects.count()):
-                selects.nth(c).select_option(vals[(k + c) % 2])
-                pg.get_by_text("保存しました").first.wait_for()
+                value = vals[(k + c) % 2]
+                selects.nth(c).select_option(value)
+                # this cell's own message: an earlier 「保存しました」 on the page proves nothing
+                pg.get_by_text(f"保存しました：{vendor} の「{criteria[c]}」＝{value}").wait_for()
     shot(other, "app-typeE-scoring")
     page.get_by_role("tab", name="6 結果").click()
     page.get_by_role("button", name="ルールを保存して計算").click()

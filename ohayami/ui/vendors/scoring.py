@@ -1,0 +1,62 @@
+"""Tab 4 採点: an evaluator scores one vendor at a time; paper or Excel sheets for committees."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ...html import esc
+from ...labels import MUST_HAVE
+from ..panel import Panel, error, html
+from ..score_grid import ScoreGrid
+from .parts import C, set_people, vendor_choices, who_box
+
+NEED_BOTH = "評価者の名前と事業者を選んでください。"
+
+
+def describe(r) -> str:
+    """A criterion's row in the grid: 【必須】, name, group and the level asked for (escaped)."""
+    tag = f"【{MUST_HAVE}】" if r.must_have else ""
+    return f"{esc(tag)}{esc(r.name)}<br><small>{esc(r.grp)}：{esc(r.example)}</small>"
+
+
+class ScoringPanel(Panel):
+    """The shared ScoreGrid in its one-vendor layout, the evaluator and vendor pickers, and the sheets."""
+
+    title = "4 採点"
+    listens = ("criteria", "vendors")
+
+    def build(self):
+        self.s_who = who_box("名前を入力または選択", self.show_vendor)
+        self.s_who.add_class("oh-score-who")
+        self.s_vendor = W.Dropdown(description="事業者", layout=W.Layout(width="30em"))
+        self.s_vendor.add_class("oh-score-vendor")
+        self.s_vendor.observe(lambda *_: self.show_vendor(), names="value")
+        self.s_msg = W.HTML()
+        self.grid = ScoreGrid(self.model, self.s_who, self.s_msg, layout="single", describe=describe, missing_who=NEED_BOTH)
+        self._crit = None
+        self.sheets = C.SheetControls(self.ws, self.model, self.s_who, self.show_vendor, "評価シート")
+        return W.VBox([html("<h3>採点</h3><div class=\"oh-note\">評価者の名前と事業者を選び、評価項目ごとに点数を選びます。"
+                            "選ぶとすぐ保存されます。必須項目は満たしていれば「はい」です。</div>"),
+                       W.HBox([self.s_who, self.s_vendor]), self.s_msg, self.grid.widget,
+                       html("<h3>紙・Excel で採点する委員会</h3>"), self.sheets.widget])
+
+    def refresh(self):
+        set_people(self.model, self.s_who)
+        C.set_options(self.s_vendor, vendor_choices(self.model))
+        crit = self.model.criteria()
+        if self._crit is None or not crit.equals(self._crit):
+            self._crit = crit
+            self.grid.set_criteria(crit)
+        self.show_vendor()
+
+    def show_vendor(self):
+        """Fill the grid with the chosen evaluator's stored scores for the chosen vendor."""
+        alts = self.model.alternatives()
+        self.grid.show(alts[alts["alternative_id"] == self.s_vendor.value])
+        if self.grid.evaluator() and not self.s_vendor.value:
+            self.s_msg.value = error(NEED_BOTH)
+
+    @property
+    def cells(self) -> dict:
+        """{criterion id: its dropdown} for the vendor on screen."""
+        return {cid: dd for (_, cid), dd in self.grid.cells.items()}
