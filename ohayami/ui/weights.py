@@ -8,9 +8,9 @@ from html import escape as esc
 
 import ipywidgets as W
 
-from ..errors import OhayamiError
 from ..scoring.weights import weighable, weight_method, weight_methods
 from . import common as C
+from .panel import attempt
 
 SAATY = [("左が極めて重要 9", 9.0), ("左がかなり重要 7", 7.0), ("左が重要 5", 5.0), ("左がやや重要 3", 3.0),
          ("同じくらい 1", 1.0), ("右がやや重要 3", 1 / 3), ("右が重要 5", 1 / 5), ("右がかなり重要 7", 1 / 7),
@@ -54,7 +54,8 @@ class WeightEditor:
 
     ``criteria``: a callable returning the criteria frame; ``saved``: a callable (method) → the inputs
     saved last time; ``apply``: a callable (method, values) → a message; it raises OhayamiError on
-    bad input, which is shown next to the button and changes nothing. Must-haves are gates, not
+    bad input, which is shown next to the button and changes nothing (any other failure is
+    shown there too, in Japanese, through :func:`~ohayami.ui.panel.attempt`). Must-haves are gates, not
     points: they are listed, not weighted.
     """
 
@@ -80,9 +81,5 @@ class WeightEditor:
         self.widgets, self.inputs.children = FORMS[m.input_kind](weighted, m.restore(self._saved(m.name) or {}))
 
     def _on_apply(self, *_):
-        try:
-            message = self._apply(self.method.value, {k: w.value for k, w in self.widgets.items()})
-        except OhayamiError as exc:
-            self.msg.value = C.error(exc)
-            return
-        self.msg.value = C.ok("重みを保存しました。" + message)
+        attempt(self.msg, lambda: self._apply(self.method.value, {k: w.value for k, w in self.widgets.items()}),
+                lambda message: "重みを保存しました。" + message)
