@@ -1,7 +1,11 @@
 """The type C notebook's widgets, driven from pytest through the three steps with several participants."""
 
 import datetime
+import errno
+import sqlite3
 
+from ohayami.errors import OhayamiError
+from ohayami.textio import MAX_TEXT
 from ohayami.workbench import ROOM
 from ohayami.ui.problems import (AnalysisPanel, CriteriaPanel, ExportPanel, ListPanel, ProblemsView, ResultsPanel,
                                  ScoringPanel, VisionPanel)
@@ -188,3 +192,160 @@ def test_participant_text_is_escaped_everywhere(tmp_path):
                  v.panel(AnalysisPanel).status.value, html):
         assert "<img src=x" not in text and "<script>alert" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in lp.problem_list.value
+
+
+READONLY = sqlite3.OperationalError("attempt to write a readonly database")
+
+
+def _fail(exc):
+    def raise_(*_a, **_k):
+        raise exc
+    return raise_
+
+
+def _view_with_problems(tmp_path, titles=("窓口が混む", "バスが少ない")):
+    v = ProblemsView(tmp_path / "c")
+    for t in titles:
+        v.model.add_problem(t)
+    v.panel(ListPanel).refresh()
+    return v
+
+
+def test_tabs_are_built_when_first_opened(tmp_path):
+    v = ProblemsView(tmp_path / "c")
+    assert [p.built for p in v.panels] == [True] + [False] * 6
+    assert v.tabs.children[3].children == ()
+    v.tabs.selected_index = 3
+    assert v.panels[3].built and v.tabs.children[3].children == (v.panels[3].widget,)
+    assert not any(p.built for p in v.panels[4:])
+
+
+def test_a_failed_write_says_so_in_japanese_and_the_screen_keeps_what_is_stored(tmp_path, monkeypatch):
+    v = _view_with_problems(tmp_path)
+    lp = v.panel(ListPanel)
+    # adding a problem to a read-only file
+    monkeypatch.setattr(v.model, "add_problem", _fail(READONLY))
+    lp.title_text.value = "ごみの分別が分かりにくい"
+    lp.add_btn.click()
+    assert "読み取り専用" in lp.add_msg.value and "保存されていません" in lp.add_msg.value
+    assert "全 2 件" in lp.problem_list.value and "ごみの分別" not in lp.problem_list.value
+    assert lp.title_text.value == "ごみの分別が分かりにくい"  # kept, so it can be saved again
+    monkeypatch.undo()
+    # a score: read-only file, then an unexpected error; the dropdown shows the stored score each time
+    sp = v.panel(ScoringPanel)
+    sp.who.value = "山田"
+    dd = sp.grid.row(0)[0]
+    dd.value = "4"
+    for exc, words in ((READONLY, "読み取り専用"), (RuntimeError("boom"), "予期しないエラーが起きました（RuntimeError）")):
+        monkeypatch.setattr(v.model, "set_score", _fail(exc))
+        dd.value = "2"
+        assert words in sp.msg.value and dd.value == "4"
+    assert v.model.scores("山田")["value"].tolist() == ["4"]
+    # a criterion's weight: the table keeps showing the stored weight
+    cp = v.panel(CriteriaPanel)
+    cp.pick.value = "reach"
+    stored = v.model.criteria().set_index("criterion_id").loc["reach", "weight"]
+    monkeypatch.setattr(v.model, "update_criterion", _fail(RuntimeError("boom")))
+    cp.weight.value = "9"
+    cp.save_btn.click()
+    assert "予期しないエラーが起きました（RuntimeError）" in cp.msg.value and "画面を閉じずに" in cp.msg.value
+    assert f"<td>{stored:g}</td>" in cp.table.value and "<td>9</td>" not in cp.table.value
+    # the weighting editor, the exclusion and the cut line
+    monkeypatch.setattr(v.model, "set_weights", _fail(READONLY))
+    cp.weights.apply_btn.click()
+    assert "読み取り専用" in cp.weights.msg.value
+    ap = v.panel(AnalysisPanel)
+    ap.pick.value = "P002"
+    monkeypatch.setattr(v.model, "set_exclusion", _fail(RuntimeError("boom")))
+    ap.exclude.value = "need_unclear"
+    ap.exclude_btn.click()
+    assert "予期しないエラー" in ap.msg.value and "住民のニーズが不明" not in ap.status.value
+    rp = v.panel(ResultsPanel)
+    cut = v.model.cut_line()
+    monkeypatch.setattr(v.model, "set_cut_line", _fail(READONLY))
+    rp.value.value = "1"
+    rp.apply_btn.click()
+    assert "読み取り専用" in rp.msg.value and v.model.cut_line() == cut
+    # an export on a full disk
+    xp = v.panel(ExportPanel)
+    monkeypatch.setattr(v.model, "export_xlsx", _fail(OSError(errno.ENOSPC, "No space left on device")))
+    xp.xlsx_btn.click()
+    assert "ディスクの空き" in xp.msg.value and "download=" not in xp.msg.value
+
+
+def test_a_refused_score_puts_back_what_is_stored(tmp_path, monkeypatch):
+    v = _view_with_problems(tmp_path)
+    v.tabs.selected_index = 3
+    sp = v.panel(ScoringPanel)
+    sp.who.value = "山田"
+    dd = sp.grid.value("P001", "reach")
+    dd.value = "2"
+    # another participant's kernel narrows the scale: 5 is no longer a score the model accepts
+    v.model.update_criterion("reach", scale="1-3")
+    dd.value = "5"
+    assert "「5」は入れられません" in sp.msg.value and "1～3 の整数" in sp.msg.value
+    assert dd.value == "2" and v.model.scores("山田")["value"].tolist() == ["2"]
+    # a refusal from the model for any reason leaves the stored score on screen
+    monkeypatch.setattr(v.model, "set_score", _fail(OhayamiError("この点数は入れられません。", field="score")))
+    dd.value = "1"
+    assert "この点数は入れられません" in sp.msg.value and dd.value == "2"
+
+
+def test_field_errors_stand_next_to_their_field(tmp_path):
+    v = _view_with_problems(tmp_path)
+    cp = v.panel(CriteriaPanel)
+    cp.pick.value = "reach"
+    cp.name.value = v.model.criteria().set_index("criterion_id").loc["effect", "name"]
+    cp.save_btn.click()
+    assert "すでにあります" in cp.msgs["name"].value and cp.msg.value == ""
+    cp.load()  # the stored name back in the form
+    cp.scale.value = ""
+    cp.save_btn.click()
+    assert "尺度が空です" in cp.msgs["scale"].value and cp.msgs["name"].value == ""
+    ap = v.panel(AnalysisPanel)
+    ap.pick.value = "P001"
+    ap.fields["cause"].value = "あ" * (MAX_TEXT + 1)
+    ap.save_btn.click()
+    assert "文字以内" in ap.msgs["cause"].value and ap.msgs["who"].value == ""
+    rp = v.panel(ResultsPanel)
+    rp.mode.value, rp.value.value = "top", "0"
+    rp.apply_btn.click()
+    assert "上位N件の N" in rp.msgs["cut"].value
+    # nothing chosen: the handler says what to choose instead of calling the model with nothing
+    lp = v.panel(ListPanel)
+    lp.dup_pick.value = None
+    lp.merge_btn.click()
+    assert "統合する組を選んでください" in lp.merge_msg.value
+    lp.delete_pick.value = None
+    lp.delete_btn.click()
+    assert "削除する課題を選んでください" in lp.delete_msg.value and len(v.model.problems()) == 2
+    vp = v.panel(VisionPanel)
+    assert vp.pick.value is None
+    vp.save_btn.click()
+    assert "短いリストの課題を選んでください" in vp.msg.value
+
+
+def test_pages_of_problems_and_other_tabs_follow_changes(tmp_path):
+    v = _view_with_problems(tmp_path, [f"課題その{n}について" for n in range(1, 24)])
+    v.tabs.selected_index = 3
+    sp = v.panel(ScoringPanel)
+    assert "1 / 3 ページ（全 23 件）" in sp.page_label.value
+    sp.next_btn.click()
+    sp.next_btn.click()
+    sp.next_btn.click()  # past the last page stays on the last page
+    assert "3 / 3 ページ" in sp.page_label.value
+    assert [lab.layout.display for lab in sp.grid.labels] == [""] * 3 + ["none"] * 7
+    assert "P021" in sp.grid.labels[0].value
+    sp.prev_btn.click()
+    assert "2 / 3 ページ" in sp.page_label.value and "P011" in sp.grid.labels[0].value
+    # a problem added on tab 1 and a criterion added on tab 3 reach the built scoring tab
+    lp = v.panel(ListPanel)
+    lp.title_text.value = "新しい課題"
+    lp.add_btn.click()
+    assert "全 24 件" in sp.page_label.value
+    cp = v.panel(CriteriaPanel)
+    n = len(sp.grid.row(0))
+    cp.name.value = "住民の納得感"
+    cp.add_btn.click()
+    assert "追加しました" in cp.msg.value and len(sp.grid.row(0)) == n + 1
+    assert cp.pick.value == v.model.criteria()["criterion_id"].iloc[-1]
