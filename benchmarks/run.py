@@ -200,24 +200,27 @@ def fill_type_e(ws, V=20, C=40, E=10):
 
 def bench_edit(repeat: int) -> None:
     from ohayami.store import open_workshop
-    from ohayami.ui.problems_view import ProblemsView
-    from ohayami.ui.vendors import ResultsPanel, ScoringPanel, VendorsView
+    from ohayami.ui.problems import ProblemsView, ResultsPanel, ScoringPanel
+    from ohayami.ui.vendors import ResultsPanel as VendorResults, ScoringPanel as VendorScoring, VendorsView
 
     print("one edited score → store write, re-ranking, refreshed table", flush=True)
     tmp = Path(tempfile.mkdtemp())
     ws = open_workshop(tmp / "c")
     fill_type_c(ws)
+    t0 = time.perf_counter()
     v = ProblemsView(ws)
+    row("type C 200 problems: building the view (tabs built when first opened)", time.perf_counter() - t0)
     v.tabs.selected_index = 3
-    v.s_who.value = "参加者03"
-    v.show_results(figures=False)
-    dd = v.cells[0][1]
+    v.panel(ScoringPanel).who.value = "参加者03"
+    results = v.panel(ResultsPanel)
+    results.show_results(figures=False)
+    dd = v.panel(ScoringPanel).grid.row(0)
     k = [0]
 
     def edit_c():
         k[0] += 1
         dd[k[0] % len(dd)].value = str(k[0] % 5 + 1)
-        v.show_results(figures=False)
+        results.show_results(figures=False)
 
     row("type C 200 × 10 × 30: one score to refreshed ranking", median_time(edit_c, repeat * 3), target="< 100 ms")
     def save_c():
@@ -229,15 +232,15 @@ def bench_edit(repeat: int) -> None:
     fill_type_e(ws2)
     ve = VendorsView(ws2)
     ve.tabs.selected_index = 3
-    ve.panel(ScoringPanel).s_who.value = "委員3"
-    ve.panel(ScoringPanel).s_vendor.value = "V005"
-    ve.panel(ResultsPanel).show_results(figures=False)
-    cells = [d for d in ve.panel(ScoringPanel).cells.values() if "はい" not in [o[1] for o in d.options]]
+    ve.panel(VendorScoring).s_who.value = "委員3"
+    ve.panel(VendorScoring).s_vendor.value = "V005"
+    ve.panel(VendorResults).show_results(figures=False)
+    cells = [d for d in ve.panel(VendorScoring).cells.values() if "はい" not in [o[1] for o in d.options]]
 
     def edit_e():
         k[0] += 1
         cells[k[0] % len(cells)].value = str(k[0] % 5 + 1)
-        ve.panel(ResultsPanel).show_results(figures=False)
+        ve.panel(VendorResults).show_results(figures=False)
 
     row("type E 20 × 40 × 10: one score to refreshed ranking", median_time(edit_e, repeat * 3), target="< 100 ms")
 
@@ -261,11 +264,11 @@ def bench_memory() -> None:
     body = textwrap.dedent("""
         from run import fill_type_c, fill_type_e
         from ohayami.store import open_workshop
-        from ohayami.ui.problems_view import ProblemsView
-        from ohayami.ui.vendors import ResultsPanel, VendorsView
+        from ohayami.ui.problems import ProblemsView, ResultsPanel
+        from ohayami.ui.vendors import ResultsPanel as VendorResults, VendorsView
         d = pathlib.Path(tempfile.mkdtemp())
-        w = open_workshop(d / "c"); fill_type_c(w); v = ProblemsView(w); v.show_results()
-        w2 = open_workshop(d / "e"); fill_type_e(w2); ve = VendorsView(w2); ve.panel(ResultsPanel).show_results()
+        w = open_workshop(d / "c"); fill_type_c(w); v = ProblemsView(w); v.panel(ResultsPanel).show_results()
+        w2 = open_workshop(d / "e"); fill_type_e(w2); ve = VendorsView(w2); ve.panel(VendorResults).show_results()
     """)
     full = MEMORY_SCRIPT.format(bench=bench, body=body)
     kb = [int(subprocess.run([sys.executable, "-c", s], check=True, capture_output=True, text=True).stdout.split()[-1])

@@ -14,12 +14,12 @@ import pandas as pd
 
 from . import exchange
 from .errors import OhayamiError
-from .guide import load_exclusion_reasons, load_priority_criteria
+from .guide import load_exclusion_reasons, load_priority_criteria, load_steps
 from .scoring import Result, Rules, evaluate
-from .labels import DIRECTION_LABELS, MARK_YES
+from .labels import DIRECTION_LABELS, MARK_YES, direction_label
 from .store import Workshop
 from .textio import parse_number, text_field, title_key
-from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
+from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -69,6 +69,28 @@ class ProblemWorkbench(Workbench):
         super().__init__(ws, data)
         if not self._state().get("seeded"):
             self._seed_criteria()
+
+    def guide_step(self, step: int) -> tuple[str, str]:
+        """(title, text) of the guide's type C step ``step`` (1 洗い出し, 2 分析・絞り込み, 3 地域像)."""
+        s = load_steps(self.data)
+        hit = s[(s.type_id == SET_ID) & (s.step_no == step)]
+        if hit.empty:
+            raise OhayamiError(f"ガイドにCタイプの Step{step} がありません。ガイドのデータを確かめてください。", field="step")
+        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+
+    def criteria_frame(self) -> pd.DataFrame:
+        """The criteria as the screen and the report list them (texts): name, description, direction,
+        scale, weight and its share of the total weight."""
+        crit = self.criteria()
+        total = crit["weight"].sum()
+        return pd.DataFrame({
+            "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map(direction_label),
+            "尺度": crit["scale"], "重み": [f"{w:g}" for w in crit["weight"]],
+            "割合": [f"{w / total:.0%}" if total else "" for w in crit["weight"]]}).reset_index(drop=True)
+
+    def scorer_options(self) -> list[str]:
+        """The names to offer in the scorer box: everyone known, the whole room last."""
+        return [n for n in self.participants() if n != ROOM] + [ROOM]
 
     def alternatives(self) -> pd.DataFrame:
         p = self.problems()
@@ -162,19 +184,30 @@ class ProblemWorkbench(Workbench):
     def near_duplicates(self, threshold: float = DUPLICATE_SIMILARITY) -> pd.DataFrame:
         """Pairs of problems whose titles are the same or very similar, most similar first."""
         p = self.problems()
-        norms = [title_key(t) for t in p["title"]]
+        ids, titles = list(p["problem_id"]), list(p["title"])   # plain lists: pandas lookups in the pair loop cost 10×
+        norms = [title_key(t) for t in titles]
         grams = [_bigrams(n) for n in norms]
         rows = []
-        for i in range(len(p)):
-            for j in range(i + 1, len(p)):
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
                 # equal keys count as duplicates even when empty (a title of punctuation only)
                 s = 1.0 if norms[i] == norms[j] else _key_similarity(norms[i], norms[j], grams[i], grams[j])
                 if s < 1 and min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
                     s = max(s, 0.8)
                 if s >= threshold:
-                    rows.append((p.problem_id[i], p.problem_id[j], p.title[i], p.title[j], round(s, 3)))
+                    rows.append((ids[i], ids[j], titles[i], titles[j], round(s, 3)))
         return pd.DataFrame(rows, columns=["a", "b", "title_a", "title_b", "similarity"]).sort_values(
             "similarity", ascending=False, kind="stable").reset_index(drop=True)
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as the screens list them (texts, entry order, indexed by id): ID, title, scene,
+        origin, analysis status, exclusion reason and tags."""
+        p = self.problems()
+        return pd.DataFrame({
+            "ID": p["problem_id"], "課題": p["title"], "生活のワンシーン": p["scene"], "出どころ": p["origin"],
+            "分析": [STATUS_LABELS[self.analysis_status(r._asdict())] for r in p.itertuples()],
+            "除外": [self.exclusion_label(x) if x else "" for x in p["exclusion"]], "タグ": p["tags"]}).set_index(
+            p["problem_id"].rename(None))
 
     def merge(self, keep: str, drop: str, actor: str | None = None) -> None:
         """Merge ``drop`` into ``keep``: both sources, scenes and tags are kept on ``keep``."""
@@ -201,6 +234,13 @@ class ProblemWorkbench(Workbench):
             raise OhayamiError(f"分析の項目「{bad[0]}」はありません。", field=bad[0])
         values = {k: text_field(v, ANALYSIS_LABELS[k], k) for k, v in fields.items()}
         self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
+
+    def save_analysis(self, problem_id: str, tags: str | None = None, actor: str | None = None, **fields) -> None:
+        """The analysis form at once: the analysis fields and the tags are saved together or not at all."""
+        with self.ws.batch(actor):
+            self.set_analysis(problem_id, actor=actor, **fields)
+            if tags is not None:
+                self.update_problem(problem_id, actor=actor, tags=tags)
 
     @staticmethod
     def analysis_status(row) -> str:
@@ -278,6 +318,26 @@ class ProblemWorkbench(Workbench):
             "順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析", "対象外の理由"])
         df.attrs["criteria"] = list(crit["name"])
         return df
+
+    def matrix(self, res: Result, x: str, y: str) -> pd.DataFrame:
+        """The priority matrix's points, indexed by problem id: for each rankable problem its points on
+        criteria ``x`` and ``y`` as a share of that criterion's weight (0 worst … 1 best; a criterion
+        weighing 0 gives 0)."""
+        weights = self.criteria().set_index("criterion_id")["weight"]
+        for axis in (x, y):
+            if axis not in weights.index:
+                raise OhayamiError(f"評価項目「{axis}」はありません。軸を選び直してください。", field="axis")
+        share = res.breakdown[[x, y]].div(weights[[x, y]].replace(0, np.nan)).fillna(0)
+        rankable = res.table.index[res.table["selectable"].astype(bool)]
+        return pd.DataFrame({"x": share.loc[rankable, x], "y": share.loc[rankable, y]}, index=rankable)
+
+    def matrix_axes(self) -> tuple[str, str]:
+        """The criteria the priority matrix starts with (x, y): the guide's 難易度 × 効果 when present,
+        otherwise the last and the first criterion."""
+        ids = list(self.criteria()["criterion_id"])
+        if not ids:
+            raise OhayamiError("評価項目がありません。評価項目を1つ以上追加してください。", field="criterion")
+        return ("difficulty" if "difficulty" in ids else ids[-1]), ("effect" if "effect" in ids else ids[0])
 
     def tag_groups(self) -> dict[str, list[str]]:
         """Tag → problems sharing it: problems one solution could cover together."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from .chart import Chart
 from .guide import type_card
 from .html import STYLE, esc, table, ul
-from .labels import direction_label, must_label, yes_no
+from .labels import must_label, yes_no
 
 PRINT_PAGE = """<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>{title}</title>{style}
@@ -80,7 +80,7 @@ def problems_report_html(model, figures: bool = True) -> str:
     crit = model.criteria()
     p = model.problems().set_index("problem_id")
     visions = model.visions()
-    total_w = crit["weight"].sum()
+    crit_frame = model.criteria_frame()  # the same frame the criteria tab shows
     labels = crit.set_index("criterion_id")["name"].to_dict()
     now = datetime.now().strftime("%Y年%m月%d日")
     parts = ['<div class="oh">', "<h2>解決すべき課題の絞り込み 報告書</h2>",
@@ -93,9 +93,7 @@ def problems_report_html(model, figures: bool = True) -> str:
              "<h3>2. 評価項目と重み</h3>",
              f"<p>重みの決め方：{esc(WEIGHT_METHODS.get(model.weight_method(), ''))}。"
              f"{esc(model.weight_message())}</p>",
-             table(["評価項目", "説明", "向き", "尺度", "重み", "割合"],
-                   [(r.name, r.description, direction_label(r.direction), r.scale,
-                     f"{r.weight:g}", f"{r.weight / total_w:.0%}" if total_w else "") for r in crit.itertuples()])]
+             table(list(crit_frame.columns), crit_frame.values.tolist())]
     if res is None:
         parts.append("<p>まだ結果がありません。</p></div>")
         return page("課題の絞り込み 報告書", "".join(parts))

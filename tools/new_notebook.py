@@ -44,7 +44,7 @@ NOTEBOOKS = {
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。診断チャートと同じ名前にすると、"
                "同じファイルにまとまります。）"),
-        ("code", "from ohayami.ui import problems_view\nproblems_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import problems\nproblems.show(\"workshop\")"),
     ],
     "03_type_e_vendors.ipynb": [
         ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"

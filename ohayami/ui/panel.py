@@ -96,6 +96,21 @@ def attempt(msg: W.HTML, fn: Callable[[], Any], ok_text: str | Callable[[Any], s
     return True, result
 
 
+def need(value: Any, message: str, field: str | None = None) -> Any:
+    """``value`` when something is chosen or filled in; otherwise an OhayamiError saying ``message``
+    (for a handler's "choose a row first" before it calls the model)."""
+    if value is None or (isinstance(value, (str, tuple, list)) and not value):
+        raise OhayamiError(message, field=field)
+    return value
+
+
+def with_messages(widgets: Mapping[str, W.Widget]) -> tuple[list[W.Widget], dict[str, W.HTML]]:
+    """Each input with an (empty) message line under it: ``(boxes, messages)``, the messages keyed
+    like ``widgets`` so they can go straight to :func:`attempt`'s ``fields``."""
+    msgs = {k: W.HTML() for k in widgets}
+    return [W.VBox([w, msgs[k]]) for k, w in widgets.items()], msgs
+
+
 def widen_labels(root, longer_than: int = 4) -> None:
     """Give long descriptions the room they need instead of an ellipsis."""
     stack = [root]

@@ -38,6 +38,7 @@ class ScoreGrid:
         self.alt_ids: list[str] = []
         self._crit = pd.DataFrame()
         self._loading = False
+        self.page = 0
 
     # ------------------------------------------------------------------ building
     def _dropdown(self, i: int, r) -> W.Dropdown:
@@ -70,6 +71,15 @@ class ScoreGrid:
                 text = self.describe(r) if self.describe else esc(r.name)
                 rows.append(W.HBox([W.HTML(text, layout=W.Layout(width="34em")), self._dropdown(0, r)]))
         self.widget.children = rows
+
+    def use_criteria(self, criteria: pd.DataFrame) -> bool:
+        """Rebuild the cells only if ``criteria`` differ (ids, names, scales, directions) from those
+        on screen, so that showing a tab again keeps its widgets. Returns whether it rebuilt."""
+        cols = ["criterion_id", "name", "scale", "direction"]
+        if self.cells and criteria[cols].reset_index(drop=True).equals(self._crit[cols]):
+            return False
+        self.set_criteria(criteria)
+        return True
 
     # ------------------------------------------------------------------ filling
     def evaluator(self) -> str:
@@ -105,6 +115,19 @@ class ScoreGrid:
             self.msg.value = error(self.missing_who)
         elif ok_:
             self.msg.value = ""
+
+    def show_page(self, alternatives: pd.DataFrame, step: int = 0,
+                  label: Callable[[object], str] | None = None) -> str:
+        """Show the page ``step`` pages away from the current one (0: the same page again, kept within
+        the pages there are) of ``alternatives``, ``rows`` per page. Returns e.g. "2 / 5 ページ（全 48 件）"."""
+        pages = max(1, -(-len(alternatives) // self.n_rows))
+        self.page = min(max(0, self.page + step), pages - 1)
+        self.show(alternatives.iloc[self.page * self.n_rows:(self.page + 1) * self.n_rows], label)
+        return f"{self.page + 1} / {pages} ページ（全 {len(alternatives)} 件）"
+
+    def row(self, i: int) -> list[W.Dropdown]:
+        """The dropdowns of screen row ``i`` in criterion order."""
+        return [self.cells[(i, cid)] for cid in self._crit["criterion_id"] if (i, cid) in self.cells]
 
     def value(self, alternative_id: str, criterion_id: str):
         """The dropdown showing this cell (None if not on screen)."""

@@ -54,7 +54,8 @@ class WeightEditor:
 
     ``criteria``: a callable returning the criteria frame; ``saved``: a callable (method) → the inputs
     saved last time; ``apply``: a callable (method, values) → a message; it raises OhayamiError on
-    bad input, which is shown next to the button and changes nothing. Must-haves are gates, not
+    bad input, which is shown next to the button and changes nothing (any other failure is
+    shown there too, in Japanese, through :func:`~ohayami.ui.panel.attempt`). Must-haves are gates, not
     points: they are listed, not weighted.
     """
 

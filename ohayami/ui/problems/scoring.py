@@ -1,0 +1,47 @@
+"""Tab 4 採点: each participant (or the room as a whole) scores the problems, a page at a time."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ...workbench import ROOM
+from .. import common as C
+from ..score_grid import ScoreGrid
+from ..panel import Panel
+from .parts import NOTES, PAGE_SIZE, heading, text_html
+
+
+class ScoringPanel(Panel):
+    """The scorer's name, a page of problems × criteria dropdowns, and paper/Excel scoring sheets."""
+
+    title = "4 採点"
+    listens = frozenset({"problems", "criteria"})
+
+    def build(self) -> W.Widget:
+        self.who = W.Combobox(description="採点する人", placeholder="名前を入力または選択", ensure_option=False,
+                              layout=W.Layout(width="24em"))
+        self.who.add_class("oh-score-who")
+        self.room_btn = C.button("会場全体で採点する", tooltip="会場全体の合意した点数を入れる")
+        self.room_btn.on_click(lambda *_: setattr(self.who, "value", ROOM))
+        self.prev_btn = C.button(f"◀ 前の{PAGE_SIZE}件")
+        self.next_btn = C.button(f"次の{PAGE_SIZE}件 ▶")
+        self.prev_btn.on_click(lambda *_: self.turn(-1))
+        self.next_btn.on_click(lambda *_: self.turn(1))
+        self.page_label = W.HTML()
+        self.msg = W.HTML()
+        self.grid = ScoreGrid(self.model, self.who, self.msg, layout="rows", rows=PAGE_SIZE)
+        self.grid.use_criteria(self.model.criteria())
+        self.who.observe(lambda *_: self.turn(0), names="value")
+        self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.turn(0), "採点シート")
+        return W.VBox([heading("採点", NOTES["scoring"]), W.HBox([self.who, self.room_btn]),
+                       W.HBox([self.prev_btn, self.page_label, self.next_btn]), self.msg, self.grid.widget,
+                       heading("紙・Excel で採点する場合"), self.sheets.widget])
+
+    def refresh(self) -> None:
+        self.who.options = self.model.scorer_options()
+        self.grid.use_criteria(self.model.criteria())
+        self.turn(0)
+
+    def turn(self, step: int) -> None:
+        """Show the page ``step`` pages on (0: this page again, with the scores as stored now)."""
+        self.page_label.value = text_html(self.grid.show_page(self.model.alternatives(), step))
