@@ -12,6 +12,7 @@ import pandas as pd
 from .chart import Chart, Diagnosis, as_answer, check_all
 from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
+from .io import csv_bytes, xlsx_bytes
 from .labels import yes_no
 from .store import WorkshopStore, now_iso
 from .textio import clean_name
@@ -115,3 +116,15 @@ def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame
         rows.append(row)
     cols = ["名前", "所属", "方式", "タイプ", "該当タイプ", "日時", *chart.order]
     return pd.DataFrame(rows, columns=cols)
+
+
+def export_xlsx(ws: WorkshopStore, chart: Chart | None = None) -> bytes:
+    """The tally (per type) and every answer as an Excel workbook with Japanese headers."""
+    summary = tally(ws).rename(columns={"type_id": "タイプ", "name": "名称", "first_move": "初めの一手", "count": "人数",
+                                        "share": "割合", "applies": "当てはまる人数"})
+    return xlsx_bytes({"集計": summary, "回答": results_table(ws, chart)}, title=f"診断チャート集計 {ws.name}")
+
+
+def export_csv(ws: WorkshopStore, chart: Chart | None = None) -> bytes:
+    """Every answer as CSV (UTF-8 with BOM, for Excel)."""
+    return csv_bytes(results_table(ws, chart))

@@ -9,7 +9,6 @@ import ipywidgets as W
 from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
-from ..io import csv_bytes, xlsx_bytes
 from ..reports import chart_result_html
 from ..store import Workshop
 from ..workbench import person as known_person
@@ -233,23 +232,15 @@ class ChartView:
                                  + "</div>")
         C.show_figure(self.tally_img, plots.tally_figure(df, T.primary_type(df)))
 
-    def _export_frames(self):
-        df = T.tally(self.ws)
-        summary = df.rename(columns={"type_id": "タイプ", "name": "名称", "first_move": "初めの一手", "count": "人数",
-                                     "share": "割合", "applies": "当てはまる人数"})
-        return summary, T.results_table(self.ws, self.chart)
-
     def _export(self, make, name: str, mime: str, label: str):
         self.export_msg.value = C.export_message(self.ws, make, name, mime, label)
 
     def _export_xlsx(self, *_):
-        def make():
-            summary, answers = self._export_frames()
-            return xlsx_bytes({"集計": summary, "回答": answers}, title=f"診断チャート集計 {self.ws.name}")
-        self._export(make, "診断チャート集計.xlsx", C.XLSX_MIME, "Excel ファイルをダウンロード")
+        self._export(lambda: T.export_xlsx(self.ws, self.chart), "診断チャート集計.xlsx", C.XLSX_MIME,
+                     "Excel ファイルをダウンロード")
 
     def _export_csv(self, *_):
-        self._export(lambda: csv_bytes(self._export_frames()[1]), "診断チャート回答.csv", "text/csv",
+        self._export(lambda: T.export_csv(self.ws, self.chart), "診断チャート回答.csv", "text/csv",
                      "CSV ファイルをダウンロード")
 
 

@@ -90,14 +90,14 @@ def import_each(upload, fn) -> str:
     """Call ``fn(data, name)`` for every chosen file; each file is all or nothing on its own."""
     try:
         files = uploaded_files(upload)
-    except OhayamiError as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a Japanese message (see panel.explain)
         return error(exc)
     done, errors = [], []
     for name, data in files:
         try:
             n = fn(data, name)
             done.append(f"{name}（{n} 件）")
-        except OhayamiError as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad file must not hide the others' results
             errors.append(exc)
     return (ok("取り込みました：" + "、".join(done)) if done else "") + "".join(error(e) for e in errors)
 
