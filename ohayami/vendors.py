@@ -181,7 +181,7 @@ class VendorWorkbench(Workbench):
                 if name in have:
                     continue
                 cid = self.add_criterion(name, scale="yes/no" if n in must else "1-5", weight=0 if n in must else 1,
-                                         description=r["description"], example=r["example"], group=r["group"],
+                                         description=r["description"], example=r["example"], group=r["subgroup"] or r["group"],
                                          requirement=r["requirement"], must_have=n in must, actor=actor)
                 have.add(name)
                 ids.append(cid)
