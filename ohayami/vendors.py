@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import exchange
 from .errors import OhayamiError
-from .guide import load_criteria_template
+from .guide import load_criteria_template, load_weighting_scenes
 from .labels import MARK_NO, MARK_YES, MUST_LABELS
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
@@ -29,13 +29,25 @@ from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
                 "分けて考えると、最少の費用で最大の効果を得やすくなります（ガイド Eタイプ Step1 の留意点）。")
-SCENES = [
-    ("多世代が利用するサービスを想定している（ITリテラシーの高低に関係なく誰もが使う）", "ユーザビリティ・アクセシビリティ"),
-    ("住民情報を扱うサービスである", "セキュリティ"),
-    ("サービスを止められない（窓口・予約など毎日使う）", "性能・品質"),
-    ("今のシステムからデータを引き継ぐ必要がある", "移行性"),
-    ("職員が少なく、導入後の運用・問い合わせ対応に不安がある", "運用・保守性"),
-]
+
+
+class _Scenes(Sequence):
+    """(scene as shown, 要件内訳 to weight more) pairs read from data/weighting_scenes.csv when used,
+    so a broken data file surfaces as an OhayamiError in the view, not as an import failure. A scene
+    the kit made up carries its mark; new code reads :meth:`VendorWorkbench.weighting_scenes`."""
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        return [(f"{r.situation}（{r.mark}）" if r.mark else r.situation, r.emphasis)
+                for r in load_weighting_scenes().itertuples()]
+
+    def __getitem__(self, i):
+        return self._pairs()[i]
+
+    def __len__(self) -> int:
+        return len(self._pairs())
+
+
+SCENES = _Scenes()
 DEFAULT_TOTAL = 100.0
 
 
@@ -165,8 +177,15 @@ class VendorWorkbench(Workbench):
     def template(self) -> pd.DataFrame:
         return load_criteria_template(self.data)
 
+    def weighting_scenes(self) -> pd.DataFrame:
+        """Scenes that suggest what to weight more (guide Step2 and the kit's own, told apart by
+        ``source`` and ``mark``); see :func:`ohayami.guide.load_weighting_scenes`."""
+        return load_weighting_scenes(self.data)
+
     def adopt_template(self, numbers, must: set | None = None, actor: str | None = None) -> list[str]:
-        """Add the guide's template items ``numbers`` (1–32) as criteria; those in ``must`` are 必須."""
+        """Add the guide's template items ``numbers`` (1–32) as criteria; those in ``must`` are 必須.
+        A criterion's 要件内訳 is the finest one the guide names (セキュリティ, not 性能・品質), so that
+        subtotals and per-group minimums can be set where a committee draws its lines."""
         tpl = self.template().set_index("no")
         must = set(must or ())
         bad = [n for n in numbers if n not in tpl.index]
