@@ -80,6 +80,9 @@ SPECS: dict[str, TableSpec] = {
     "references": TableSpec(
         "references.csv", ("ref_id", "need", "title", "summary", "how_to_use"),
         ("publisher", "kind", "related_types"), key="ref_id"),
+    "weighting_scenes": TableSpec(
+        "weighting_scenes.csv", ("scene_id", "situation", "emphasis", "source"), ("note",), key="scene_id"),
+    "page_refs": TableSpec("page_refs.csv", ("ref", "guide_place", "kit_place"), ("link",), key="ref"),
 }
 
 COLUMN_LABELS = GUIDE_COLUMN_LABELS  # one catalogue: ohayami.labels
@@ -141,9 +144,16 @@ def _cached(kind: str, stamp: tuple) -> pd.DataFrame:
     return _VALIDATORS.get(kind, lambda d, f: d)(df, folder)
 
 
+# Tables checked against another file: their cache entry also depends on that file's version.
+_DEPENDS = {"weighting_scenes": ("criteria_template",)}
+
+
 def _load(kind: str, folder: str | Path | None) -> pd.DataFrame:
     folder = data_dir(folder)
-    df = _cached(kind, _stamp(folder / SPECS[kind].file))
+    stamp = _stamp(folder / SPECS[kind].file)
+    for other in _DEPENDS.get(kind, ()):
+        stamp += _stamp(folder / SPECS[other].file)
+    df = _cached(kind, stamp)
     return df.drop(columns="_row").copy()
 
 
@@ -280,11 +290,41 @@ def _validate_references(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
     return df
 
 
+def _validate_scenes(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["weighting_scenes"].file
+    tpl = _load("criteria_template", folder)
+    known = (set(tpl["group"]) | set(tpl["subgroup"])) - {""}
+    for _, r in df.iterrows():
+        _check_source(r["source"], file, int(r["_row"]))
+        if r["emphasis"] not in known:
+            raise OhayamiError(f"要件内訳「{r['emphasis']}」は評価項目例（criteria_template.csv）にありません。"
+                               "評価項目例の要件内訳か小区分の名前を書いてください。",
+                               file=file, row=int(r["_row"]), column="emphasis")
+    df["mark"] = [SOURCE_MARKS[s] for s in df["source"]]
+    return df
+
+
+# A notebook next to the one showing the card: the only kind of link a card makes, so that an edited
+# data file cannot smuggle a javascript: or remote URL into the page.
+_NOTEBOOK_LINK = re.compile(r"[0-9A-Za-z_-][0-9A-Za-z_.-]*\.ipynb")
+
+
+def _validate_page_refs(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["page_refs"].file
+    for _, r in df.iterrows():
+        if r["link"] and not _NOTEBOOK_LINK.fullmatch(r["link"]):
+            raise OhayamiError(f"リンク「{r['link']}」はノートブックのファイル名（例：03_type_e_vendors.ipynb）にしてください。",
+                               file=file, row=int(r["_row"]), column="link")
+    return df
+
+
 _VALIDATORS = {
     "chart": _validate_chart,
     "criteria_template": _validate_criteria,
     "priority_criteria": _validate_priority,
     "references": _validate_references,
+    "weighting_scenes": _validate_scenes,
+    "page_refs": _validate_page_refs,
 }
 
 # --------------------------------------------------------------------------- trouble types (YAML)
@@ -301,9 +341,17 @@ EXTRA_FIELDS = {
     "points": ("number", "title", "point", "pitfall_title", "pitfall", "how_title", "how",
                "case_failures", "case_actions"),
     "failure_column": ("title", "points"),
-    "programmes": ("name", "ministry", "description"),
+    "programmes": ("name", "description"),
     "expert_examples": ("category", "text"),
 }
+# Fields the guide gives for some entries only: left out when the guide has nothing there (G's 連携協定
+# names no ministry), but a key that is written must hold text, so an accidental blank is caught.
+EXTRA_OPTIONAL = {"programmes": ("ministry", "link")}
+# Who wrote an entry: the guide, or ohayami (F's programme summaries, the kit's own weighting scenes).
+SOURCES = {"guide": "ガイド", "ohayami": "ohayami"}
+# What the screen adds after an entry ohayami wrote, so nobody takes it for the guide's text.
+SOURCE_MARKS = {"guide": "", "ohayami": "ohayami の例・ガイドにはありません"}
+PROGRAMME_SUMMARY_MARK = "ohayami による要約（ガイドの表ではありません）"
 
 
 def _types_folder(folder: Path) -> Path:
@@ -465,7 +513,18 @@ def _load_one_type(path: Path) -> dict:
                     item[f] = [_require_text(v, file, f"{key}[{i}]", f) for v in item[f]]
                 else:
                     item[f] = _require_text(item.get(f), file, f"{key}[{i}]", f)
+            for f in EXTRA_OPTIONAL.get(key, ()):
+                item[f] = _require_text(item[f], file, f"{key}[{i}]", f) if f in item else ""
+            if key in EXTRA_OPTIONAL:
+                item["source"] = _check_source(item.get("source") or "guide", file, f"{key}[{i}]")
     return doc
+
+
+def _check_source(value: Any, file: str, where: Any, column: str = "source") -> str:
+    if value not in SOURCES:
+        raise OhayamiError(f"出所「{value}」は guide（ガイドの文）か ohayami（ohayami が補ったもの）にしてください。",
+                           file=file, row=where, column=column)
+    return value
 
 
 @lru_cache(maxsize=8)
@@ -574,6 +633,15 @@ def load_chart(data: str | Path | None = None) -> pd.DataFrame:
     return _load("chart", data)
 
 
+CHART_WORDING_NOTE = "質問文は ohayami がガイドの各タイプの悩みから作ったものです（ガイドの診断チャート図の文言ではありません）。"
+
+
+def chart_wording_note(data: str | Path | None = None) -> str:
+    """The one line the chart page shows while any question's ``wording`` says ohayami wrote it
+    (the guide's chart is a figure the extracted text lacks); "" once every question is the guide's."""
+    return CHART_WORDING_NOTE if load_chart(data)["wording"].str.contains("ohayami").any() else ""
+
+
 def load_criteria_template(data: str | Path | None = None) -> pd.DataFrame:
     """The guide's 32 example evaluation items for a 窓口DX service.
 
@@ -607,6 +675,25 @@ def load_priority_criteria(data: str | Path | None = None) -> pd.DataFrame:
     return _load("priority_criteria", data)
 
 
+def load_weighting_scenes(data: str | Path | None = None) -> pd.DataFrame:
+    """Scenes that suggest which 要件内訳 to weight more (type E, Step2).
+
+    Columns: ``scene_id``, ``situation`` (the scene), ``emphasis`` (a group or subgroup of the
+    criteria template), ``source`` ("guide": the guide's own example, word for word; "ohayami": the
+    kit's own), ``note``, ``mark`` (what the screen shows after a kit-made scene; "" for the guide's).
+    """
+    return _load("weighting_scenes", data)
+
+
+def load_page_refs(data: str | Path | None = None) -> pd.DataFrame:
+    """Where the guide's page references (「本書p.25～26」…) lead in the kit.
+
+    Columns: ``ref`` (the words as the guide writes them), ``guide_place`` (what is on that page),
+    ``kit_place`` (where the kit keeps it), ``link`` (a notebook next to this one, or "").
+    """
+    return _load("page_refs", data)
+
+
 def load_exclusion_reasons(data: str | Path | None = None) -> pd.DataFrame:
     """Reasons the guide's cases give for taking a problem out. Columns: ``reason_id``, ``label``,
     ``description``, ``source``."""
@@ -633,6 +720,7 @@ class TypeCard:
     summary: dict
     workbench: str = ""
     extras: dict = field(default_factory=dict)
+    page_refs: pd.DataFrame = field(default_factory=pd.DataFrame)  # the guide's page references in this card
 
 
 EXTRA_KEYS = tuple(EXTRA_FIELDS)
@@ -650,6 +738,9 @@ def type_card(type_id: str, data: str | Path | None = None) -> TypeCard:
     cases = load_cases(data)
     refs = load_references(data)
     refs = refs[refs["related_types"].apply(lambda ts: tid in ts)].reset_index(drop=True)
+    texts = " ".join([*steps[steps.type_id == tid]["text"], *d["cautions"], *(r["note"] for r in d["references"])])
+    pages = load_page_refs(data)
+    pages = pages[pages["ref"].apply(lambda ref: ref in texts)].reset_index(drop=True)
     return TypeCard(
         type_id=tid, name=d["name"], trouble=d["trouble"], trouble_items=d["trouble_items"],
         thoughts=d["thoughts"], first_move=d["first_move"], first_move_note=d["first_move_note"],
@@ -657,7 +748,7 @@ def type_card(type_id: str, data: str | Path | None = None) -> TypeCard:
         merits=d["merits"], risks=d["risks"], cautions=d["cautions"],
         cases=cases[cases.type_id == tid].reset_index(drop=True),
         references=refs, summary=d["summary"], workbench=d["workbench"],
-        extras={k: d[k] for k in EXTRA_KEYS if k in d},
+        extras={k: d[k] for k in EXTRA_KEYS if k in d}, page_refs=pages,
     )
 
 
@@ -672,3 +763,5 @@ def validate_all(data: str | Path | None = None) -> None:
     load_priority_criteria(data)
     load_exclusion_reasons(data)
     load_references(data)
+    load_weighting_scenes(data)
+    load_page_refs(data)

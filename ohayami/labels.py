@@ -39,6 +39,9 @@ GUIDE_COLUMN_LABELS: dict[str, str] = {
     "on_no": "いいえの行き先", "group": "要件内訳", "item": "評価項目", "problem": "課題",
     "default_weight": "既定の重み", "reason_id": "理由ID", "label": "表示名", "ref_id": "資料ID",
     "need": "ニーズ", "title": "資料名", "summary": "概要", "how_to_use": "活用方法",
+    "source": "出所", "scene_id": "場面ID", "situation": "運用時の場面", "emphasis": "重くする要件内訳",
+    "note": "注記", "ref": "ガイドのページ参照", "guide_place": "ガイドの箇所", "kit_place": "ohayami での場所",
+    "link": "リンク",
 }
 
 # Header spellings accepted on import besides the label and the English name: older exports

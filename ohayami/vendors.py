@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import exchange
 from .errors import OhayamiError
-from .guide import load_criteria_template
+from .guide import load_criteria_template, load_weighting_scenes
 from .labels import MARK_NO, MARK_YES, MUST_LABELS, must_label
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
@@ -29,13 +29,8 @@ from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
                 "分けて考えると、最少の費用で最大の効果を得やすくなります（ガイド Eタイプ Step1 の留意点）。")
-SCENES = [
-    ("多世代が利用するサービスを想定している（ITリテラシーの高低に関係なく誰もが使う）", "ユーザビリティ・アクセシビリティ"),
-    ("住民情報を扱うサービスである", "セキュリティ"),
-    ("サービスを止められない（窓口・予約など毎日使う）", "性能・品質"),
-    ("今のシステムからデータを引き継ぐ必要がある", "移行性"),
-    ("職員が少なく、導入後の運用・問い合わせ対応に不安がある", "運用・保守性"),
-]
+
+
 DEFAULT_TOTAL = 100.0
 
 
@@ -167,8 +162,26 @@ class VendorWorkbench(Workbench):
     def template(self) -> pd.DataFrame:
         return load_criteria_template(self.data)
 
+    def weighting_scenes(self) -> pd.DataFrame:
+        """Scenes that suggest what to weight more (guide Step2 and the kit's own, told apart by
+        ``source`` and ``mark``); see :func:`ohayami.guide.load_weighting_scenes`."""
+        return load_weighting_scenes(self.data)
+
+    def scene_lines(self) -> list[tuple[str, str]]:
+        """(scene as the screen shows it, 要件内訳 to weight more); a scene the kit made up carries its mark."""
+        return [(f"{r.situation}（{r.mark}）" if r.mark else r.situation, r.emphasis)
+                for r in self.weighting_scenes().itertuples()]
+
+    def group_choices(self) -> list[str]:
+        """要件内訳 a criterion can take: the template's groups and subgroups, then those in use."""
+        tpl = self.template()
+        names = list(tpl["group"]) + list(tpl["subgroup"]) + list(self.criteria()["grp"])
+        return [g for g in dict.fromkeys(str(n) for n in names) if g and g != "nan"]
+
     def adopt_template(self, numbers, must: set | None = None, actor: str | None = None) -> list[str]:
-        """Add the guide's template items ``numbers`` (1–32) as criteria; those in ``must`` are 必須."""
+        """Add the guide's template items ``numbers`` (1–32) as criteria; those in ``must`` are 必須.
+        A criterion's 要件内訳 is the finest one the guide names (セキュリティ, not 性能・品質), so that
+        subtotals and per-group minimums can be set where a committee draws its lines."""
         tpl = self.template().set_index("no")
         must = set(must or ())
         bad = [n for n in numbers if n not in tpl.index]
@@ -183,7 +196,7 @@ class VendorWorkbench(Workbench):
                 if name in have:
                     continue
                 cid = self.add_criterion(name, scale="yes/no" if n in must else "1-5", weight=0 if n in must else 1,
-                                         description=r["description"], example=r["example"], group=r["group"],
+                                         description=r["description"], example=r["example"], group=r["subgroup"] or r["group"],
                                          requirement=r["requirement"], must_have=n in must, actor=actor)
                 have.add(name)
                 ids.append(cid)

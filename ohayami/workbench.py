@@ -17,7 +17,7 @@ from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
 from .store import Workshop, WorkshopStore, now_iso
-from .textio import clean_name, one_line, parse_number, text_field
+from .textio import clean_name, one_line, text_field
 
 __all__ = ["ROOM", "WEIGHT_METHODS", "Workbench", "one_line", "order_by_number", "text_field"]
 ROOM = "（会場全体）"

@@ -53,7 +53,7 @@ def test_missing_column_named(data_copy):
 
 
 def test_empty_required_cell_named_with_row_and_column(data_copy):
-    _edit(data_copy / "criteria_template.csv", "14,サービス要件,運用・保守性,,稼働時間,", "14,サービス要件,運用・保守性,,,")
+    _edit(data_copy / "criteria_template.csv", "14,サービス要件,性能・品質,運用・保守性,稼働時間,", "14,サービス要件,性能・品質,運用・保守性,,")
     with pytest.raises(OhayamiError) as e:
         ohayami.load_criteria_template(data_copy)
     assert (e.value.file, e.value.row, e.value.column) == ("criteria_template.csv", 15, "item")

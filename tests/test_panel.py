@@ -6,7 +6,6 @@ import errno
 import sqlite3
 
 import ipywidgets as W
-import pandas as pd
 import pytest
 
 from ohayami.errors import OhayamiError

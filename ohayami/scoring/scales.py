@@ -16,6 +16,15 @@ judge without one (:meth:`Scale.check_pass_level`).
 
 Presets: ``"A-E"`` (A=1.0, B=0.7, C=0.5, D=0.3, E=0), ``"5段階"`` (5/4/3/1/0 out of 5),
 ``"○△×"`` (○=1, △=0.5, ×=0), ``"○△×-2"`` (○=+1, △=0, ×=−2).
+
+``"5段階"`` has no 2 on purpose. It is the five-grade scale of municipal proposal reviews
+(プロポーザル審査基準): 非常に優れている=5点、優れている=4点、普通である=3点、不十分である=1点、
+全く不十分・問題がある=0点 — e.g. the 業務委託に係るプロポーザル審査基準 published at
+https://expydoc.com/doc/10314393 (each reviewer grades every item on these five levels; the points
+are the grade times the item's weight). The step from 普通 (3) down to 不十分 (1) is twice the step
+above it, so that falling short of the requirement costs more than falling short of excellence;
+the ratios are the grade out of 5 (1, 0.8, 0.6, 0.2, 0). A committee that wants evenly spaced grades
+uses ``"1-5"`` (0, 0.25, 0.5, 0.75, 1) instead; that one is a plain numeric scale.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from ..labels import NO as NO_LABEL, NO_WORDS as NO, YES as YES_LABEL, YES_WORDS
 
 PRESETS = {
     "A-E": "A=1,B=0.7,C=0.5,D=0.3,E=0",
-    "5段階": "5=1,4=0.8,3=0.6,1=0.2,0=0",
+    "5段階": "5=1,4=0.8,3=0.6,1=0.2,0=0",   # プロポーザル審査の5段階（5/4/3/1/0点）: see the module docstring
     "○△×": "○=1,△=0.5,×=0",
     "○△×-2": "○=1,△=0,×=-2",
 }

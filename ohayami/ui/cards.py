@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..guide import TypeCard, type_card
+import pandas as pd
+
+from ..guide import PROGRAMME_SUMMARY_MARK, TypeCard, type_card
 from ..html import STYLE, esc, table, ul
 
 WORKBENCH_NAMES = {
@@ -11,10 +13,25 @@ WORKBENCH_NAMES = {
 }
 
 
+def with_page_refs(text: str, pages: pd.DataFrame) -> str:
+    """``text`` escaped, each of the guide's page references (「本書p.48」) followed by where the kit keeps
+    that page: a relative notebook link (works in JupyterLab and Voilà alike) or a plain note."""
+    html = esc(text)
+    for r in pages.itertuples():
+        ref = esc(r.ref)
+        if ref not in html:
+            continue
+        link = (f'：<a href="{esc(r.link)}" target="_blank"><b>{esc(r.link)}</b></a>' if r.link else "")
+        note = (f'<span class="oh-note" title="{esc(r.guide_place)}">（→ ohayami では：{esc(r.kit_place)}{link}）</span>')
+        html = html.replace(ref, ref + note)
+    return html
+
+
 def _steps(card: TypeCard) -> str:
     label = "ポイント" if card.type_id == "A" else "Step"
     return "".join(
-        f'<div class="oh-step"><h4>{esc(label)}{int(r.step_no)}：{esc(r.title)}</h4><div>{esc(r.text)}</div></div>'
+        f'<div class="oh-step"><h4>{esc(label)}{int(r.step_no)}：{esc(r.title)}</h4>'
+        f"<div>{with_page_refs(r.text, card.page_refs)}</div></div>"
         for r in card.steps.itertuples())
 
 
@@ -48,13 +65,27 @@ def _extras(card: TypeCard) -> str:
             out.append(f"<h4>{i}. {esc(pat['title'])}</h4>{ul(pat['points'])}")
         out.append(f"<h4>サービス(システム)選定の失敗事例</h4>{ul(fc['cases'])}")
     if "programmes" in ex:
-        title = "財源の支援策" if card.type_id == "F" else "人材の支援策一覧"
-        out.append(f"<h3>{esc(title)}</h3>")
-        out.append(table(["制度", "所管", "概要"],
-                         [(p["name"], p["ministry"], p["description"]) for p in ex["programmes"]]))
+        out.append(_programmes(card.type_id, ex["programmes"]))
     if "expert_examples" in ex:
         out.append("<h3>専門家の活用事例</h3>")
         out.append(table(["分類", "内容"], [(e["category"], e["text"]) for e in ex["expert_examples"]]))
+    return "".join(out)
+
+
+def _programmes(type_id: str, programmes: list[dict]) -> str:
+    title = "財源の支援策" if type_id == "F" else "人材の支援策一覧"
+    ours = [p["source"] == "ohayami" for p in programmes]
+    out = [f"<h3>{esc(title)}</h3>"]
+    if all(ours):
+        out.append(f'<div class="oh-note">{esc(PROGRAMME_SUMMARY_MARK)}</div>')
+    header = ["制度", "所管", "概要"]
+    rows = [[p["name"], p["ministry"], p["description"] + (f"（{PROGRAMME_SUMMARY_MARK}）" if mine and not all(ours) else "")]
+            for p, mine in zip(programmes, ours)]
+    if any(p["link"] for p in programmes):  # the guide's LINK column, where it holds words (「各自治体HP」)
+        header.append("参照先")
+        for row, p in zip(rows, programmes):
+            row.append(p["link"])
+    out.append(table(header, rows))
     return "".join(out)
 
 

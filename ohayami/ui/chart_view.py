@@ -9,6 +9,7 @@ import ipywidgets as W
 from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
+from ..guide import chart_wording_note
 from ..reports import chart_result_html
 from ..store import Workshop
 from ..workbench import person as known_person
@@ -78,7 +79,8 @@ class ChartView:
         self.body = W.VBox()
         diagnose_tab = W.VBox([
             W.HTML(f'{STYLE}<div class="oh"><h2>診断チャート</h2>はい／いいえで答えると、'
-                   "あなたの団体のお悩みタイプと「初めの一手」が分かります。名前と所属は任意です。</div>"),
+                   "あなたの団体のお悩みタイプと「初めの一手」が分かります。名前と所属は任意です。"
+                   f'<div class="oh-note">{esc(chart_wording_note(data))}</div></div>'),
             W.HBox([self.name, self.department]), self.who_msg, self.mode, self.body,
             self.message, self.save_again, self.report_link, self.result, self.next_person])
 

@@ -10,7 +10,7 @@ import ipywidgets as W
 from ..errors import OhayamiError
 from ..plots import figure_png
 from ..store import Workshop, default_folder, open_workshop
-from ..html import STYLE, esc
+from ..html import esc
 from .panel import UNEXPECTED, error, ok, widen_labels  # noqa: F401  (the views import them from here)
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,8 +9,6 @@ from ...labels import MUST_LABELS
 from ..panel import Panel, attempt, html
 from .parts import C, boxed, criterion_choices, frame_table, guide_step, import_files
 
-GROUPS = ["機能", "性能・品質", "運用・保守性", "移行性", "互換性", "セキュリティ", "ユーザビリティ・アクセシビリティ",
-          "組織対応力", "技術的能力", "コスト", "安定性"]
 SCALES = ["1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no"]
 REQUIREMENTS = ["サービス要件", "取引要件"]
 
@@ -41,7 +39,7 @@ class CriteriaPanel(Panel):
         self.ce_pick.observe(lambda *_: self._load_criterion(), names="value")
         self.ce_name = W.Text(description="名前", layout=W.Layout(width="34em"))
         self.ce_example = W.Textarea(description="求める水準", layout=W.Layout(width="40em", height="3.5em"))
-        self.ce_group = W.Combobox(description="要件内訳", options=GROUPS, ensure_option=False)
+        self.ce_group = W.Combobox(description="要件内訳", options=self.model.group_choices(), ensure_option=False)
         self.ce_req = W.ToggleButtons(options=REQUIREMENTS, description="要件")
         self.ce_must = _must_toggle(description="区分")
         self.ce_scale = W.Combobox(description="尺度", options=SCALES, ensure_option=False)

@@ -17,12 +17,10 @@ class WeightsPanel(Panel):
     listens = ("criteria", "weights")  # a revision in the check tab changes the combined weights
 
     def build(self):
-        from ...vendors import SCENES
-
         self.w_who = who_box("重みを付ける人の名前", lambda: self.weights.rebuild())
         self.weights = WeightEditor(self.model.criteria, self._saved_weights, self._apply_weights, "この人の重みを保存")
         self.w_side = W.HTML()
-        scenes = "".join(f"<li>「{esc(s)}」→ <b>{esc(g)}</b> を重く</li>" for s, g in SCENES)
+        scenes = "".join(f"<li>「{esc(s)}」→ <b>{esc(g)}</b> を重く</li>" for s, g in self.model.scene_lines())
         self.r_pick = W.Dropdown(description="評価項目", layout=W.Layout(width="34em"))
         self.r_pick.observe(lambda *_: self._load_reason(), names="value")
         self.r_text = W.Text(description="重い理由", placeholder="例：多世代が利用するサービスのため", layout=W.Layout(width="40em"))
