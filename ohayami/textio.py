@@ -52,12 +52,14 @@ def decode_bytes(raw: bytes, name: str = "") -> str:
             text = raw.decode("iso2022_jp_ext")
         except UnicodeDecodeError as exc:
             raise refuse(f"文字コード ISO-2022-JP（JIS）として読めません（{exc.start} バイト目）。") from exc
+    elif b"\x00" in raw:
+        raise refuse("文字コードを判別できません（NUL 文字があります。BOM のない UTF-16 か、テキストではないファイルのようです）。")
     elif raw.startswith(b"\xef\xbb\xbf"):
         try:
-            text = raw.decode("utf-8-sig")
+            text = raw[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
             # a BOM says UTF-8: falling back to CP932 would read the whole file as garbage
-            raise refuse(f"UTF-8（BOM 付き）のはずですが、{exc.start} バイト目が UTF-8 ではありません。") from exc
+            raise refuse(f"UTF-8（BOM 付き）のはずですが、{exc.start + 4} バイト目が UTF-8 ではありません。") from exc
     else:
         for enc in ENCODINGS:
             try:
@@ -67,8 +69,6 @@ def decode_bytes(raw: bytes, name: str = "") -> str:
                 continue
         else:
             raise refuse("文字コードを判別できません（UTF-8 でも Shift_JIS（CP932）でもありません）。")
-    if "\x00" in text:
-        raise refuse("文字コードを判別できません（文字の間に NUL があり、BOM のない UTF-16 のようです）。")
     # Some editors add a BOM to a file that already has one; the second would become part of the first header.
     return text.lstrip("\ufeff")
 
