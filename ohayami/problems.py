@@ -31,6 +31,7 @@ VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はど
 STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
 MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
+REBUILD_AFTER = 50   # more changed titles than this (or a tenth of all) rebuild the index
 
 
 def _bigrams(t: str) -> set[str]:
@@ -50,6 +51,16 @@ def _key_similarity(na: str, nb: str, ba: set[str] | None = None, bb: set[str] |
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of character bigrams of the normalised titles (1 = the same words)."""
     return _key_similarity(title_key(a), title_key(b))
+
+
+def _score(a: str, b: str, dice: float) -> float:
+    """The similarity of two title keys given the Dice coefficient of their bigram sets: 1 for the
+    same key, 0 when one is empty, and at least 0.8 when one (of 4 characters or more) is inside
+    the other."""
+    s = 1.0 if a == b else (dice if a and b else 0.0)
+    if s < 1 and min(len(a), len(b)) >= 4 and (a in b or b in a):
+        s = max(s, 0.8)
+    return s
 
 
 def _entry_order(problem_id: str) -> tuple[int, str]:
@@ -92,24 +103,36 @@ class TitleIndex:
                      if pid != other_than), None)
 
     def sync(self, items) -> None:
-        """Make the index hold exactly ``items`` ((id, title) pairs): only the changed ones are touched."""
+        """Make the index hold exactly ``items`` ((id, title) pairs): a few changed titles are
+        updated one by one, many (an import, the first build) by building the index afresh."""
         new = dict(items)
-        for pid in [pid for pid, t in self.titles.items() if new.get(pid) != t]:
+        gone = [pid for pid, t in self.titles.items() if new.get(pid) != t]
+        fresh = [(pid, t) for pid, t in new.items() if self.titles.get(pid) != t]
+        removed_slots = len(self._ids) - len(self._slot) + len(gone)
+        if len(fresh) > max(REBUILD_AFTER, len(new) // 10) or removed_slots > max(REBUILD_AFTER, len(new)):
+            self._build(new)
+            return
+        for pid in gone:
             self.remove(pid)
-        if len(self._ids) > 2 * len(self._slot) + 1000:   # mostly removed slots: start afresh
-            self.__init__(self.floor)
-        for pid, t in new.items():
-            if pid not in self.titles:
-                self.add(pid, t)
+        for pid, t in fresh:
+            self.add(pid, t)
 
     def add(self, pid: str, title: str) -> None:
+        """One more title, compared with the indexed ones through its bigrams' lists."""
         if pid in self.titles:
             self.remove(pid)
         key = title_key(title)
         grams = _bigrams(key)
-        for other, s in self._similar(key, grams).items():
-            self._pairs.setdefault(pid, {})[other] = s
-            self._pairs.setdefault(other, {})[pid] = s
+        hits = np.fromiter(chain.from_iterable(self._postings.get(g, ()) for g in grams), dtype=np.int64)
+        for other, s in self._similar(key, len(grams), hits).items():
+            self._pair(pid, other, s)
+        self._insert(pid, title, key, grams)
+
+    def _pair(self, a: str, b: str, s: float) -> None:
+        self._pairs.setdefault(a, {})[b] = s
+        self._pairs.setdefault(b, {})[a] = s
+
+    def _insert(self, pid: str, title: str, key: str, grams: set[str]) -> int:
         slot = len(self._ids)
         if slot == len(self._sizes):
             self._sizes = np.concatenate([self._sizes, np.zeros(slot, dtype=np.int64)])
@@ -124,6 +147,22 @@ class TitleIndex:
         self._by_key.setdefault(key, set()).add(pid)
         for g in grams:
             self._postings.setdefault(g, []).append(slot)
+        return slot
+
+    def _build(self, items: dict[str, str]) -> None:
+        """Index ``items`` from nothing: each title against the ones before it, with the bigrams'
+        lists as arrays so that the counting runs in numpy rather than item by item."""
+        revision = self.revision
+        self.__init__(self.floor)
+        self.revision = revision
+        for pid, t in items.items():
+            key = title_key(t)
+            self._insert(pid, t, key, _bigrams(key))
+        lists = {g: np.asarray(slots, dtype=np.int64) for g, slots in self._postings.items()}
+        for x, (key, grams) in enumerate(zip(self._keys, self._grams)):
+            before = [a[:np.searchsorted(a, x)] for a in (lists[g] for g in grams)]
+            for other, s in self._similar(key, len(grams), np.concatenate(before)).items():
+                self._pair(self._ids[x], other, s)
 
     def remove(self, pid: str) -> None:
         slot = self._slot.pop(pid)
@@ -133,24 +172,21 @@ class TitleIndex:
         for other in self._pairs.pop(pid, {}):
             self._pairs[other].pop(pid, None)
 
-    def _similar(self, key: str, grams: set[str]) -> dict[str, float]:
-        """id → similarity of the indexed titles at least ``floor`` similar to ``key``."""
-        hits = np.fromiter(chain.from_iterable(self._postings.get(g, ()) for g in grams), dtype=np.int64)
+    def _similar(self, key: str, n_grams: int, hits: np.ndarray) -> dict[str, float]:
+        """id → similarity of the indexed titles at least ``floor`` similar to ``key``, from
+        ``hits``: the slots on the lists of the key's ``n_grams`` bigrams, one entry per shared bigram."""
         if not hits.size:
             return {}
         counts = np.bincount(hits)
         cand = np.flatnonzero(counts)
         cand = cand[self._alive[cand]]
         shared, sizes = counts[cand], self._sizes[cand]
-        dice = 2 * shared / (len(grams) + sizes)
+        dice = 2 * shared / (n_grams + sizes)
         # one key inside the other needs every bigram of the shorter one to be shared
-        inside = (shared == np.minimum(sizes, len(grams))) & (len(key) >= 4)
+        inside = (shared == np.minimum(sizes, n_grams)) & (len(key) >= 4)
         out = {}
         for k in np.flatnonzero((dice >= self.floor) | inside):
-            other = self._keys[cand[k]]
-            s = 1.0 if other == key else (float(dice[k]) if key and other else 0.0)
-            if s < 1 and min(len(key), len(other)) >= 4 and (key in other or other in key):
-                s = max(s, 0.8)
+            s = _score(key, self._keys[cand[k]], float(dice[k]))
             if s >= self.floor:
                 out[self._ids[cand[k]]] = s
         return out
@@ -167,10 +203,16 @@ class TitleIndex:
 
     def frame(self, pairs) -> pd.DataFrame:
         """``pairs`` as views show them: most similar first, then in entry order."""
-        order, titles = self.order, self.titles
-        rows = sorted(((a, b, titles[a], titles[b], round(s, 3)) for a, b, s in pairs),
-                      key=lambda r: (-r[4], order[r[0]], order[r[1]]))
-        return pd.DataFrame(rows, columns=["a", "b", "title_a", "title_b", "similarity"])
+        columns = ["a", "b", "title_a", "title_b", "similarity"]
+        if not pairs:
+            return pd.DataFrame([], columns=columns)
+        rank = {pid: i for i, pid in enumerate(sorted(self.order, key=self.order.__getitem__))}
+        a, b, s = zip(*pairs)
+        shown = np.array([round(x, 3) for x in s])
+        at = np.lexsort((np.array([rank[x] for x in b]), np.array([rank[x] for x in a]), -shown))
+        a, b = [a[i] for i in at], [b[i] for i in at]
+        return pd.DataFrame({"a": a, "b": b, "title_a": [self.titles[x] for x in a],
+                             "title_b": [self.titles[x] for x in b], "similarity": shown[at]}, columns=columns)
 
 
 @dataclass
@@ -307,8 +349,10 @@ class ProblemWorkbench(Workbench):
         threshold below the index's builds a one-off index, and a threshold of 0 lists every pair."""
         index = self._title_index()
         if threshold >= index.floor:
-            return index.frame(index.pairs(threshold))
-        return self._cached(f"near_duplicates:{threshold!r}", lambda: self._near_duplicates_below(threshold, index)).copy()
+            build = lambda: index.frame(index.pairs(threshold))  # noqa: E731
+        else:
+            build = lambda: self._near_duplicates_below(threshold, index)  # noqa: E731
+        return self._cached(f"near_duplicates:{threshold!r}", build).copy()
 
     @staticmethod
     def _near_duplicates_below(threshold: float, index: TitleIndex) -> pd.DataFrame:
