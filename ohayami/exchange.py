@@ -1,4 +1,8 @@
-"""Import into and export out of a workshop: CSV (UTF-8, UTF-8 with BOM, CP932; comma or tab) and XLSX.
+"""Import into and export out of a workshop: CSV (the encodings and separators ``textio`` reads) and XLSX.
+
+Imports read within limits (``textio.MAX_ROWS`` rows, ``MAX_COLUMNS`` columns, the byte limits
+below) and refuse, with the reason, what they cannot read faithfully; see "Files that come in" in
+docs/design.md.
 
 An import checks every row first. If any row is bad, nothing is written and the error lists every
 bad row with its number (as Excel shows it: the header is row 1) and the reason, in Japanese.
