@@ -502,6 +502,7 @@ def import_workbook(ws: WorkshopStore, source: str | Path | bytes, *, name: str 
 
     raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "workbook.xlsx")
+    _check_xlsx_package(raw, name)
     try:
         sheets = load_workbook(io.BytesIO(raw), read_only=True).sheetnames
     except Exception as exc:

@@ -103,11 +103,14 @@ def test_a_csv_over_the_byte_limit_is_refused_before_decoding():
         X.read_any(raw, "huge.csv")
 
 
-def test_a_zip_bomb_is_refused_from_the_zip_directory():
+def test_a_zip_bomb_is_refused_from_the_zip_directory(ws):
     data = one_sheet({1: {"A": "課題"}, 2: {"A": "x"}}, padding=200 * 2**20)
     assert len(data) < 2**20   # 200 MB of XML in a few hundred KB
     with pytest.raises(OhayamiError, match="展開すると 200 MB.*60 MB まで"):
         X.read_any(data, "bomb.xlsx")
+    with pytest.raises(OhayamiError, match="展開すると 200 MB.*60 MB まで"):
+        X.import_workbook(ws, data, name="bomb.xlsx")
+    assert ws.rows("problems").empty
 
 
 def test_a_zip_that_lies_about_its_sizes_is_refused():
