@@ -245,6 +245,77 @@ def bench_edit(repeat: int) -> None:
     row("type E 20 × 40 × 10: one score to refreshed ranking", median_time(edit_e, repeat * 3), target="< 100 ms")
 
 
+# ---------------------------------------------------------------------- near-duplicate titles
+
+TITLE_PARTS = (["駅前の", "昼の", "夜の", "冬の", "高齢者の", "子育て世帯の", "山間部の", "休日の", "観光客の", "外国人住民の"],
+               ["窓口", "バス", "ごみ出し", "道路", "公園", "図書館", "保育園", "診療所", "駐車場", "街灯", "水道", "避難所",
+                "学校", "商店街", "空き家", "除雪", "防災無線", "住民票", "児童館", "介護相談"],
+               ["が混む", "が少ない", "が暗い", "が遠い", "が分かりにくい", "が古い", "に時間がかかる", "が足りない",
+                "の情報が届かない", "の予約が取りにくい", "の費用が高い", "の担い手がいない"])
+
+
+def problem_titles(n: int, seed: int = 0) -> list[str]:
+    """Titles as a town's survey gives them, with more overlap than a real one: 2,400 phrasings
+    and a shared 「…町…丁目」 tail, so that many bigrams are in thousands of titles."""
+    rng = np.random.default_rng(seed)
+    towns = "北南東西中上下本新旧"
+    out, seen = [], set()
+    while len(out) < n:
+        a, b, c = (parts[rng.integers(len(parts))] for parts in TITLE_PARTS)
+        t = f"{a}{b}{c}（{towns[rng.integers(10)]}{towns[rng.integers(10)]}町{rng.integers(1, 100)}丁目）"
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def all_pairs_duplicates(titles: list[str], threshold: float = 0.6) -> int:
+    """The near-duplicate check as it was before the index (every pair compared); returns the count."""
+    from ohayami.problems import _bigrams, _key_similarity
+    from ohayami.textio import title_key
+
+    norms = [title_key(t) for t in titles]
+    grams = [_bigrams(k) for k in norms]
+    found = 0
+    for i in range(len(norms)):
+        for j in range(i + 1, len(norms)):
+            s = 1.0 if norms[i] == norms[j] else _key_similarity(norms[i], norms[j], grams[i], grams[j])
+            if s < 1 and min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
+                s = max(s, 0.8)
+            found += s >= threshold
+    return found
+
+
+def bench_duplicates(repeat: int, n: int = 10_000) -> None:
+    from ohayami.problems import ProblemWorkbench
+    from ohayami.store import open_workshop
+
+    print(f"near-duplicate titles at {n:,} problems", flush=True)
+    titles = problem_titles(n + 200)
+    ws = open_workshop(Path(tempfile.mkdtemp()) / "dups")
+    with ws.batch():
+        for i, t in enumerate(titles[:n], start=1):
+            ws.upsert("problems", {"problem_id": f"P{i:05d}"}, {"title": t})
+    m = ProblemWorkbench(ws)
+    t0 = time.perf_counter()
+    pairs = len(m.near_duplicates())
+    row(f"first duplicate list at {n:,} problems ({pairs:,} pairs): bigram index built", time.perf_counter() - t0)
+    extra = iter(titles[n:])
+    row(f"課題を追加 at {n:,} problems (title check and index update)",
+        median_time(lambda: m.add_problem(next(extra)), repeat * 3), target="< 100 ms")
+    row(f"課題を追加 and the refreshed duplicate list at {n:,} problems",
+        median_time(lambda: (m.add_problem(next(extra)), m.near_duplicates()), repeat * 3))
+    small = titles[:2000]
+    t0 = time.perf_counter()
+    all_pairs_duplicates(small)
+    before = time.perf_counter() - t0
+    from ohayami.problems import TitleIndex
+    t0 = time.perf_counter()
+    TitleIndex().sync((f"P{i}", t) for i, t in enumerate(small))
+    row("duplicate list from scratch at 2,000 problems: bigram index", time.perf_counter() - t0,
+        "every pair compared (as before)", before)
+
+
 # ---------------------------------------------------------------------- memory
 
 MEMORY_SCRIPT = textwrap.dedent("""
@@ -286,7 +357,7 @@ def main() -> None:
     repeat = 3 if args.quick else 7
     steps = {"import": lambda: bench_import(repeat), "notebooks": lambda: bench_notebooks(max(1, repeat // 3)),
              "engine": lambda: bench_engine(repeat), "mcda": lambda: bench_mcda(repeat), "edit": lambda: bench_edit(repeat),
-             "memory": bench_memory}
+             "duplicates": lambda: bench_duplicates(repeat), "memory": bench_memory}
     for name, fn in steps.items():
         if args.only is None or name in args.only:
             fn()

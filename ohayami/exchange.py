@@ -1,4 +1,8 @@
-"""Import into and export out of a workshop: CSV (UTF-8, UTF-8 with BOM, CP932; comma or tab) and XLSX.
+"""Import into and export out of a workshop: CSV (the encodings and separators ``textio`` reads) and XLSX.
+
+Imports read within limits (``textio.MAX_ROWS`` rows, ``MAX_COLUMNS`` columns, the byte limits
+below) and refuse, with the reason, what they cannot read faithfully; see "Files that come in" in
+docs/design.md.
 
 An import checks every row first. If any row is bad, nothing is written and the error lists every
 bad row with its number (as Excel shows it: the header is row 1) and the reason, in Japanese.
@@ -11,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +26,7 @@ from .labels import CHANGELOG_LABELS, DIRECTION_WORDS, MUST_LABELS, MUST_WORDS, 
     header_lookup
 from .scoring.scales import normalise_entry, parse_scale
 from .store import TABLES, Table, WorkshopStore
-from .textio import MAX_TEXT, parse_number, read_text_table, title_key
+from .textio import MAX_COLUMNS, MAX_ROWS, MAX_TEXT, header_key, limit_hint, parse_number, read_text_rows, title_key
 
 MAX_TITLE = 200
 MAX_SHOWN_ERRORS = 50
@@ -40,9 +45,24 @@ class ImportRefused(OhayamiError):
 
 # ---------------------------------------------------------------------- reading files
 
+# An XLSX is a zip of XML files; these bound what reading one may cost before a cell is read (the
+# row and column limits are textio's, shared with CSV). Nothing a sheet says about its own size
+# (the <dimension> tag, the declared sizes inside the zip) is trusted beyond these numbers.
+MAX_XLSX_BYTES = 20 * 1024 * 1024        # the file as saved
+MAX_XLSX_UNPACKED = 60 * 1024 * 1024     # all parts unpacked: far above 5,000 × 100 cells of text
+MAX_XLSX_PARTS = 1000
+_XLSX_MAIN = re.compile(rb"(spreadsheetml|ms-excel)\.[\w.-]*main\+xml", re.IGNORECASE)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_any(source: str | Path | bytes, name: str = "", sheet: str | None = None) -> pd.DataFrame:
-    """A CSV/TSV (any of the Excel encodings) or an XLSX sheet as a frame of strings, with a
-    ``_row`` column holding each row's number as the spreadsheet shows it."""
+    """A CSV/TSV (any of the encodings textio reads) or an XLSX sheet as a frame of strings, with a
+    ``_row`` column holding each row's number as the spreadsheet shows it.
+
+    Refused with the reason: more than ``textio.MAX_ROWS`` rows or ``MAX_COLUMNS`` columns, an
+    oversize or non-Excel file, a hidden sheet, and a value in a column without a header.
+    ``attrs["header_row"]`` is the header's row number.
+    """
     if isinstance(source, (str, Path)):
         name = name or Path(source).name
         try:
@@ -53,41 +73,157 @@ def read_any(source: str | Path | bytes, name: str = "", sheet: str | None = Non
         raw = source
     is_xlsx = raw[:4] == b"PK\x03\x04"
     if is_xlsx:
-        header, rows = _xlsx_rows(raw, name, sheet)
+        header_row, header, rows = _xlsx_rows(raw, name, sheet)
+    elif raw[:8] == _OLE_MAGIC:
+        raise OhayamiError("古い Excel 形式（.xls）のファイルです。Excel で「Excel ブック（.xlsx）」か"
+                           "「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。", file=name or None)
     else:
-        header, rows = read_text_table(raw, name)
-        rows = [(i, r) for i, r in enumerate(rows, start=2)]
+        header, rows = read_text_rows(raw, name)
+        header_row = 1
     # only CSV carries our apostrophe escape; an XLSX text cell is the text itself
     fix = (lambda v: v) if is_xlsx else unneutralise
     header = [str(fix(str(h).strip())) for h in header]
     width = len(header)
+    stray = [(i, _stray_cell(header, cells)) for i, cells in rows]
+    stray = [(i, m) for i, m in stray if m]
+    if stray:
+        raise ImportRefused(name, stray)
     data = [[*(cells + [""] * (width - len(cells)))[:width], i] for i, cells in rows]
     df = pd.DataFrame(data, columns=header + ["_row"])
     for i in range(width):
         df.isetitem(i, df.iloc[:, i].map(fix))
+    df.attrs["header_row"] = header_row
     return df
 
 
-def _xlsx_rows(raw: bytes, name: str, sheet: str | None):
+def _column_letter(k: int) -> str:
+    """Excel's name of the 0-based column ``k`` (0 → A, 26 → AA)."""
+    out = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _stray_cell(header: list[str], cells: list[str]) -> str:
+    """Why a row has a value no header names (beyond the header or under a blank one), else ""."""
+    for k, value in enumerate(cells):
+        if value != "" and (k >= len(header) or header[k] == ""):
+            where = "見出しより右" if k >= len(header) else "見出しが空の列"
+            return (f"{_column_letter(k)}列（{where}）に値「{value[:20]}」があります。"
+                    "見出しを付けるか、値を正しい列に移してください（セルの中の「,」は全体を「\"」で囲みます）")
+    return ""
+
+
+def _xlsx_refused(name: str, why: str) -> OhayamiError:
+    return OhayamiError(f"{why}Excel で「Excel ブック（.xlsx）」として保存し直すか、CSV で保存してください。", file=name or None)
+
+
+def _check_xlsx_package(raw: bytes, name: str) -> None:
+    """Refuse a zip that is not an Excel workbook, or that would unpack to more than the limits,
+    from its directory alone (nothing is unpacked here)."""
+    if len(raw) > MAX_XLSX_BYTES:
+        raise OhayamiError(f"ファイルが大きすぎます（{len(raw) / 2**20:.1f} MB、{MAX_XLSX_BYTES // 2**20} MB まで）。"
+                           + limit_hint(), file=name or None)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        parts = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise _xlsx_refused(name, f"Excel ファイル（zip）が壊れていて読めません（{exc}）。") from exc
+    if len(parts) > MAX_XLSX_PARTS:
+        raise _xlsx_refused(name, f"zip の中のファイルが多すぎます（{len(parts)} 個）。")
+    unpacked = sum(i.file_size for i in parts)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise OhayamiError(f"展開すると {unpacked / 2**20:,.0f} MB になるため読みません（{MAX_XLSX_UNPACKED // 2**20} MB まで）。"
+                           "中身が極端に大きいか、壊れたファイルです。" + limit_hint(), file=name or None)
+    names = {i.filename for i in parts}
+    types = b""
+    if "[Content_Types].xml" in names and zf.getinfo("[Content_Types].xml").file_size < 2**20:
+        try:
+            types = zf.read("[Content_Types].xml")
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+            raise _xlsx_refused(name, f"Excel ファイル（zip）が壊れていて読めません（{exc}）。") from exc
+    if not _XLSX_MAIN.search(types):
+        shown = "、".join(sorted(names)[:5]) + ("…" if len(names) > 5 else "")
+        raise _xlsx_refused(name, f"zip ファイルですが Excel ブック（.xlsx）ではありません（中身：{shown}）。")
+
+
+def _pick_sheet(wb, name: str, sheet: str | None):
+    """The named sheet, or the first visible one; never a hidden or very hidden sheet."""
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise OhayamiError(f"シート「{sheet}」がありません（あるシート：{'、'.join(wb.sheetnames)}）。", file=name or None)
+        sh = wb[sheet]
+        if sh.sheet_state != "visible":
+            raise OhayamiError(f"シート「{sheet}」は非表示になっています。中身を確かめ、表示してから取り込んでください"
+                               "（シート見出しを右クリック →「再表示」）。", file=name or None)
+        return sh
+    visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
+    if not visible:
+        raise OhayamiError("表示されているシートがありません。取り込むシートを表示してから保存し直してください。", file=name or None)
+    return visible[0]
+
+
+def _xlsx_rows(raw: bytes, name: str, sheet: str | None) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
+    """(header row number, header, [(row number, cells)]) of one sheet, read within the limits."""
     from openpyxl import load_workbook
 
+    _check_xlsx_package(raw, name)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise OhayamiError(f"Excel ファイルとして読めません（{type(exc).__name__}）。保存し直してください。", file=name) from exc
-    if sheet is not None and sheet not in wb.sheetnames:
-        raise OhayamiError(f"シート「{sheet}」がありません（あるシート：{'、'.join(wb.sheetnames)}）。", file=name)
-    sh = wb[sheet] if sheet else wb.worksheets[0]
-    rows = [(i, ["" if v is None else _cell_text(v) for v in r])
-            for i, r in enumerate(sh.iter_rows(values_only=True), start=1)]
-    wb.close()
-    rows = [(i, r) for i, r in rows if any(c != "" for c in r)]
+    try:
+        sh = _pick_sheet(wb, name, sheet)
+        rows = _sheet_rows(sh, name)
+    except OhayamiError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise OhayamiError(f"シート「{sh.title}」を読めません（{type(exc).__name__}）。保存し直してください。",
+                           file=name) from exc
+    finally:
+        wb.close()
     if not rows:
         raise OhayamiError("シートが空です。", file=name, row=sheet)
-    header = rows[0][1]
-    while header and header[-1] == "":
-        header = header[:-1]
-    return header, [(i, r[:len(header)]) for i, r in rows[1:]]
+    (header_row, header), body = rows[0], rows[1:]
+    return header_row, header, body
+
+
+def _sheet_rows(sh, name: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a read-only sheet, refusing at the first cell past the limits.
+
+    openpyxl's row iterator pads every row to the width the sheet's <dimension> tag claims and
+    yields an empty row for every missing row number (a 5 KB file can claim 1,048,576 × 16,384), so
+    the sheet's XML is read here with openpyxl's own cell parser, row by row, as the file has them.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    sh.reset_dimensions()
+    wb = sh.parent
+    out: list[tuple[int, list[str]]] = []
+    last_allowed = None
+    with sh._get_source() as src:
+        parser = WorkSheetParser(src, sh._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for number, cells in parser.parse():
+            values = {c["column"]: _cell_text(c["value"]) for c in cells if c["value"] is not None}
+            values = {k: v for k, v in values.items() if v != ""}
+            if not values:
+                continue
+            if max(values) > MAX_COLUMNS:
+                raise OhayamiError(f"シート「{sh.title}」の {number} 行目、{_column_letter(max(values) - 1)}列に値があります"
+                                   f"（{MAX_COLUMNS}列まで）。" + limit_hint(), file=name or None, row=number)
+            if last_allowed is None:
+                last_allowed = number + MAX_ROWS   # the header, then MAX_ROWS rows
+            if number > last_allowed:
+                raise OhayamiError(f"シート「{sh.title}」の {number} 行目に値があります（見出しのほかに {MAX_ROWS} 行まで）。"
+                                   + limit_hint(), file=name or None, row=number)
+            row = [""] * max(values)
+            for k, v in values.items():
+                row[k - 1] = v
+            out.append((number, row))
+    return out
 
 
 def _cell_text(v: object) -> str:
@@ -98,10 +234,48 @@ def _cell_text(v: object) -> str:
 
 # ---------------------------------------------------------------------- validating rows
 
+# Columns a table's rows cannot do without besides their keys: without them every row would be
+# refused as "empty", which hides the real reason (a header the import did not recognise).
+REQUIRED_COLUMNS = {"problems": ("title",), "vendors": ("name",), "criteria": ("name",)}
+# Tables whose rows may come without an id: the import numbers them (P001…, V001…).
+AUTO_KEYS = {"problems": "P", "vendors": "V"}
+
+
 def _column_map(t: Table, header: list[str]) -> dict[str, str]:
-    """header text → column name, accepting the English name, the Japanese label or an alias."""
-    lookup = header_lookup(t.name, t.columns)
-    return {h: lookup[h] for h in header if h in lookup}
+    """header text → column name, accepting the English name, the Japanese label or an alias,
+    compared as ``textio.header_key`` does (width, case and spaces ignored: 「課　題」, 「ＩＤ」)."""
+    lookup = {header_key(h): c for h, c in header_lookup(t.name, t.columns).items()}
+    if t.name in AUTO_KEYS:
+        lookup.setdefault("id", t.keys[0])   # a town's own list often heads its numbers 「ID」
+    return {h: lookup[header_key(h)] for h in header if header_key(h) in lookup}
+
+
+def column_map(table: str, header) -> dict[str, str]:
+    """header text → column of ``table``, for the headers an import of that table recognises."""
+    return _column_map(TABLES[table], [str(h) for h in header])
+
+
+def _header_errors(t: Table, header: list[str], cmap: dict[str, str]) -> list[str]:
+    """Two headers naming one column (「課題,課題」, 「課題,タイトル」): only one could be read."""
+    by_column: dict[str, list[str]] = {}
+    for h in header:
+        if h in cmap:
+            by_column.setdefault(cmap[h], []).append(h)
+    errs = []
+    for col, hs in by_column.items():
+        if len(set(hs)) == 1 and len(hs) > 1:
+            errs.append(f"見出し「{hs[0]}」の列が{len(hs)}つあります。1列だけにしてください（どちらを取り込むか決められません）")
+        elif len(hs) > 1:
+            errs.append(f"見出し「{'」と「'.join(hs)}」はどれも「{column_label(col)}」の列です。1列だけにしてください"
+                        "（どちらを取り込むか決められません）")
+    return errs
+
+
+def _spellings(t: Table, column: str) -> str:
+    """The headers an import reads as ``column``, for a message: 「課題」（または「タイトル」「課題名」）."""
+    names = [h for h, c in header_lookup(t.name, t.columns).items() if c == column and h != column]
+    first, rest = column_label(column), [h for h in names if h != column_label(column)]
+    return f"「{first}」" + (f"（または{''.join(f'「{h}」' for h in rest)}）" if rest else "")
 
 
 def _number_into(rec: dict, col: str, errs: list[str], **rules) -> None:
@@ -180,6 +354,31 @@ def _check_row(table: str, rec: dict, ws: WorkshopStore, ctx: dict) -> list[str]
     return errs
 
 
+def _duplicate_criterion_names(records: list[tuple[int, dict]], existing: pd.DataFrame) -> list[tuple[int, str]]:
+    """Rows that would leave two criteria of one set with the same name (the form refuses that too):
+    two rows of the file, or a row and a criterion the file does not replace."""
+    fold = lambda v: " ".join(str(v or "").split())  # noqa: E731 - the form's own folding (one_line)
+    in_file: dict[str, set] = {}
+    for _, rec in records:
+        in_file.setdefault(rec["set_id"], set()).add(rec["criterion_id"])
+    kept = {(r["set_id"], fold(r["name"])): r["criterion_id"] for r in existing.to_dict("records")
+            if r["criterion_id"] not in in_file.get(r["set_id"], ())}
+    seen: dict[tuple, int] = {}
+    errs = []
+    for row, rec in records:
+        key = (rec["set_id"], fold(rec.get("name")))
+        if not key[1]:
+            continue
+        if key in seen:
+            errs.append((row, f"評価項目名「{key[1]}」が {seen[key]}行目と重なっています。"
+                              "名前を変えるか、どちらかの行を消してください"))
+        elif key in kept:
+            errs.append((row, f"評価項目名「{key[1]}」はすでにあります（{kept[key]}）。名前を変えてください"))
+        else:
+            seen[key] = row
+    return errs
+
+
 def _context(ws: WorkshopStore) -> dict:
     problems = ws.rows("problems")
     criteria = ws.rows("criteria")
@@ -202,16 +401,24 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
     t = TABLES[table]
     df = source if isinstance(source, pd.DataFrame) else read_any(source, name, sheet)
     name = name or (Path(source).name if isinstance(source, (str, Path)) else t.label)
+    header_row = int(df.attrs.get("header_row", 1))
     if "_row" not in df.columns:
-        df = df.assign(_row=range(2, len(df) + 2))
-    cmap = _column_map(t, [c for c in df.columns if c != "_row"])
+        df = df.assign(_row=range(header_row + 1, len(df) + header_row + 1))
+    header = [str(c) for c in df.columns if c != "_row"]
+    cmap = _column_map(t, header)
+    bad_headers = _header_errors(t, header, cmap)
+    if bad_headers:
+        raise ImportRefused(name, [(header_row, m) for m in bad_headers])
     df = df.rename(columns=cmap)
-    auto_key = {"problems": "P", "vendors": "V"}.get(table)
+    auto_key = AUTO_KEYS.get(table)
     missing = [k for k in t.keys if k not in df.columns and not (k == "set_id" and set_id)
                and not (auto_key and k == t.keys[0])]
+    missing += [c for c in REQUIRED_COLUMNS.get(table, ()) if c not in df.columns]
     if missing:
-        raise ImportRefused(name, [(1, "見出しに必要な列がありません：" + "、".join(
-            f"{column_label(c)}（{c}）" for c in missing))])
+        shown = "".join(f"「{h}」" for h in header[:10]) or "なし"
+        raise ImportRefused(name, [(header_row, "見出しに必要な列がありません：" + "、".join(
+            f"{column_label(c)}（{c}）" for c in missing) + "。見出しの行に " + "、".join(_spellings(t, c) for c in missing)
+            + f" の列を入れてください（いまの見出し：{shown}）")])
     if set_id and "set_id" in t.keys and "set_id" not in df.columns:
         df["set_id"] = set_id
     ctx = _context(ws)
@@ -238,9 +445,12 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
             continue
         seen_keys[key] = row
         errors.extend((row, m) for m in _check_row(table, rec, ws, ctx))
-        records.append(rec)
+        records.append((row, rec))
+    if table == "criteria":
+        errors.extend(_duplicate_criterion_names(records, ws.rows("criteria")))
     if errors:
-        raise ImportRefused(name, errors)
+        raise ImportRefused(name, sorted(errors, key=lambda e: e[0]))
+    records = [rec for _, rec in records]
     with ws.batch(actor):
         for rec in records:
             ws.upsert(table, {k: rec[k] for k in t.keys}, {c: rec[c] for c in t.values if c in rec}, actor=actor)
@@ -292,6 +502,7 @@ def import_workbook(ws: WorkshopStore, source: str | Path | bytes, *, name: str 
 
     raw = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
     name = name or (Path(source).name if isinstance(source, (str, Path)) else "workbook.xlsx")
+    _check_xlsx_package(raw, name)
     try:
         sheets = load_workbook(io.BytesIO(raw), read_only=True).sheetnames
     except Exception as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はど
 STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
 MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
+REBUILD_AFTER = 50   # more changed titles than this (or a tenth of all) rebuild the index
 
 
 def _bigrams(t: str) -> set[str]:
@@ -51,6 +53,168 @@ def similarity(a: str, b: str) -> float:
     return _key_similarity(title_key(a), title_key(b))
 
 
+def _score(a: str, b: str, dice: float) -> float:
+    """The similarity of two title keys given the Dice coefficient of their bigram sets: 1 for the
+    same key, 0 when one is empty, and at least 0.8 when one (of 4 characters or more) is inside
+    the other."""
+    s = 1.0 if a == b else (dice if a and b else 0.0)
+    if s < 1 and min(len(a), len(b)) >= 4 and (a in b or b in a):
+        s = max(s, 0.8)
+    return s
+
+
+def _entry_order(problem_id: str) -> tuple[int, str]:
+    """The order ``order_by_number`` puts problems in: the number an id ends with, then the id."""
+    m = re.search(r"(\d+)$", problem_id)
+    return int(m.group(1)) if m else 0, problem_id
+
+
+class TitleIndex:
+    """Near-duplicate pairs of problem titles, kept up to date one title at a time.
+
+    An inverted index from each title key's character bigrams to the titles having them: two titles
+    that share no bigram have a similarity of 0 (or the same key, which shares all), so the
+    candidates for a title are found from its own bigrams' lists, and the exact similarity (the
+    Dice coefficient, with at least 0.8 when one key contains the other) is computed only for them.
+    Adding one title costs the length of its bigrams' lists, not a pass over every pair.
+    """
+
+    def __init__(self, floor: float = DUPLICATE_SIMILARITY):
+        self.floor = floor          # pairs at least this similar are kept
+        self.revision = None        # the workshop revision the index reflects (set by the owner)
+        self.titles: dict[str, str] = {}
+        self.order: dict[str, tuple[int, str]] = {}   # id → its place in entry order
+        self._slot: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._keys: list[str] = []
+        self._grams: list[set[str]] = []
+        self._sizes = np.zeros(64, dtype=np.int64)
+        self._alive = np.zeros(64, dtype=bool)
+        self._postings: dict[str, list[int]] = {}
+        self._by_key: dict[str, set[str]] = {}
+        self._pairs: dict[str, dict[str, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._slot)
+
+    def same_key(self, title: str, other_than: str | None = None) -> str | None:
+        """The id of a problem whose title is "the same" as ``title`` (``title_key``), if any."""
+        return next((pid for pid in sorted(self._by_key.get(title_key(title), ()), key=self.order.get)
+                     if pid != other_than), None)
+
+    def sync(self, items) -> None:
+        """Make the index hold exactly ``items`` ((id, title) pairs): a few changed titles are
+        updated one by one, many (an import, the first build) by building the index afresh."""
+        new = dict(items)
+        gone = [pid for pid, t in self.titles.items() if new.get(pid) != t]
+        fresh = [(pid, t) for pid, t in new.items() if self.titles.get(pid) != t]
+        removed_slots = len(self._ids) - len(self._slot) + len(gone)
+        if len(fresh) > max(REBUILD_AFTER, len(new) // 10) or removed_slots > max(REBUILD_AFTER, len(new)):
+            self._build(new)
+            return
+        for pid in gone:
+            self.remove(pid)
+        for pid, t in fresh:
+            self.add(pid, t)
+
+    def add(self, pid: str, title: str) -> None:
+        """One more title, compared with the indexed ones through its bigrams' lists."""
+        if pid in self.titles:
+            self.remove(pid)
+        key = title_key(title)
+        grams = _bigrams(key)
+        hits = np.fromiter(chain.from_iterable(self._postings.get(g, ()) for g in grams), dtype=np.int64)
+        for other, s in self._similar(key, len(grams), hits).items():
+            self._pair(pid, other, s)
+        self._insert(pid, title, key, grams)
+
+    def _pair(self, a: str, b: str, s: float) -> None:
+        self._pairs.setdefault(a, {})[b] = s
+        self._pairs.setdefault(b, {})[a] = s
+
+    def _insert(self, pid: str, title: str, key: str, grams: set[str]) -> int:
+        slot = len(self._ids)
+        if slot == len(self._sizes):
+            self._sizes = np.concatenate([self._sizes, np.zeros(slot, dtype=np.int64)])
+            self._alive = np.concatenate([self._alive, np.zeros(slot, dtype=bool)])
+        self._sizes[slot], self._alive[slot] = len(grams), True
+        self._ids.append(pid)
+        self._keys.append(key)
+        self._grams.append(grams)
+        self._slot[pid] = slot
+        self.titles[pid] = title
+        self.order[pid] = _entry_order(pid)
+        self._by_key.setdefault(key, set()).add(pid)
+        for g in grams:
+            self._postings.setdefault(g, []).append(slot)
+        return slot
+
+    def _build(self, items: dict[str, str]) -> None:
+        """Index ``items`` from nothing: each title against the ones before it, with the bigrams'
+        lists as arrays so that the counting runs in numpy rather than item by item."""
+        revision = self.revision
+        self.__init__(self.floor)
+        self.revision = revision
+        for pid, t in items.items():
+            key = title_key(t)
+            self._insert(pid, t, key, _bigrams(key))
+        lists = {g: np.asarray(slots, dtype=np.int64) for g, slots in self._postings.items()}
+        for x, (key, grams) in enumerate(zip(self._keys, self._grams)):
+            before = [a[:np.searchsorted(a, x)] for a in (lists[g] for g in grams)]
+            for other, s in self._similar(key, len(grams), np.concatenate(before)).items():
+                self._pair(self._ids[x], other, s)
+
+    def remove(self, pid: str) -> None:
+        slot = self._slot.pop(pid)
+        self._alive[slot] = False
+        del self.titles[pid], self.order[pid]
+        self._by_key[self._keys[slot]].discard(pid)
+        for other in self._pairs.pop(pid, {}):
+            self._pairs[other].pop(pid, None)
+
+    def _similar(self, key: str, n_grams: int, hits: np.ndarray) -> dict[str, float]:
+        """id → similarity of the indexed titles at least ``floor`` similar to ``key``, from
+        ``hits``: the slots on the lists of the key's ``n_grams`` bigrams, one entry per shared bigram."""
+        if not hits.size:
+            return {}
+        counts = np.bincount(hits)
+        cand = np.flatnonzero(counts)
+        cand = cand[self._alive[cand]]
+        shared, sizes = counts[cand], self._sizes[cand]
+        dice = 2 * shared / (n_grams + sizes)
+        # one key inside the other needs every bigram of the shorter one to be shared
+        inside = (shared == np.minimum(sizes, n_grams)) & (len(key) >= 4)
+        out = {}
+        for k in np.flatnonzero((dice >= self.floor) | inside):
+            s = _score(key, self._keys[cand[k]], float(dice[k]))
+            if s >= self.floor:
+                out[self._ids[cand[k]]] = s
+        return out
+
+    def pairs(self, threshold: float) -> list[tuple[str, str, float]]:
+        """(a, b, similarity) with a before b in entry order, for every pair at least ``threshold``
+        similar (``threshold`` not below ``floor``)."""
+        order = self.order
+        out = []
+        for a, others in self._pairs.items():
+            oa = order[a]
+            out.extend((a, b, s) for b, s in others.items() if s >= threshold and oa < order[b])
+        return out
+
+    def frame(self, pairs) -> pd.DataFrame:
+        """``pairs`` as views show them: most similar first, then in entry order."""
+        columns = ["a", "b", "title_a", "title_b", "similarity"]
+        if not pairs:
+            return pd.DataFrame([], columns=columns)
+        rank = {pid: i for i, pid in enumerate(sorted(self.order, key=self.order.__getitem__))}
+        a, b, s = zip(*pairs)
+        shown = np.array([round(x, 3) for x in s])
+        at = np.lexsort((np.array([rank[x] for x in b]), np.array([rank[x] for x in a]), -shown))
+        a, b = [a[i] for i in at], [b[i] for i in at]
+        return pd.DataFrame({"a": a, "b": b, "title_a": [self.titles[x] for x in a],
+                             "title_b": [self.titles[x] for x in b], "similarity": shown[at]}, columns=columns)
+
+
 @dataclass
 class CutLine:
     mode: str = "top"      # "top" (the best N) or "min" (a minimum score)
@@ -67,6 +231,7 @@ class ProblemWorkbench(Workbench):
 
     def __init__(self, ws: Workshop, data=None):
         super().__init__(ws, data)
+        self._titles = TitleIndex()
         if not self._state().get("seeded"):
             self._seed_criteria()
 
@@ -145,20 +310,38 @@ class ProblemWorkbench(Workbench):
         if len(t) > MAX_TITLE:
             raise OhayamiError(f"課題は{MAX_TITLE}文字以内にしてください（いま{len(t)}文字）。詳しい内容は「生活のワンシーン」へ。",
                                field="title")
-        nt = title_key(t)
-        for r in self.problems().itertuples():
-            if r.problem_id != problem_id and title_key(r.title) == nt:
-                raise OhayamiError(f"同じ課題がすでにあります（{r.problem_id}：{r.title}）。出どころを足すときは統合を使ってください。",
-                                   field="title")
+        index = self._title_index()
+        same = index.same_key(t, other_than=problem_id)
+        if same is not None:
+            raise OhayamiError(f"同じ課題がすでにあります（{same}：{index.titles[same]}）。出どころを足すときは統合を使ってください。",
+                               field="title")
         return t
+
+    def _title_index(self) -> TitleIndex:
+        """The near-duplicate index of the (unmerged) problems, brought up to the workshop's revision."""
+        index = self._titles
+        rev = self.ws.revision()
+        if index.revision != rev:
+            p = self.problems()
+            index.sync(zip(p["problem_id"], p["title"]))
+            index.revision = rev
+        return index
 
     def add_problem(self, title: str, scene: str = "", origin: str = "", actor: str | None = None) -> str:
         """Add a candidate problem; returns its id (P001, P002, …)."""
         t = self._check_title(title)
         scene = text_field(scene, "生活のワンシーン", "scene")
         origin = text_field(origin, "出どころ", "origin", 60)
+        index = self._title_index()
+        before = index.revision
         pid = self.ws.next_id("problems", "P")[0]
         self.ws.upsert("problems", {"problem_id": pid}, {"title": t, "scene": scene, "origin": origin}, actor=actor)
+        after = self.ws.revision()
+        if after[0] == before[0]:
+            # nobody else committed in between (SQLite's data_version is unchanged): the index needs
+            # only this title, not a re-read of every problem
+            index.add(pid, t)
+            index.revision = after
         return pid
 
     def update_problem(self, problem_id: str, actor: str | None = None, **fields) -> None:
@@ -182,22 +365,27 @@ class ProblemWorkbench(Workbench):
         return exchange.import_table(self.ws, "problems", source, name=name, actor=actor)
 
     def near_duplicates(self, threshold: float = DUPLICATE_SIMILARITY) -> pd.DataFrame:
-        """Pairs of problems whose titles are the same or very similar, most similar first."""
-        p = self.problems()
-        ids, titles = list(p["problem_id"]), list(p["title"])   # plain lists: pandas lookups in the pair loop cost 10×
-        norms = [title_key(t) for t in titles]
-        grams = [_bigrams(n) for n in norms]
-        rows = []
-        for i in range(len(ids)):
-            for j in range(i + 1, len(ids)):
-                # equal keys count as duplicates even when empty (a title of punctuation only)
-                s = 1.0 if norms[i] == norms[j] else _key_similarity(norms[i], norms[j], grams[i], grams[j])
-                if s < 1 and min(len(norms[i]), len(norms[j])) >= 4 and (norms[i] in norms[j] or norms[j] in norms[i]):
-                    s = max(s, 0.8)
-                if s >= threshold:
-                    rows.append((ids[i], ids[j], titles[i], titles[j], round(s, 3)))
-        return pd.DataFrame(rows, columns=["a", "b", "title_a", "title_b", "similarity"]).sort_values(
-            "similarity", ascending=False, kind="stable").reset_index(drop=True)
+        """Pairs of problems whose titles are the same or very similar, most similar first.
+
+        Served from the bigram index (kept per workshop revision, updated title by title); a
+        threshold below the index's builds a one-off index, and a threshold of 0 lists every pair."""
+        index = self._title_index()
+        if threshold >= index.floor:
+            build = lambda: index.frame(index.pairs(threshold))  # noqa: E731
+        else:
+            build = lambda: self._near_duplicates_below(threshold, index)  # noqa: E731
+        return self._cached(f"near_duplicates:{threshold!r}", build).copy()
+
+    @staticmethod
+    def _near_duplicates_below(threshold: float, index: TitleIndex) -> pd.DataFrame:
+        wide = TitleIndex(floor=max(threshold, 1e-12))
+        wide.sync(index.titles.items())
+        pairs = wide.pairs(wide.floor)
+        if threshold <= 0:   # every pair qualifies; those sharing no bigram have a similarity of 0
+            found = {(a, b) for a, b, _ in pairs}
+            ids = sorted(index.titles, key=index.order.get)
+            pairs += [(a, b, 0.0) for i, a in enumerate(ids) for b in ids[i + 1:] if (a, b) not in found]
+        return index.frame(pairs)
 
     def problems_frame(self) -> pd.DataFrame:
         """The problems as the screens list them (texts, entry order, indexed by id): ID, title, scene,

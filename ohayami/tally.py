@@ -13,7 +13,7 @@ from .chart import Chart, Diagnosis, as_answer, check_all
 from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
 from .io import csv_bytes, xlsx_bytes
-from .labels import yes_no
+from .labels import TALLY_LABELS, yes_no
 from .store import WorkshopStore, now_iso
 from .textio import clean_name
 
@@ -120,8 +120,7 @@ def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame
 
 def export_xlsx(ws: WorkshopStore, chart: Chart | None = None) -> bytes:
     """The tally (per type) and every answer as an Excel workbook with Japanese headers."""
-    summary = tally(ws).rename(columns={"type_id": "タイプ", "name": "名称", "first_move": "初めの一手", "count": "人数",
-                                        "share": "割合", "applies": "当てはまる人数"})
+    summary = tally(ws).rename(columns=TALLY_LABELS)
     return xlsx_bytes({"集計": summary, "回答": results_table(ws, chart)}, title=f"診断チャート集計 {ws.name}")
 
 

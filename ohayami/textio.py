@@ -1,4 +1,9 @@
-"""Reading the CSV files people save from Excel: UTF-8, UTF-8 with BOM or CP932, comma or tab."""
+"""Reading the text tables people save from Excel or an editor, and the numbers and names they type.
+
+A text table may be UTF-8 (with one BOM, several or none), CP932, UTF-16 with a BOM (Excel's
+「Unicode テキスト」) or ISO-2022-JP (JIS, from old mail); separated by commas, tabs or semicolons;
+and may start with Excel's ``sep=`` hint. Anything else is refused with the reason, never guessed.
+"""
 
 from __future__ import annotations
 
@@ -13,28 +18,124 @@ from .errors import OhayamiError
 
 ENCODINGS = ("utf-8-sig", "cp932")
 
+# Limits of one imported table (CSV or XLSX sheet). A workshop's survey or vendor list is a few
+# hundred rows; the limits are far above that and low enough that a hostile or mistaken file is
+# refused in a moment instead of filling the kernel's memory.
+MAX_ROWS = 5000                        # data rows, the header not counted
+MAX_COLUMNS = 100
+MAX_TABLE_BYTES = 10 * 1024 * 1024     # a CSV file, as saved
+SPLIT_HINT = "ファイルを分けて（{rows}行・{cols}列以内ずつ）取り込んでください。"
+
+_JIS_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I", b"\x1b$(D", b"\x1b$(Q")
+_DELIMITERS = (",", "\t", ";")
+_SEP_HINT = re.compile(r"sep=(.)\s*")
+
+
+def limit_hint() -> str:
+    """How to get a file under the import limits, in Japanese."""
+    return SPLIT_HINT.format(rows=MAX_ROWS, cols=MAX_COLUMNS)
+
 
 def decode_bytes(raw: bytes, name: str = "") -> str:
-    """Decode a text file saved by Excel or an editor; BOM or not, UTF-8 or CP932."""
-    for enc in ENCODINGS:
+    """Decode a text file saved by Excel or an editor: UTF-8 (any number of BOMs), CP932, UTF-16
+    with a BOM or ISO-2022-JP. A file that is none of them is refused, naming the encoding tried."""
+    def refuse(what: str) -> OhayamiError:
+        return OhayamiError(f"{what}Excel で「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。", file=name or None)
+
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise OhayamiError(
-        "文字コードを判別できません。Excel で「CSV UTF-8（コンマ区切り）」を選んで保存し直してください。",
-        file=name or None,
-    )
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise refuse(f"UTF-16 のファイルとして読めません（{exc.start} バイト目）。") from exc
+    elif any(e in raw for e in _JIS_ESCAPES) and max(raw, default=0) < 0x80:
+        try:
+            text = raw.decode("iso2022_jp_ext")
+        except UnicodeDecodeError as exc:
+            raise refuse(f"文字コード ISO-2022-JP（JIS）として読めません（{exc.start} バイト目）。") from exc
+    elif b"\x00" in raw:
+        raise refuse("文字コードを判別できません（NUL 文字があります。BOM のない UTF-16 か、テキストではないファイルのようです）。")
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = raw[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # a BOM says UTF-8: falling back to CP932 would read the whole file as garbage
+            raise refuse(f"UTF-8（BOM 付き）のはずですが、{exc.start + 4} バイト目が UTF-8 ではありません。") from exc
+    else:
+        for enc in ENCODINGS:
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise refuse("文字コードを判別できません（UTF-8 でも Shift_JIS（CP932）でもありません）。")
+    # Some editors add a BOM to a file that already has one; the second would become part of the first header.
+    return text.lstrip("\ufeff")
 
 
 def sniff_delimiter(text: str) -> str:
-    """Comma or tab, judged by the header line."""
+    """Comma, tab or semicolon, judged by the header line (a comma on a tie)."""
     first = text.split("\n", 1)[0]
-    return "\t" if first.count("\t") > first.count(",") else ","
+    return max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def read_text_rows(raw: bytes, name: str = "", *, max_rows: int | None = MAX_ROWS
+                   ) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(row number, cells)]) of a CSV/TSV given as bytes; blank rows are left out.
+
+    Row numbers are as Excel shows them (the header is row 1, a cell with line breaks is one row).
+    Refused with the reason: an unclosed 「"」 (naming the line it opens on), more than ``max_rows``
+    data rows or :data:`MAX_COLUMNS` columns, more than :data:`MAX_TABLE_BYTES` bytes.
+    """
+    where = name or None
+    if max_rows is not None and len(raw) > MAX_TABLE_BYTES:
+        raise OhayamiError(f"ファイルが大きすぎます（{len(raw) / 2**20:.1f} MB、{MAX_TABLE_BYTES // 2**20} MB まで）。"
+                           + limit_hint(), file=where)
+    text = decode_bytes(raw, name)
+    lines_before = 0
+    first, _, rest = text.partition("\n")
+    hint = _SEP_HINT.fullmatch(first.strip("\r"))
+    if hint:   # Excel's own hint line names the separator; it is not the header
+        delimiter, text, lines_before = hint.group(1), rest, 1
+    else:
+        delimiter = sniff_delimiter(text)
+    if not text.strip():
+        raise OhayamiError("ファイルが空です。見出し行とデータを入れてください。", file=where)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    last_line = 0
+    try:
+        for number, record in enumerate(reader, start=1):
+            cells = [cell.strip() for cell in record]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if len(cells) > MAX_COLUMNS:
+                raise OhayamiError(f"{number}行目に {len(cells)} 列あります（{MAX_COLUMNS}列まで）。" + limit_hint(),
+                                   file=where, row=number)
+            if max_rows is not None and number > max_rows + 1 and cells:
+                raise OhayamiError(f"行が多すぎます（見出しのほかに {max_rows} 行まで）。" + limit_hint(), file=where)
+            last_line = reader.line_num
+            if cells:
+                rows.append((number, cells))
+    except csv.Error as exc:
+        opened = last_line + 1 + lines_before
+        if "end of data" in str(exc):
+            msg = (f"テキストの {opened} 行目で始まる引用符「\"」が閉じていません（そこから最後までが一つのセルになってしまいます）。"
+                   "「\"」を閉じるか、消してください。")
+        else:
+            msg = (f"テキストの {reader.line_num + lines_before} 行目の引用符「\"」の後ろに文字があります（{exc}）。"
+                   "セルの中の「\"」は「\"\"」と二つ重ねてください。")
+        raise OhayamiError(f"CSV として読めません。{msg}", file=where) from exc
+    if not rows:
+        raise OhayamiError("ファイルが空です。見出し行とデータを入れてください。", file=where)
+    if rows[0][0] != 1:
+        raise OhayamiError("1行目（見出し行）が空です。1行目に見出しを入れてください。", file=where, row=1)
+    return rows[0][1], rows[1:]
 
 
 def read_text_table(source: str | Path | bytes, name: str = "") -> tuple[list[str], list[list[str]]]:
-    """Return (header, rows) of a CSV/TSV given as a path or bytes; cells are stripped strings."""
+    """Return (header, rows) of a CSV/TSV given as a path or bytes; cells are stripped strings,
+    blank rows left out. No row limit: the guide's own data files use it too."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -45,23 +146,29 @@ def read_text_table(source: str | Path | bytes, name: str = "") -> tuple[list[st
                                file=name) from exc
     else:
         raw = source
-    text = decode_bytes(raw, name)
-    if not text.strip():
-        raise OhayamiError("ファイルが空です。見出し行とデータを入れてください。", file=name or None)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        rows = [[cell.strip() for cell in r] for r in reader]
-    except csv.Error as exc:
-        raise OhayamiError(f"CSV として読めません（{exc}）。引用符「\"」の対応を確かめてください。",
-                           file=name or None) from exc
-    header, body = rows[0], [r for r in rows[1:] if any(c for c in r)]
-    return header, body
+    header, rows = read_text_rows(raw, name, max_rows=None)
+    return header, [cells for _, cells in rows]
+
+
+# Characters that draw nothing: zero-width spaces and joiners, word joiner, BOM, bidi marks (all of
+# Unicode's "format" category), and the variation selectors that pick a kanji's glyph.
+_INVISIBLE = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 def title_key(title: str) -> str:
-    """What makes two titles "the same": width (NFKC), case, spaces and punctuation ignored."""
+    """What makes two titles "the same": width (NFKC), case, spaces, punctuation and invisible
+    characters (zero-width spaces, joiners, BOM) ignored."""
     t = unicodedata.normalize("NFKC", str(title)).lower()
+    t = "".join(ch for ch in _INVISIBLE.sub("", t) if unicodedata.category(ch) != "Cf")
     return re.sub(r"[\s、。・,.!?！？「」（）()\[\]【】]", "", t)
+
+
+def header_key(text: str) -> str:
+    """A header as the import compares it: width (NFKC), case, spaces and invisible characters ignored
+    (「ＩＤ」 = 「ID」, 「課　題」 = 「課題」)."""
+    t = unicodedata.normalize("NFKC", str(text)).lower()
+    t = "".join(ch for ch in _INVISIBLE.sub("", t) if unicodedata.category(ch) != "Cf")
+    return re.sub(r"\s", "", t)
 
 
 # ---------------------------------------------------------------------- names and free text

@@ -258,9 +258,9 @@ class VendorWorkbench(Workbench):
         """Criteria from a saved template (or any table with the same headers); all or nothing."""
         df = exchange.read_any(source, name)
         name = name or "評価項目テンプレート"
-        for col in ("set_id", "評価セット"):
-            if col in df.columns:
-                df = df.drop(columns=col)  # a template from another set (or another town) lands in this one
+        # a template from another set (or another town) lands in this one
+        cmap = exchange.column_map("criteria", [c for c in df.columns if c != "_row"])
+        df = df.drop(columns=[h for h, c in cmap.items() if c == "set_id"])
         return exchange.import_table(self.ws, "criteria", df, name=name, set_id=SET_ID, actor=actor)
 
     # ------------------------------------------------------------------ step 2: weights
