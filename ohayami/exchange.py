@@ -390,8 +390,12 @@ def _context(ws: WorkshopStore) -> dict:
 
 
 def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.DataFrame, *, name: str = "",
-                 sheet: str | None = None, set_id: str | None = None, actor: str | None = None) -> int:
+                 sheet: str | None = None, set_id: str | None = None, actor: str | None = None,
+                 allow_empty: bool = False) -> int:
     """Import rows into one table; all or nothing. Returns the number of rows written.
+
+    A file with a header and no rows is refused unless ``allow_empty`` (a whole-workbook import,
+    where an empty table is normal).
 
     ``set_id`` fills the evaluation set (for criteria, scores, weights) when the file has no such
     column. Problems and vendors without an id get the next free one (P001…, V001…).
@@ -419,6 +423,9 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
         raise ImportRefused(name, [(header_row, "見出しに必要な列がありません：" + "、".join(
             f"{column_label(c)}（{c}）" for c in missing) + "。見出しの行に " + "、".join(_spellings(t, c) for c in missing)
             + f" の列を入れてください（いまの見出し：{shown}）")])
+    if df.empty and not allow_empty and not isinstance(source, pd.DataFrame):
+        # a file with only its header row: say so, rather than "0 件取り込みました"
+        raise ImportRefused(name, [(header_row, "見出しの下に行がありません。取り込む内容を2行目から書いてください")])
     if set_id and "set_id" in t.keys and "set_id" not in df.columns:
         df["set_id"] = set_id
     ctx = _context(ws)
@@ -513,7 +520,7 @@ def import_workbook(ws: WorkshopStore, source: str | Path | bytes, *, name: str 
             label = TABLES[table].label
             if label in sheets:
                 try:
-                    counts[table] = import_table(ws, table, raw, name=name, sheet=label, actor=actor)
+                    counts[table] = import_table(ws, table, raw, name=name, sheet=label, actor=actor, allow_empty=True)
                 except ImportRefused as exc:
                     raise ImportRefused(f"{name}（シート「{label}」）", exc.errors) from None
                 except OhayamiError as exc:

@@ -19,7 +19,7 @@ from .guide import load_exclusion_reasons, load_priority_criteria, load_steps
 from .scoring import Result, Rules, evaluate
 from .labels import DIRECTION_LABELS, MARK_YES, direction_label
 from .store import Workshop
-from .textio import parse_number, text_field, title_key
+from .textio import parse_number, strip_controls, text_field, title_key
 from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "C"
@@ -304,7 +304,7 @@ class ProblemWorkbench(Workbench):
         return p
 
     def _check_title(self, title: object, problem_id: str | None = None) -> str:
-        t = " ".join(str(title or "").split())
+        t = " ".join(strip_controls(str(title or "")).split())
         if not t:
             raise OhayamiError("課題が空です。困っていることを一文で書いてください（例：証明書の窓口が昼に混む）。", field="title")
         if len(t) > MAX_TITLE:

@@ -170,9 +170,6 @@ case("i-duplicate-title-in-file", "form", _I, "同じ|重複|すでに", data=cs
 case("i-existing-title", "form", _I, "同じ|すでに", data=csv("課題\nバスの本数が少ない\n"))
 case("i-zwsp-existing-title", "13.12", _I, "同じ|すでに", data=csv("課題\nバスの本\u200b数が少ない\n"))
 case("i-title-too-long", "form", _I, "文字", data=csv("課題\n" + "長" * 1000 + "\n"))
-case("i-iso2022jp", "13.12", _I, "文字コード|ISO-2022-JP|JIS",
-     data="課題\n窓口が混む\n".encode("iso2022_jp"))
-case("i-semicolon", "13.12", _I, "セミコロン|;", data=csv("課題;生活のワンシーン\n窓口が混む;昼\n"))
 case("i-binary", "13.12", _I, "文字コード|読めません|ファイル", data=bytes(range(256)) * 4)
 case("i-utf16-nul", "13.12", _I, "文字コード|読めません", data="課題\n窓口\n".encode("utf-16-le"))
 case("i-price-underscore", "13.12", _I, "_", data=csv("事業者,価格\nC社,1_000\n"), table="vendors")
@@ -182,7 +179,6 @@ case("i-vendor-empty-name", "form", _I, "空", data=csv("事業者,価格\n,100\
 case("i-not-xlsx-zip", "13.11", _I, "Excel|xlsx|読めません", name="input.xlsx", data=(lambda: (
     lambda buf: (zipfile.ZipFile(buf, "w").writestr("hello.txt", "x") or True) and buf.getvalue())(io.BytesIO()))())
 case("i-truncated-xlsx", "13.11", _I, "Excel|xlsx|読めません|壊れ", name="input.xlsx", data=b"PK\x03\x04" + b"\0" * 40)
-case("i-text-as-xlsx", "13.11", _I, "Excel|xlsx|読めません", name="input.xlsx", data=csv("課題\n窓口が混む\n"))
 
 # ---------------------------------------------------------------------- guide data edits (OHAYAMI_DATA)
 _G = "guide"
