@@ -313,9 +313,15 @@ def _clean_workshop_name(name: Any) -> str:
     return one_line(name, "ワークショップ名", "workshop", NAME_LIMIT)
 
 
-def _registry(conn) -> None:
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {REGISTRY} (name text PRIMARY KEY, schema text UNIQUE NOT NULL, "
-                 "created_at text NOT NULL)")
+@contextmanager
+def _registry(conn) -> Iterator[None]:
+    """A transaction holding the registry of workshops, one at a time: creating the registry or one
+    workshop twice at once must not fail."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {REGISTRY} (name text PRIMARY KEY, schema text UNIQUE NOT NULL, "
+                     "created_at text NOT NULL)")
+        yield
 
 
 def _conform(conn, schema: str) -> None:
@@ -373,10 +379,7 @@ def open_pg_workshop(dsn: str, name: str, *, create: bool = True, actor: str = "
     name = _clean_workshop_name(name)
     conn = _connect(dsn)
     try:
-        with conn.transaction():
-            # creating the registry or a workshop twice at once must not fail: one opener at a time
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
-            _registry(conn)
+        with _registry(conn):
             row = conn.execute(f"SELECT schema FROM {REGISTRY} WHERE name=%s", (name,)).fetchone()
             if row is None:
                 if not create:
@@ -444,9 +447,7 @@ def drop_pg_workshop(dsn: str, name: str) -> bool:
     name = _clean_workshop_name(name)
     conn = _connect(dsn)
     try:
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
-            _registry(conn)
+        with _registry(conn):
             row = conn.execute(f"DELETE FROM {REGISTRY} WHERE name=%s RETURNING schema", (name,)).fetchone()
             if row is not None:
                 conn.execute(f'DROP SCHEMA "{row[0]}" CASCADE')
