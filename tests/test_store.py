@@ -510,3 +510,18 @@ def test_without_psycopg_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(OhayamiError, match=r"ohayami\[pg\]"):
         open_pg_workshop("host=/nowhere dbname=x", "町")
+
+
+@pg_only
+def test_pg_writer_waits_for_a_batch_then_gives_up_in_japanese(backend):
+    a, b = backend.open("turns"), backend.open("turns")
+    b._conn.execute("SET lock_timeout = 300")  # instead of 30 s
+    with a.batch():
+        a.upsert("people", {"name": "山田"}, {"role": "委員"})
+        assert b.rows("people").empty  # a reader neither waits nor sees the open batch
+        with pytest.raises(OhayamiError, match="使用中"):
+            b.upsert("people", {"name": "佐藤"}, {})
+    assert list(b.rows("people").name) == ["山田"]
+    assert b.upsert("people", {"name": "佐藤"}, {})  # once the batch is over, the next writer goes on
+    a.close()
+    b.close()
