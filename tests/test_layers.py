@@ -9,7 +9,7 @@ an import to a higher layer fails, and so does any cycle. The order, lowest firs
 2. ``scoring.registry scoring.scales scoring.weights scoring.price`` — small method objects over plain values
 3. ``scoring.engine``                 — the engine; it imports the registries, never the reverse
 4. ``scoring.sensitivity scoring``    — analyses over the engine, and the package's public face
-5. ``guide store``                    — the guide's data; the workshop file
+5. ``guide store store_pg``           — the guide's data; the workshop file (or server)
 6. ``chart exchange plots``           — the chart state machine; import/export; figures
 7. ``tally sheets``                   — the chart's tally (uses chart); scoring sheets (use exchange)
 8. ``workbench``                      — what every scored worksheet shares
@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("scoring.registry", "scoring.scales", "scoring.weights", "scoring.price"),
     ("scoring.engine",),
     ("scoring.sensitivity", "scoring"),
-    ("guide", "store"),
+    ("guide", "store", "store_pg"),
     ("chart", "exchange", "plots"),
     ("tally", "sheets"),
     ("workbench",),

@@ -1,6 +1,7 @@
 """The workshop file: nothing entered is ever lost."""
 
 import hashlib
+import json
 import multiprocessing as mp
 import os
 import signal
@@ -8,8 +9,10 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
+from backends import PG_DSN, backend, open_spec, require_pg, ws  # noqa: F401  (fixtures: every store)
 
 from ohayami import OhayamiError
 from ohayami import store as S
@@ -18,6 +21,12 @@ from ohayami.store import open_workshop
 
 def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _wait_for(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_upsert_logs_old_and_new_values(ws):
@@ -53,20 +62,20 @@ def test_batch_is_all_or_nothing(ws):
     assert ws.rows("people").empty and ws.history().empty
 
 
-def test_reopen_shows_the_last_state(tmp_path):
-    w = open_workshop(tmp_path / "w")
+def test_reopen_shows_the_last_state(backend):
+    w = backend.open("w")
     wid = w.workshop_id
     w.upsert("problems", {"problem_id": "P001"}, {"title": "窓口の混雑"})
     w.set_setting("cut_line", {"top": 5})
     w.close()
-    w = open_workshop(tmp_path / "w.ohayami")
+    w = backend.open("w.ohayami", create=False)
     assert w.get("problems", problem_id="P001")["title"] == "窓口の混雑"
     assert w.setting("cut_line") == {"top": 5} and w.workshop_id == wid and w.schema_version() == S.SCHEMA_VERSION
 
 
 def _writer(args):
-    path, worker, n = args
-    w = open_workshop(path, actor=f"w{worker}")
+    spec, worker, n = args
+    w = open_spec(spec, actor=f"w{worker}")
     for i in range(n):
         w.upsert("scores", {"set_id": "E", "evaluator": f"w{worker}", "alternative_id": f"V{i % 20}",
                             "criterion_id": f"c{i}"}, {"value": str(i % 5 + 1)})
@@ -76,26 +85,27 @@ def _writer(args):
     return n
 
 
-def test_eight_processes_two_hundred_edits_each(tmp_path):
-    path = tmp_path / "busy.ohayami"
-    open_workshop(path).close()
+def test_eight_processes_two_hundred_edits_each(backend):
+    spec = backend.spec("busy.ohayami")
+    open_spec(spec).close()
     ctx = mp.get_context("spawn")
     with ctx.Pool(8) as pool:
-        done = pool.map(_writer, [(str(path), k, 200) for k in range(8)])
+        done = pool.map(_writer, [(spec, k, 200) for k in range(8)])
     assert done == [200] * 8
-    w = open_workshop(path)
+    w = open_spec(spec)
     scores = w.rows("scores")
     assert len(scores) == 1600
     assert scores.groupby("evaluator").size().to_dict() == {f"w{k}": 200 for k in range(8)}
     assert (w.history("scores").field == "value").sum() == 1600
     assert len(w.history("settings")) >= 8  # at least each writer's first edit of the shared row
-    assert w._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert backend.integrity(w) == "ok"
 
 
 KILLED_WRITER = textwrap.dedent("""
-    import sys, time
-    from ohayami.store import open_workshop
-    w = open_workshop(sys.argv[1])
+    import json, sys, time
+    sys.path.insert(0, sys.argv[2])
+    from backends import open_spec
+    w = open_spec(json.loads(sys.argv[1]))
     for i in range(10):
         w.upsert("problems", {"problem_id": f"P{i:03d}"}, {"title": f"committed {i}"})
     with w.batch("killer"):
@@ -107,16 +117,18 @@ KILLED_WRITER = textwrap.dedent("""
 """)
 
 
-def test_writer_killed_mid_transaction(tmp_path):
-    path = tmp_path / "killed.ohayami"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+def test_writer_killed_mid_transaction(backend):
+    spec = backend.spec("killed.ohayami")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, json.dumps(spec), os.path.dirname(__file__)],
+                            stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "inside"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
-    w = open_workshop(path)
+    w = open_spec(spec)
     titles = sorted(w.rows("problems").title)
     assert titles == [f"committed {i}" for i in range(10)]
-    assert w._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    _wait_for(lambda: backend.integrity(w) == "ok")  # the server notices the dead client by itself
+    assert backend.integrity(w) == "ok"
     w.upsert("problems", {"problem_id": "P999"}, {"title": "after the crash"})  # still writable
 
 
@@ -193,21 +205,20 @@ def test_file_from_an_older_kit_is_migrated_with_a_backup(tmp_path, monkeypatch)
     assert (tmp_path / f"old.ohayami.bak-v{old}").exists()
 
 
-def test_concurrent_open_of_a_new_file(tmp_path):
-    path = tmp_path / "fresh.ohayami"
-    a = open_workshop(path)
-    b = open_workshop(path)
+def test_concurrent_open_of_a_new_file(backend):
+    a = backend.open("fresh.ohayami")
+    b = backend.open("fresh.ohayami")
     a.upsert("people", {"name": "a"}, {})
     b.upsert("people", {"name": "b"}, {})
     assert sorted(a.rows("people").name) == ["a", "b"]
 
 
-def test_a_new_file_has_exactly_the_declared_tables(tmp_path):
-    w = open_workshop(tmp_path / "fresh")
+def test_a_new_file_has_exactly_the_declared_tables(backend):
+    w = backend.open("fresh")
     for name, t in S.TABLES.items():
-        cols = [r[1] for r in w._conn.execute(f'PRAGMA table_info("{name}")')]
+        cols = [c for c, _ in backend.columns(w, name)]
         assert tuple(cols) == t.columns, name
-        types = {r[1]: r[2] for r in w._conn.execute(f'PRAGMA table_info("{name}")')}
+        types = dict(backend.columns(w, name))
         assert {c for c, ty in types.items() if ty == "REAL"} == set(t.numeric), name
 
 
@@ -279,8 +290,8 @@ def _state_writer(args):
     """One evaluator saving their reason and their own rule 30 times."""
     from ohayami.vendors import VendorWorkbench
 
-    path, k, n = args
-    m = VendorWorkbench(open_workshop(path, actor=f"w{k}"))
+    spec, k, n = args
+    m = VendorWorkbench(open_spec(spec, actor=f"w{k}"))
     rule = RULE_EDITS[k]
     for i in range(n):
         m.set_weight_reason(f"e{k + 1:03d}", f"w{k}-{i}")
@@ -296,20 +307,221 @@ RULE_EDITS = [("combine", "sum", "average"), ("rounding", "truncate", "round"), 
               ("tie_break", ["price"], ["technical"])]
 
 
-def test_eight_evaluators_saving_reasons_and_rules_at_once_lose_nothing(tmp_path):
+def test_eight_evaluators_saving_reasons_and_rules_at_once_lose_nothing(backend):
     from ohayami.vendors import VendorWorkbench
 
-    path = tmp_path / "committee.ohayami"
-    m = VendorWorkbench(open_workshop(path))
+    spec = backend.spec("committee.ohayami")
+    m = VendorWorkbench(open_spec(spec))
     ids = m.adopt_template(list(range(1, 9)))
     assert ids == [f"e{k + 1:03d}" for k in range(8)]
     m.ws.close()
     ctx = mp.get_context("spawn")
     with ctx.Pool(8) as pool:
-        assert pool.map(_state_writer, [(str(path), k, 30) for k in range(8)]) == [30] * 8
-    m = VendorWorkbench(open_workshop(path))
+        assert pool.map(_state_writer, [(spec, k, 30) for k in range(8)]) == [30] * 8
+    m = VendorWorkbench(open_spec(spec))
     assert m.weight_reasons() == {f"e{k + 1:03d}": f"w{k}-29" for k in range(8)}
     rec = m.rules_record()
     assert {f: rec[f] for f, _, _ in RULE_EDITS if f != "price"} == {f: last for f, last, _ in RULE_EDITS if f != "price"}
     assert rec["price"] is not None and (rec["price"]["method"], rec["price"]["points"]) == ("lowest", 30.0)
     assert (m.ws.history("weight_reasons").field == "reason").sum() == 8 * 30
+
+
+def _increment(args):
+    """A read-modify-write of one shared counter, n times, each inside a batch."""
+    spec, k, n = args
+    w = open_spec(spec, actor=f"w{k}")
+    for _ in range(n):
+        with w.batch():
+            w.set_setting("counter", w.setting("counter", 0) + 1)
+            w.upsert("people", {"name": f"w{k}"}, {"role": str(w.setting("counter"))})
+    w.close()
+    return n
+
+
+def test_read_modify_writes_in_batches_lose_nothing(backend):
+    spec = backend.spec("counter")
+    open_spec(spec).close()
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(8) as pool:
+        assert pool.map(_increment, [(spec, k, 30) for k in range(8)]) == [30] * 8
+    w = open_spec(spec)
+    assert w.setting("counter") == 8 * 30
+    # every increment saw the one before it: the logged values are exactly 1..240, each once
+    assert sorted(int(v) for v in w.history("settings").new) == list(range(1, 241))
+    assert backend.integrity(w) == "ok"
+
+
+def test_revision_changes_when_another_connection_writes(backend):
+    a, b = backend.open("rev"), backend.open("rev")
+    before = a.revision()
+    assert a.revision() == before  # reading changes nothing
+    b.upsert("people", {"name": "山田"}, {"department": "総務課"})
+    after = a.revision()
+    assert after != before
+    assert not b.upsert("people", {"name": "山田"}, {"department": "総務課"})  # no change, no new revision
+    assert a.revision() == after
+    with pytest.raises(RuntimeError):
+        with b.batch():
+            b.upsert("people", {"name": "佐藤"}, {})
+            raise RuntimeError("rolled back")
+    assert a.revision() == after and a.get("people", name="佐藤") is None
+    a.close()
+    b.close()
+
+
+# ---------------------------------------------------------------------- the server store only
+
+pg_only = pytest.mark.parametrize("backend", ["pg"], indirect=True)
+
+
+@pg_only
+def test_pg_workshop_satisfies_the_protocol(backend):
+    from test_store_protocol import declared
+
+    from ohayami.store_pg import PgWorkshop
+    with backend.open("proto") as w:
+        assert isinstance(w, S.WorkshopStore)
+        assert declared() - set(dir(PgWorkshop)) <= {"path", "actor"}
+        assert w.path == backend.tmp_path / f"{w.name}_出力" and not w.path.exists()
+        assert w.export_folder() == w.path and w.path.is_dir()
+
+
+@pg_only
+def test_pg_change_log_has_the_file_s_columns(backend, tmp_path):
+    from ohayami.store_pg import CHANGELOG
+    with open_workshop(tmp_path / "file") as f:
+        assert tuple(r[1] for r in f._conn.execute("PRAGMA table_info(changelog)")) == CHANGELOG
+    with backend.open("log") as w:
+        cols = [r[0] for r in w._conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema=%s AND table_name='changelog' "
+            "ORDER BY ordinal_position", (w._schema,))]
+        assert tuple(cols) == CHANGELOG
+
+
+@pg_only
+def test_pg_rows_keep_the_order_first_entered(backend):
+    with backend.open("order") as w:
+        for name in ["山田", "佐藤", "鈴木"]:
+            w.upsert("people", {"name": name}, {"role": "委員"})
+        for _ in range(3):  # updates write new row versions on the server; the order must not follow them
+            w.upsert("people", {"name": "山田"}, {"role": "委員長"})
+            w.upsert("people", {"name": "山田"}, {"role": "委員"})
+        assert list(w.rows("people").name) == ["山田", "佐藤", "鈴木"]
+
+
+@pg_only
+def test_pg_values_are_stored_as_their_columns_say(backend):
+    with backend.open("types") as w:
+        w.upsert("scores", {"set_id": "E", "evaluator": "山田", "alternative_id": "V001", "criterion_id": "e001"},
+                 {"value": 3})
+        w.upsert("vendors", {"vendor_id": "V001"}, {"price": "1200", "notes": 1.5})
+        assert w.get("scores", set_id="E", evaluator="山田", alternative_id="V001", criterion_id="e001")["value"] == "3"
+        assert w.rows("scores", value=3).shape[0] == 1  # a number looked up in a text column, as SQLite does
+        assert w.get("vendors", vendor_id="V001")["price"] == 1200.0
+        assert w.get("vendors", vendor_id="V001")["notes"] == "1.5"
+        with pytest.raises(OhayamiError, match="価格.*数値") as e:
+            w.upsert("vendors", {"vendor_id": "V001"}, {"price": "千円"})
+        assert e.value.field == "price" and w.get("vendors", vendor_id="V001")["price"] == 1200.0
+
+
+@pg_only
+def test_pg_workshop_from_a_newer_kit_is_refused_untouched(backend):
+    with backend.open("newer") as w:
+        w.upsert("people", {"name": "山田"}, {})
+        w._conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    with pytest.raises(OhayamiError, match="新しい版"):
+        backend.open("newer")
+    spec = backend.spec("newer")
+    import psycopg
+    with psycopg.connect(spec[1]) as conn:
+        schema = conn.execute("SELECT schema FROM ohayami_workshops WHERE name=%s", (spec[2],)).fetchone()[0]
+        assert conn.execute(f'SELECT value FROM "{schema}".meta WHERE key=%s', ("schema_version",)).fetchone() == ("99",)
+        assert conn.execute(f'SELECT name FROM "{schema}".people').fetchall() == [("山田",)]
+
+
+@pg_only
+def test_pg_workshop_from_an_older_kit_is_migrated(backend, monkeypatch):
+    with backend.open("older") as w:
+        w.upsert("vendors", {"vendor_id": "V1"}, {"name": "A社"})
+    new = S.SCHEMA_VERSION + 1
+    monkeypatch.setattr(S, "SCHEMA_VERSION", new)
+    monkeypatch.setitem(S.MIGRATIONS, new, ['ALTER TABLE vendors ADD COLUMN url TEXT',
+                                            'CREATE TABLE IF NOT EXISTS "extra" ("k" TEXT, "n" REAL, PRIMARY KEY ("k"))'])
+    monkeypatch.setitem(S.TABLES, "extra", S.Table("extra", "追加", ("k",), ("n",), numeric=("n",)))
+    import ohayami.store_pg as P
+    monkeypatch.setattr(P, "SCHEMA_VERSION", new)
+    w = backend.open("older")
+    assert w.schema_version() == new
+    assert w.get("vendors", vendor_id="V1")["name"] == "A社"
+    assert "url" in w.rows("vendors").columns
+    assert backend.columns(w, "extra") == [("k", "TEXT"), ("n", "REAL")]  # SQLite's REAL became double precision
+    w.upsert("extra", {"k": "a"}, {"n": 0.1})
+    w.upsert("extra", {"k": "b"}, {"n": 1})
+    assert list(w.rows("extra").n) == [0.1, 1.0]  # full precision, in the order entered
+    w.close()
+
+
+@pg_only
+def test_pg_workshops_by_name_listed_and_dropped(backend):
+    from ohayami.store_pg import drop_pg_workshop, list_pg_workshops
+    spec = backend.spec("named")
+    with pytest.raises(OhayamiError, match="データベースにありません"):
+        backend.open("named", create=False)
+    backend.open("named").close()
+    assert spec[2] in list_pg_workshops(PG_DSN)
+    with pytest.raises(OhayamiError, match="ワークショップ名が空"):
+        open_spec(("pg", PG_DSN, " \x07 ", spec[3]))
+    assert drop_pg_workshop(PG_DSN, spec[2]) and not drop_pg_workshop(PG_DSN, spec[2])
+    assert spec[2] not in list_pg_workshops(PG_DSN)
+
+
+@pg_only
+def test_pg_workshop_opened_by_its_address(backend):
+    from psycopg.conninfo import conninfo_to_dict
+    from urllib.parse import urlencode
+
+    from ohayami.store_pg import is_pg_url, open_workshop_url
+    spec = backend.spec("アドレス")
+    query = urlencode({"workshop": spec[2], **conninfo_to_dict(PG_DSN)})
+    w = open_workshop_url(f"postgresql:///?{query}", folder=backend.tmp_path)
+    assert w.name == spec[2]
+    w.upsert("people", {"name": "山田"}, {})
+    w.close()
+    assert backend.open("アドレス").get("people", name="山田") is not None
+    assert is_pg_url("postgresql://h/db?workshop=a") and is_pg_url("postgres://h/db?workshop=a")
+    assert not is_pg_url("workshop") and not is_pg_url(None)
+
+
+def test_address_without_a_workshop_name_and_an_unreachable_server(tmp_path):
+    from ohayami.store_pg import open_pg_workshop, split_url
+    assert split_url("postgresql://u@h:5433/db?sslmode=disable&workshop=%E7%94%BA") == \
+        ("postgresql://u@h:5433/db?sslmode=disable", "町")
+    assert split_url("postgresql:///db?workshop=a") == ("postgresql:///db", "a")  # a local socket keeps its //
+    with pytest.raises(OhayamiError, match="workshop=ワークショップ名") as e:
+        split_url("postgresql://u@h/db")
+    assert e.value.field == "workshop"
+    pytest.importorskip("psycopg")
+    with pytest.raises(OhayamiError, match="接続できません"):
+        open_pg_workshop(f"host={tmp_path} port=1 dbname=x connect_timeout=2", "町")
+
+
+def test_without_psycopg_the_message_says_what_to_install(monkeypatch):
+    from ohayami.store_pg import open_pg_workshop
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(OhayamiError, match=r"ohayami\[pg\]"):
+        open_pg_workshop("host=/nowhere dbname=x", "町")
+
+
+@pg_only
+def test_pg_writer_waits_for_a_batch_then_gives_up_in_japanese(backend):
+    a, b = backend.open("turns"), backend.open("turns")
+    b._conn.execute("SET lock_timeout = 300")  # instead of 30 s
+    with a.batch():
+        a.upsert("people", {"name": "山田"}, {"role": "委員"})
+        assert b.rows("people").empty  # a reader neither waits nor sees the open batch
+        with pytest.raises(OhayamiError, match="使用中"):
+            b.upsert("people", {"name": "佐藤"}, {})
+    assert list(b.rows("people").name) == ["山田"]
+    assert b.upsert("people", {"name": "佐藤"}, {})  # once the batch is over, the next writer goes on
+    a.close()
+    b.close()

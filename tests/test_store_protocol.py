@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from backends import backend, ws  # noqa: F401  (the tests that take ``ws`` run on every store)
 
 from ohayami import OhayamiError
 from ohayami.store import Workshop, WorkshopStore, open_workshop
