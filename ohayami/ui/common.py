@@ -9,7 +9,8 @@ import ipywidgets as W
 
 from ..errors import OhayamiError
 from ..plots import figure_png
-from ..store import Workshop, default_folder, open_workshop
+from ..store import Workshop, WorkshopStore, default_folder, open_workshop
+from ..store_pg import is_pg_url, open_workshop_url
 from ..html import esc
 from .panel import UNEXPECTED, error, ok, widen_labels  # noqa: F401  (the views import them from here)
 
@@ -33,12 +34,15 @@ def show_figure(widget: W.Image, fig) -> None:
     widget.layout.display = ""
 
 
-def resolve_workshop(workshop: Workshop | str | Path | None) -> Workshop:
-    """A Workshop object from an object, a name in the default folder, or a path."""
-    if isinstance(workshop, Workshop):
+def resolve_workshop(workshop: WorkshopStore | str | Path | None) -> WorkshopStore:
+    """A workshop from an object, a name in the default folder, a path, or a server address
+    (``postgresql://…?workshop=名前``)."""
+    if isinstance(workshop, WorkshopStore):
         return workshop
     if workshop is None:
         workshop = "workshop"
+    if is_pg_url(workshop):
+        return open_workshop_url(str(workshop))
     p = Path(workshop)
     if not p.is_absolute() and p.parent == Path("."):
         p = default_folder() / p
