@@ -467,7 +467,7 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
 # ---------------------------------------------------------------------- whole workshop
 
 EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
-                "weight_reasons", "weight_revisions", "rules", "cut_lines", "intuitions",
+                "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
                 "chart_results", "settings"]
 
 

@@ -168,7 +168,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
                    [(r.name, r.requirement, r.grp, r.example, must_label(r.must_have), f"{r.weight:.1f}",
                      f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
                     for r in crit.itertuples()]),
-             f"<p>{esc(model.weight_message())}</p>"]
+             f"<p>{esc(model.weight_message())}</p>",
+             f'<p class="oh-weights-version">結果に使う重み：{esc(model.current_weights_version().label)}</p>']
     ew = model.evaluator_weights()
     if not ew.empty:
         parts.append("<h4>評価者ごとの重み</h4>" + table(
@@ -195,11 +196,13 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if res is None:
         parts.append("<p>まだ結果がありません。</p></div>")
         return page("選定理由書", "".join(parts))
-    parts.append("<h3>4. 結果</h3>")
+    frame = model.results_frame(res)
+    parts.append("<h3>4. 結果</h3>" +
+                 f'<p class="oh-weights-version">この結果は重みの{esc(frame.attrs["weights_version"])}で計算しました。</p>')
     winners = [vn.get(a, a) for a in res.winners]
     if winners:
         parts.append(f'<div class="oh-move">1位：{esc("・".join(winners))}</div>')
-    frame = model.results_frame(res).drop(columns="ばらつき")
+    frame = frame.drop(columns="ばらつき")
     parts.append(table(list(frame.columns), frame.values.tolist()))
     s = model.scores()
     parts.append("<h3>5. 評価者ごとの採点</h3>")
@@ -232,6 +235,9 @@ def vendors_report_html(model, figures: bool = True) -> str:
             [(r["at"], r["reason"], "、".join(f"{labels.get(k, k)} {r['before'][k]:g}→{r['after'][k]:g}" for k in r["after"]),
               "・".join(vn.get(w, w) for w in r["winner_before"]) + " → " + "・".join(vn.get(w, w) for w in r["winner_after"]))
              for r in revs]))
+    versions = model.weight_versions()
+    if len(versions):
+        parts.append("<h4>重みの版（新しい順）</h4>" + table(list(versions.columns[:8]), versions.iloc[:, :8].values.tolist()))
     parts.append("<h3>7. 結果の頑健さ</h3>")
     try:
         sens = model.sensitivity(draws=10_000)

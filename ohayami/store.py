@@ -24,7 +24,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -78,15 +78,28 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           numeric=("seeded", "total")),
     Table("weight_inputs", "重みづけの入力", ("set_id", "evaluator", "method"), ("inputs", "message", "at")),
     Table("weight_reasons", "重みの理由", ("set_id", "criterion_id"), ("reason", "actor", "at")),
-    Table("weight_revisions", "重みの見直し", ("set_id", "no"),
-          ("at", "actor", "reason", "before", "after", "winner_before", "winner_after"), numeric=("no",)),
+    # Every version of a set's weights (one source of truth): who made it, when, of which kind
+    # (combined from the evaluators' weights, a committee revision …), why, and the winner before and
+    # after; the points per criterion in weight_version_values, with the points just before it.
+    Table("weight_versions", "重みの版", ("set_id", "no"),
+          ("at", "actor", "kind", "reason", "winner_before", "winner_after"), numeric=("no",)),
+    Table("weight_version_values", "重みの版ごとの配点", ("set_id", "no", "criterion_id"), ("weight", "before"),
+          numeric=("no", "weight", "before")),
     Table("rules", "評価のルール", ("set_id",), ("record",)),
     Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
     Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
 ]}
 
+JST = timezone(timedelta(hours=9), "JST")
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def now_jst() -> str:
+    """Now in Japan Standard Time, ISO 8601 with its offset (records a committee signs carry JST)."""
+    return datetime.now(JST).isoformat(timespec="seconds")
 
 
 def _q(cols) -> str:
@@ -109,6 +122,9 @@ def _move_settings_v2(conn: sqlite3.Connection) -> None:
     """Version 1 kept rules, cut line, reasons, revisions, weighting inputs and intuition times as JSON
     values in ``settings``; version 2 has a table for each. Move every known key and log the move."""
     room = "（会場全体）"  # frozen: workbench.ROOM as it was in version 1
+    labels = {"sets": "評価セットの設定", "weight_inputs": "重みづけの入力", "weight_reasons": "重みの理由",  # frozen too
+              "weight_revisions": "重みの見直し", "rules": "評価のルール", "cut_lines": "絞り込みの基準",
+              "intuitions": "感覚的な順位の入力"}
     at = now_iso()
     settings = dict(conn.execute('SELECT "key", value FROM settings').fetchall())
     moved: list[tuple[str, str]] = []
@@ -169,7 +185,66 @@ def _move_settings_v2(conn: sqlite3.Connection) -> None:
         conn.execute('DELETE FROM settings WHERE "key"=?', (key,))
         conn.execute("INSERT INTO changelog (at, actor, tbl, row_key, field, old, new) VALUES (?,?,?,?,?,?,?)",
                      (at, "（形式の更新）", "settings", json.dumps([key], ensure_ascii=False), "*", settings[key],
-                      f"(表「{TABLES[target].label}」へ移動)"))
+                      f"(表「{labels[target]}」へ移動)"))
+
+
+def _weight_versions_v3(conn: sqlite3.Connection) -> None:
+    """Version 2 kept the weights in force only in ``criteria.weight`` and the committee's revisions
+    (before/after of the criteria they changed) in ``weight_revisions``, so a later save of an
+    evaluator's weights could overwrite a revision unseen. Version 3 keeps every version of a set's
+    weights. Rebuild them: walking back from today's weights through the revisions gives the weights
+    before the first one (version 1), then one version per revision; when today's weights differ from
+    what the last revision left, an evaluator's save had overwritten it, and a last version says so."""
+    at = now_jst()
+    actor = "（形式の更新）"
+    crit = conn.execute("SELECT set_id, criterion_id, weight FROM criteria").fetchall()
+    revs = conn.execute("SELECT set_id, no, at, actor, reason, before, after, winner_before, winner_after "
+                        "FROM weight_revisions ORDER BY set_id, no").fetchall()
+
+    def loads(text, default):
+        try:
+            value = json.loads(text) if text else default
+        except ValueError:
+            return default
+        return value if isinstance(value, type(default)) else default
+
+    def numbers(text) -> dict:
+        return {str(k): float(v) for k, v in loads(text, {}).items() if isinstance(v, (int, float))}
+
+    def put(set_id, no, when, who, kind, reason, weights, before, winners=([], [])) -> None:
+        conn.execute('INSERT INTO weight_versions (set_id, no, at, actor, kind, reason, winner_before, winner_after) '
+                     'VALUES (?,?,?,?,?,?,?,?)', (set_id, no, when, who, kind, reason,
+                                                 json.dumps(winners[0], ensure_ascii=False),
+                                                 json.dumps(winners[1], ensure_ascii=False)))
+        conn.executemany('INSERT INTO weight_version_values (set_id, no, criterion_id, weight, "before") '
+                         'VALUES (?,?,?,?,?)', [(set_id, no, k, w, None if before is None else before.get(k))
+                                                for k, w in weights.items()])
+
+    for set_id in sorted({r[0] for r in crit} | {r[0] for r in revs}):
+        current = {cid: float(w or 0.0) for sid, cid, w in crit if sid == set_id}
+        mine = [r for r in revs if r[0] == set_id]
+        after_each, state = [], dict(current)
+        for r in reversed(mine):
+            state = {**state, **numbers(r[6])}
+            after_each.insert(0, state)
+            state = {**state, **numbers(r[5])}
+        if mine:
+            put(set_id, 1, mine[0][2], actor, "recorded", "最初の見直しより前の配点（形式の更新で記録）", state, None)
+        else:
+            put(set_id, 1, at, actor, "recorded", "それまでの配点（形式の更新で記録）", state, None)
+        previous = state
+        for i, r in enumerate(mine):
+            put(set_id, i + 2, r[2], r[3], "revision", r[4], after_each[i], previous,
+                (loads(r[7], []), loads(r[8], [])))
+            previous = after_each[i]
+        if mine and any(abs(previous.get(k, float("nan")) - w) > 1e-9 or k not in previous for k, w in current.items()):
+            put(set_id, len(mine) + 2, at, actor, "evaluators",
+                "形式の更新で記録：最後の見直しのあと、評価者の重みの保存で配点が作り直されていました（以前の版の動作）。"
+                "見直しの配点に戻すには、もう一度見直してください。", current, previous)
+        for r in mine:
+            conn.execute("INSERT INTO changelog (at, actor, tbl, row_key, field, old, new) VALUES (?,?,?,?,?,?,?)",
+                         (at, actor, "weight_revisions", json.dumps([set_id, r[1]], ensure_ascii=False), "*",
+                          r[4], "(表「重みの版」へ移動)"))
 
 
 # version -> steps (SQL text, or a function given the connection) that bring a file from version-1
@@ -216,6 +291,14 @@ MIGRATIONS: dict[int, list] = {
         'CREATE TABLE IF NOT EXISTS "intuitions" ("set_id" TEXT, "evaluator" TEXT, "first_at" TEXT, '
         'PRIMARY KEY ("set_id", "evaluator"))',
         _move_settings_v2,
+    ],
+    3: [
+        'CREATE TABLE IF NOT EXISTS "weight_versions" ("set_id" TEXT, "no" REAL, "at" TEXT, "actor" TEXT, "kind" TEXT, '
+        '"reason" TEXT, "winner_before" TEXT, "winner_after" TEXT, PRIMARY KEY ("set_id", "no"))',
+        'CREATE TABLE IF NOT EXISTS "weight_version_values" ("set_id" TEXT, "no" REAL, "criterion_id" TEXT, '
+        '"weight" REAL, "before" REAL, PRIMARY KEY ("set_id", "no", "criterion_id"))',
+        _weight_versions_v3,
+        'DROP TABLE "weight_revisions"',
     ],
 }
 

@@ -24,7 +24,7 @@ from .scoring.price import price_method as price_method_named
 from .scoring.weights import combine_evaluators, weighable
 from .store import Workshop, now_iso
 from .textio import clean_name, one_line, parse_number, text_field
-from .workbench import Workbench, mean_disagreement, order_by_number, rank_text
+from .workbench import SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -268,24 +268,54 @@ class VendorWorkbench(Workbench):
                               weight_must_haves: bool = False) -> dict:
         """One evaluator's weights (by a registered method), kept beside the others'. The combined
         weights (the mean of each evaluator's shares, or the method's own combination when everyone
-        used it, e.g. the geometric-mean pairwise matrix) become the criteria's points, scaled to the
-        total. Must-haves carry no points unless ``weight_must_haves``."""
+        used it, e.g. the geometric-mean pairwise matrix) become a new version of the criteria's
+        points, scaled to the total, unless the committee has revised the weights: then the input is
+        kept and the weights in force stay (``applied`` False; the message says so) until someone
+        rebuilds them on purpose (:meth:`rebuild_weights_from_evaluators`). Must-haves carry no
+        points unless ``weight_must_haves``."""
         who = clean_name(evaluator, "評価者の名前", "evaluator")
         if not who:
             raise OhayamiError("重みづけをする評価者の名前を入れてください。", field="evaluator")
         ids = list(self.criteria()["criterion_id"])
         w, message, stored = self.weights_from(method, values, {k: 0.0 for k in ids}, weight_must_haves)
         total = sum(w.values())
+        applied = not self.has_committee_revision()
         with self.ws.batch(actor or who):
             for k in ids:
                 self.ws.upsert("weights", {"set_id": SET_ID, "evaluator": who, "criterion_id": k},
                                {"value": w[k] / total * self.total()}, actor=actor or who)
             self._save_weight_input(who, method, stored, message, actor or who, only_method=True)
             combined, how = self._combined_weights(weight_must_haves)
-            for k, v in combined.items():
-                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor or who)
-            self._set_state(actor or who, weight_message=how)
-        return {"weights": {k: w[k] / total * self.total() for k in ids}, "message": message, "combined": combined}
+            if applied:
+                current = self.criteria().set_index("criterion_id")["weight"].to_dict()
+                if any(abs(current[k] - v) > SAME for k, v in combined.items()) or not self.weight_version_records():
+                    self._write_weights_version(combined, "evaluators", "", actor or who)
+                self._set_state(actor or who, weight_message=how)
+        version = self.current_weights_version()
+        if not applied:
+            message = (f"{message} {who} さんの重みを保存しました。結果に使う重みは{version.label}のままです"
+                       "（委員会の修正があるため）。評価者の重みから作り直すときは「評価者の重みから作り直す」を"
+                       "理由を添えて押してください。").strip()
+        return {"weights": {k: w[k] / total * self.total() for k in ids}, "message": message, "combined": combined,
+                "applied": applied, "version": version}
+
+    def rebuild_weights_from_evaluators(self, reason: str = "", actor: str | None = None,
+                                        weight_must_haves: bool = False) -> WeightsVersion:
+        """「評価者の重みから作り直す」: the evaluators' combined weights become a new version on purpose.
+        After a committee revision this needs a reason (it undoes the revision); the winner before and
+        after are recorded."""
+        text = text_field(reason, "作り直す理由", "reason", 500)
+        if self.evaluator_weights().empty:
+            raise OhayamiError("まだ評価者の重みがありません。先に「この人の重みを保存」で重みを付けてください。",
+                               field="evaluator")
+        if not text and self.has_committee_revision():
+            raise OhayamiError("委員会の修正を評価者の重みで置き換えます。理由を書いてください（報告書に残ります）。",
+                               field="reason")
+        with self.ws.batch(actor):
+            combined, how = self._combined_weights(weight_must_haves)
+            version = self._write_weights_version(combined, "evaluators", text, actor)
+            self._set_state(actor, weight_message=how)
+        return version
 
     def total(self) -> float:
         total = self._state().get("total")
@@ -462,7 +492,10 @@ class VendorWorkbench(Workbench):
             missing = missing[missing["price"].isna()]["name"].tolist()
             raise OhayamiError("価格点を使うには、すべての事業者に価格を入れてください（未入力：" + "、".join(missing) + "）。",
                                field="price")
-        return evaluate(ev, rules)
+        res = evaluate(ev, rules)
+        # the result names the version of the weights it was computed with (screen and report say it)
+        res.weights_version = self.current_weights_version()
+        return res
 
     def results_frame(self, res: Result) -> pd.DataFrame:
         """The results table as the screen and the report show it (texts, best first, indexed by
@@ -478,7 +511,13 @@ class VendorWorkbench(Workbench):
                         [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
         columns = ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき",
                    "除外・対象外の理由／備考"]
-        return pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
+        frame = pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
+        frame.attrs["weights_version"] = self._version_of(res).label
+        return frame
+
+    def _version_of(self, res: Result) -> WeightsVersion:
+        """The version of the weights a result was computed with."""
+        return getattr(res, "weights_version", None) or self.current_weights_version()
 
     def rank_vote(self):
         """The rank-vote rule (first places, then second, then third) as a second opinion on the result."""
@@ -551,7 +590,10 @@ class VendorWorkbench(Workbench):
         return out
 
     def revise_weights(self, points: dict, reason: str, actor: str | None = None) -> dict:
-        """Revise the criteria's points after the check; the reason and the before/after are kept."""
+        """Revise the criteria's points after the check: a new version of the weights (委員会の修正)
+        with its reason, before/after and the winner before/after, which a later save of an
+        evaluator's weights does not undo. Returns the entry as :meth:`revisions` lists it; the version
+        is :meth:`current_weights_version`."""
         reason = text_field(reason, "見直しの理由", "reason", 500)
         if not reason:
             raise OhayamiError("重みを見直す理由を書いてください（報告書に残ります）。", field="reason")
@@ -560,33 +602,35 @@ class VendorWorkbench(Workbench):
         if unknown:
             raise OhayamiError(f"評価項目「{unknown[0]}」はありません。", field="weight")
         new = {k: self._check_criterion(weight=v)["weight"] for k, v in points.items()}
-        after = {**crit["weight"].to_dict(), **new}
-        if sum(after.values()) <= 0:
-            raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
         before = crit["weight"].to_dict()
-        res = self.results()
-        winner_before = res.winners if res is not None else []
-        with self.ws.batch(actor):
-            for k, v in new.items():
-                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": k}, {"weight": v}, actor=actor)
-            res2 = self.results()
-            done = self.ws.rows("weight_revisions", set_id=SET_ID)["no"]
-            no = int(max((float(n) for n in done), default=0)) + 1
-            entry = {"no": no, "at": now_iso(), "by": actor or self.ws.actor, "reason": reason,
-                     "before": {k: before[k] for k in new}, "after": new,
-                     "winner_before": list(winner_before), "winner_after": list(res2.winners) if res2 is not None else []}
-            self.ws.upsert("weight_revisions", {"set_id": SET_ID, "no": no}, {
-                "at": entry["at"], "actor": entry["by"], "reason": reason, "before": entry["before"], "after": new,
-                "winner_before": entry["winner_before"], "winner_after": entry["winner_after"]}, actor=actor)
-        return entry
+        if all(abs(before[k] - v) <= SAME for k, v in new.items()):
+            raise OhayamiError("配点が今と同じです。変える配点を入れてください。", field="weight")
+        if sum({**before, **new}.values()) <= 0:
+            raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
+        version = self._write_weights_version(new, "revision", reason, actor)
+        return {"no": len(self.revisions()), "at": version.at, "by": version.actor,
+                "reason": reason, "before": {k: before[k] for k in new}, "after": new,
+                "winner_before": list(version.winner_before), "winner_after": list(version.winner_after)}
 
     def revisions(self) -> list[dict]:
-        """The committee's weight revisions, oldest first: no, at, by, reason, before, after, winners."""
-        r = self.ws.rows("weight_revisions", set_id=SET_ID)
-        out = [{"no": int(float(x.no)), "at": x.at, "by": x.actor, "reason": x.reason,
-                **{k: json.loads(getattr(x, k) or ("[]" if k.startswith("winner") else "{}"))
-                   for k in ("before", "after", "winner_before", "winner_after")}} for x in r.itertuples()]
-        return sorted(out, key=lambda e: e["no"])
+        """The committee's weight revisions, oldest first: no (1 = the first revision), at, by, reason,
+        before and after (the criteria it changed), winner before and after."""
+        out = []
+        for v in self.weight_version_records():
+            if v.kind == "revision":
+                changes = v.changes
+                out.append({"no": len(out) + 1, "at": v.at, "by": v.actor, "reason": v.reason,
+                            "before": {k: a for k, (a, _) in changes.items()},
+                            "after": {k: b for k, (_, b) in changes.items()},
+                            "winner_before": list(v.winner_before), "winner_after": list(v.winner_after)})
+        return out
+
+    def _winners(self) -> list[str]:
+        try:
+            res = self.results()
+        except OhayamiError:
+            return []  # e.g. a price rule while a price is missing: no winner to record
+        return list(res.winners) if res is not None else []
 
     def sensitivity(self, draws: int = 10_000, spread: float = 0.2, seed: int = 0) -> dict:
         ev = self.evaluation()
@@ -623,7 +667,7 @@ class VendorWorkbench(Workbench):
             out = pd.DataFrame({"順位": t["rank"], "事業者": t["name"], "技術点": t["technical"], "価格": t["price"],
                                 "価格点": t["price_score"], "合計点": t["total"], "満点": t["max_total"],
                                 "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO), "除外・対象外の理由": t["reasons"].map("／".join),
-                                "備考": t["note"]})
+                                "備考": t["note"], "重みの版": self._version_of(res).label})
             frames["結果"] = out
             frames["要件内訳ごとの小計"] = res.groups.rename(index=res.table["name"]).reset_index(names="事業者")
             frames["評価項目ごとの点"] = res.breakdown.rename(columns=labels, index=res.table["name"]).reset_index(names="事業者")
@@ -632,6 +676,9 @@ class VendorWorkbench(Workbench):
             frames["評価のばらつき"] = sp[["事業者", "評価項目", "n", "min", "max", "mean", "std", "range", "disagreement"]].rename(
                 columns={"n": "人数", "min": "最低", "max": "最高", "mean": "平均", "std": "標準偏差", "range": "幅",
                          "disagreement": "ばらつき（0～1）"})
+        versions = self.weight_versions()
+        if len(versions):
+            frames["重みの版"] = versions
         revs = self.revisions()
         if revs:
             frames["重みの見直し"] = pd.DataFrame([{"日時": r["at"], "理由": r["reason"],

@@ -8,6 +8,8 @@ saves patches the cached model instead of reading every score again.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import pandas as pd
 
@@ -16,11 +18,71 @@ from .labels import DIRECTION_LABELS
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
-from .store import Workshop, WorkshopStore, now_iso
+from .store import JST, Workshop, WorkshopStore, now_iso, now_jst
 from .textio import clean_name, one_line, text_field
 
-__all__ = ["ROOM", "WEIGHT_METHODS", "Workbench", "one_line", "order_by_number", "text_field"]
+__all__ = ["ROOM", "VERSION_KINDS", "WEIGHT_METHODS", "WeightsVersion", "Workbench", "jst_text", "one_line",
+           "order_by_number", "text_field"]
 ROOM = "（会場全体）"
+
+# How a version of the weights came about (code → what the screen and the report say).
+VERSION_KINDS = {
+    "evaluators": "評価者の重みから合成",
+    "revision": "委員会の修正",
+    "room": "全体での重みづけ",
+    "edit": "配点の直接入力",
+    "recorded": "形式の更新時の配点",
+}
+SAME = 1e-9  # points closer than this are the same weight (they went through float arithmetic)
+
+
+def jst_text(iso: str | None) -> str:
+    """An ISO time as the screen and the report show it, in JST: 「2026年11月27日 14:02」 ("" if unreadable)."""
+    try:
+        when = datetime.fromisoformat(str(iso))
+    except (TypeError, ValueError):
+        return ""
+    if when.tzinfo is not None:
+        when = when.astimezone(JST)
+    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+
+
+@dataclass(frozen=True)
+class WeightsVersion:
+    """One version of a set's weights: number, when, who, kind (see :data:`VERSION_KINDS`), why, the
+    points per criterion (and just before), and the winner before and after. ``no`` 0 stands for the
+    points the criteria were created with, before any version; ``changed_since`` is True when the
+    criteria's points no longer match the version (a criterion added or imported after it)."""
+
+    no: int
+    kind: str = ""
+    at: str = ""
+    actor: str = ""
+    reason: str = ""
+    weights: dict = field(default_factory=dict)
+    before: dict = field(default_factory=dict)
+    winner_before: tuple = ()
+    winner_after: tuple = ()
+    changed_since: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return VERSION_KINDS.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """「版3（委員会の修正 2026年11月27日 14:02 佐藤）」, as the screen and the report name it."""
+        if self.no == 0:
+            text = "版なし（評価項目を作ったときの配点）"
+        else:
+            text = f"版{self.no}（" + " ".join(b for b in (self.kind_label, jst_text(self.at), self.actor) if b) + "）"
+        return text + ("※この版のあと評価項目の追加などで配点が変わっています" if self.changed_since else "")
+
+    @property
+    def changes(self) -> dict[str, tuple[float, float]]:
+        """{criterion id: (points before, points in this version)} for the criteria this version changed."""
+        return {k: (self.before[k], w) for k, w in self.weights.items()
+                if self.before.get(k) is not None and abs(self.before[k] - w) > SAME}
 
 
 def person(ws: Workshop, name: str) -> dict | None:
@@ -142,9 +204,18 @@ class Workbench:
         if bad:
             raise OhayamiError(f"評価項目の「{bad[0]}」は変更できません。", field=bad[0])
         values = self._check_criterion(cid=criterion_id, **fields)
-        if "weight" in values:
-            self._check_not_all_zero({criterion_id: values["weight"]})
-        self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": criterion_id}, values, actor=actor)
+        weight = values.pop("weight", None)
+        current = self.criteria().set_index("criterion_id")["weight"].to_dict()
+        changes_weight = weight is not None and abs(current[criterion_id] - weight) > SAME
+        if changes_weight:
+            self._check_not_all_zero({criterion_id: weight})
+            self._refuse_over_revision("評価項目の配点の変更")
+        with self.ws.batch(actor):
+            if values:
+                self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": criterion_id}, values, actor=actor)
+            if changes_weight:
+                # a typed weight is a version of its own, so results can say which weights they use
+                self._write_weights_version({criterion_id: weight}, "edit", "", actor)
 
     def remove_criterion(self, criterion_id: str, actor: str | None = None) -> None:
         crit = self.criteria()
@@ -179,17 +250,97 @@ class Workbench:
 
     def set_weights(self, method: str, values: dict, actor: str | None = None, weight_must_haves: bool = False) -> dict:
         """Weights by a registered method (see :meth:`weights_from`); shares become points out of 100.
-        Returns {"weights": …, "message": …}; the inputs are kept for the report."""
+        They become a new version of the weights (kind 全体での重みづけ). Returns {"weights": …,
+        "message": …, "version": …}; the inputs are kept for the report."""
+        self._refuse_over_revision("重みづけ")
         current = self.criteria().set_index("criterion_id")["weight"].to_dict()
         w, message, stored = self.weights_from(method, values, current, weight_must_haves)
         if weight_method(method).gives_shares:
             w = {k: round(v * 100, 2) for k, v in w.items()}
         with self.ws.batch(actor):
-            for k, v in w.items():
-                self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": k}, {"weight": float(v)}, actor=actor)
+            version = self._write_weights_version(w, "room", "", actor)
             self._save_weight_input(ROOM, method, stored, message, actor)
             self._set_state(actor, weight_method=method, weight_message=message)
-        return {"weights": w, "message": message}
+        return {"weights": w, "message": message, "version": version}
+
+    # ------------------------------------------------------------------ versions of the weights
+    def weight_version_records(self) -> list[WeightsVersion]:
+        """Every version of this set's weights, oldest first."""
+        return self._cached("weight_versions", self._weight_version_records)
+
+    def _weight_version_records(self) -> list[WeightsVersion]:
+        rows = self.ws.rows("weight_versions", set_id=self.SET_ID)
+        values = self.ws.rows("weight_version_values", set_id=self.SET_ID)
+        out = []
+        for r in rows.itertuples():
+            no = int(float(r.no))
+            mine = values[values["no"].astype(float) == no]
+            out.append(WeightsVersion(
+                no, r.kind or "", r.at or "", r.actor or "", r.reason or "",
+                {c: float(w) for c, w in zip(mine["criterion_id"], mine["weight"])},
+                {c: (None if b is None or b != b else float(b)) for c, b in zip(mine["criterion_id"], mine["before"])},
+                tuple(json.loads(r.winner_before or "[]")), tuple(json.loads(r.winner_after or "[]"))))
+        return sorted(out, key=lambda v: v.no)
+
+    def current_weights_version(self) -> WeightsVersion:
+        """The version of the weights that results use now: the latest (``no`` 0 before any)."""
+        versions = self.weight_version_records()
+        if not versions:
+            return WeightsVersion(0)
+        last = versions[-1]
+        now = self.criteria().set_index("criterion_id")["weight"].to_dict()
+        drift = any(k not in last.weights or abs(last.weights[k] - w) > SAME for k, w in now.items())
+        return replace(last, changed_since=drift)
+
+    def weight_versions(self) -> pd.DataFrame:
+        """The versions of the weights as the screen, the report and the workbook show them (newest
+        first): 版, 日時 (JST), 入力した人, 種類, 理由, 変更, 前の1位, この版の1位, then each criterion's points."""
+        crit = self.criteria()
+        names = crit.set_index("criterion_id")["name"].to_dict()
+        alt = self.alternatives().set_index("alternative_id")["name"].to_dict() if len(crit) else {}
+        rows = []
+        for v in reversed(self.weight_version_records()):
+            rows.append([f"版{v.no}", jst_text(v.at), v.actor, v.kind_label, v.reason,
+                         "、".join(f"{names.get(k, k)} {a:g}→{b:g}" for k, (a, b) in v.changes.items()),
+                         "・".join(alt.get(w, w) for w in v.winner_before), "・".join(alt.get(w, w) for w in v.winner_after)] +
+                        [v.weights.get(c) for c in crit["criterion_id"]])
+        columns = ["版", "日時", "入力した人", "種類", "理由", "変更", "前の1位", "この版の1位", *names.values()]
+        return pd.DataFrame(rows, columns=columns)
+
+    def has_committee_revision(self) -> bool:
+        """Whether the committee has revised the weights (after which only an explicit version changes them)."""
+        return any(v.kind == "revision" for v in self.weight_version_records())
+
+    def _refuse_over_revision(self, what: str) -> None:
+        if self.has_committee_revision():
+            last = [v for v in self.weight_version_records() if v.kind == "revision"][-1]
+            raise OhayamiError(f"重みには委員会の修正（版{last.no}）があります。{what}で上書きはできません。"
+                               "配点を変えるときは「重みの見直し」で理由を添えて新しい版にしてください。", field="weight")
+
+    def _winners(self) -> list[str]:
+        """The alternatives ranked first with the weights in force (a worksheet without a winner: [])."""
+        return []
+
+    def _write_weights_version(self, weights: dict, kind: str, reason: str, actor: str | None) -> WeightsVersion:
+        """Make ``weights`` (criterion id → points; the others keep theirs) the new version in force:
+        the criteria's points and the version row are written in one transaction, with the winner
+        before and after."""
+        current = self.criteria().set_index("criterion_id")["weight"].to_dict()
+        full = {k: float(weights.get(k, w)) for k, w in current.items()}
+        winner_before = self._winners()
+        with self.ws.batch(actor):
+            for k, w in full.items():
+                self.ws.upsert("criteria", {"set_id": self.SET_ID, "criterion_id": k}, {"weight": w}, actor=actor)
+            done = self.ws.rows("weight_versions", set_id=self.SET_ID)["no"]
+            no = int(max((float(n) for n in done), default=0)) + 1
+            winner_after = self._winners()
+            self.ws.upsert("weight_versions", {"set_id": self.SET_ID, "no": no}, {
+                "at": now_jst(), "actor": actor or self.ws.actor, "kind": kind, "reason": reason,
+                "winner_before": list(winner_before), "winner_after": list(winner_after)}, actor=actor)
+            for k, w in full.items():
+                self.ws.upsert("weight_version_values", {"set_id": self.SET_ID, "no": no, "criterion_id": k},
+                               {"weight": w, "before": current[k]}, actor=actor)
+        return self.current_weights_version()
 
     # ------------------------------------------------------------------ the set's own state
     def _state(self) -> dict:

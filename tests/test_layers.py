@@ -15,7 +15,7 @@ an import to a higher layer fails, and so does any cycle. The order, lowest firs
 8. ``workbench``                      — what every scored worksheet shares
 9. ``problems vendors`` (+ one model per new worksheet)
 10. ``reports``                       — printable pages over the models
-11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid`` — the error funnel, panels and shared widget pieces
+11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid ui.connection`` — the error funnel, panels and shared widget pieces
 12. ``ui.*_view ui.guide_browser ui.<worksheet>.*`` — one view or panel package per notebook
 13. ``ohayami`` (the package ``__init__``) — the notebook-facing facade; nothing inside imports it
 
@@ -49,7 +49,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("workbench",),
     ("problems", "vendors"),
     ("reports",),
-    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid"),
+    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.connection"),
     ("ui", "ui.chart_view", "ui.guide_browser", "ui.problems.*",
      "ui.vendors.*"),
     ("",),  # ohayami/__init__.py

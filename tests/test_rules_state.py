@@ -209,7 +209,8 @@ def test_typed_state_leaves_and_returns_with_the_workshop_workbook(tmp_path):
     b = open_workshop(tmp_path / "b")
     X.import_workbook(b, X.export_xlsx(m.ws), name="export.xlsx")
     snap_a, snap_b = X.table_snapshot(m.ws), X.table_snapshot(b)
-    for table in ("sets", "weight_inputs", "weight_reasons", "weight_revisions", "rules", "cut_lines", "intuitions"):
+    for table in ("sets", "weight_inputs", "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines",
+                  "intuitions"):
         assert snap_a[table] and snap_a[table] == snap_b[table], table
     other = VendorWorkbench(b)
     assert other.rules() == m.rules() and other.revisions() == m.revisions()
