@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from ..guide import load_types
 from .cards import card_html
+from .connection import connection_banner
 from .panel import attempt
 
 
@@ -20,7 +21,7 @@ class GuideBrowser:
                                  layout=W.Layout(width="40em"))
         self.card = W.HTML()
         self.picker.observe(self._show, names="value")
-        self.widget = W.VBox([self.picker, self.card])
+        self.widget = W.VBox([connection_banner(), self.picker, self.card])
         self._show()
 
     def _show(self, *_):

@@ -16,6 +16,7 @@ import ipywidgets as W
 
 from ..errors import OhayamiError
 from ..html import STYLE, esc
+from .connection import connection_banner
 
 UNEXPECTED = ("予期しないエラーが起きました（{kind}）。これまでに保存された内容は失われていません。"
               "画面を閉じずに、ファシリテーターに知らせてください。")
@@ -186,7 +187,7 @@ class TabbedView:
         self.tabs = W.Tab(children=self._slots)
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
-        self.widget = W.VBox([html(header), self.tabs])
+        self.widget = W.VBox([connection_banner(), html(header), self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")
 
