@@ -47,11 +47,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("chart", "exchange", "plots"),
     ("tally", "sheets"),
     ("workbench",),
-    ("problems", "vendors"),
-    ("reports",),
+    ("problems", "vendors", "readiness", "experts"),
+    ("reports", "printouts"),
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid"),
     ("ui", "ui.chart_view", "ui.guide_browser", "ui.problems.*",
-     "ui.vendors.*"),
+     "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
     ("",),  # ohayami/__init__.py
 ]
 
