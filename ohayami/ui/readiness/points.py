@@ -8,12 +8,14 @@ from ...html import esc
 from ...readiness import FIELD_LABELS, STATE_LABELS, Point
 from .. import common as C
 from ..panel import Panel, attempt, with_messages
-from ..sheet_parts import boxed
+from ..sheet_parts import boxed, note
 
 # what each point's evidence box asks for (ohayami's examples, shown as placeholders)
 BASIS_HINTS = {1: "例：総合計画の重点プロジェクト「子育て支援」をテーマにする",
                2: "例：企画課の担当として任命されている／自ら手を挙げた",
                3: "例：課長が先月の課内会議で取組に賛同した"}
+KIT_NOTE = ("ポイントの文と助言はガイドのまま。状態の3区分（できている・一部・まだ）、短い名前、入力欄の例は"
+            " ohayami によるもので、ガイドにはありません。")
 WHO_HINTS = {1: "テーマを決めた人・部署", 2: "中心的人物の名前・所属", 3: "上長の名前・役職"}
 
 
@@ -66,7 +68,7 @@ class PointsPanel(Panel):
 
     def build(self) -> W.Widget:
         self.forms = [PointForm(self, p) for p in self.model.points]
-        return W.VBox([f.widget for f in self.forms])
+        return W.VBox([note(KIT_NOTE), *[f.widget for f in self.forms]])
 
     def refresh(self) -> None:
         for f in self.forms:
