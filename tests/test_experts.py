@@ -15,6 +15,8 @@ from ohayami.labels import MARK_YES
 from ohayami.printouts import expert_request_html
 from ohayami.store import open_workshop
 
+from backends import backend  # noqa: F401  (the last test runs on every store)
+
 EVIL = "<script>alert(1)</script>"
 
 
@@ -211,3 +213,20 @@ def test_whole_workshop_export_and_import_keep_the_request(model, tmp_path):
         assert X.table_snapshot(other)[t] == X.table_snapshot(model.ws)[t]
     copy = ExpertRequest(other)  # already seeded: nothing added twice
     assert copy.items("channels").equals(model.items("channels")) and copy.request() == model.request()
+
+
+def test_both_worksheets_on_every_store(backend):
+    """The A and I models over the file and over the server store (skipped without a server)."""
+    from ohayami.readiness import ReadinessSheet
+
+    ws = backend.open("worksheets")
+    r = ReadinessSheet(ws)
+    r.save_point(1, state="できている", basis="子育て支援", next_action="原課ヒアリング", due="2026/5/1")
+    assert r.record(1).due == "2026-05-01" and r.card().blocking.number == 2
+    m = ExpertRequest(ws)
+    m.save_request("要件を書ける職員がいない", due="2026年4月1日")
+    m.set_checked("skills", "S002", True)
+    sid = m.add_item("skills", "データ分析")
+    m.remove_item("skills", sid)
+    again = ExpertRequest(backend.open("worksheets"))
+    assert again.request().due == "2026-04-01" and list(again.items("skills")["checked"]) == [False, True, False, False]
