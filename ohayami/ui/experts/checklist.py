@@ -16,13 +16,15 @@ class ChecklistPanel(Panel):
     and removal of what the town added. Ticks and memos are saved as they change."""
 
     list_id = ""
+    step = 0   # the guide's type I step whose words stand above the list
 
     @property
     def spec(self):
         return LISTS[self.list_id]
 
     def guide_notes(self) -> list[W.Widget]:
-        return []
+        title, text = self.model.guide_step(self.step)
+        return [note(text, f"ガイド：Step{self.step} {title}")]
 
     def build(self) -> W.Widget:
         self.rows = W.VBox()
@@ -91,19 +93,13 @@ class ChecklistPanel(Panel):
 class SkillsPanel(ChecklistPanel):
     title = "2 役割・スキル"
     list_id = "skills"
-
-    def guide_notes(self) -> list[W.Widget]:
-        title, text = self.model.guide_step(1)
-        return [note(text, f"ガイド：Step1 {title}")]
+    step = 1
 
 
 class ChannelsPanel(ChecklistPanel):
     title = "3 探し方"
     list_id = "channels"
-
-    def guide_notes(self) -> list[W.Widget]:
-        title, text = self.model.guide_step(2)
-        return [note(text, f"ガイド：Step2 {title}")]
+    step = 2
 
 
 class AcceptancePanel(ChecklistPanel):
