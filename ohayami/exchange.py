@@ -468,7 +468,7 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
 
 EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
                 "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
-                "chart_results", "settings"]
+                "chart_results", "readiness", "expert_request", "expert_items", "settings"]
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file

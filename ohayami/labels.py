@@ -31,6 +31,11 @@ COLUMN_LABELS: dict[str, str] = {
     "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時",
     # weight versions
     "kind": "種類",
+    # type A: the three points
+    "point_no": "ポイント", "state": "状態", "basis": "根拠", "next_action": "次の一手", "due": "期日",
+    # type I: the request to an expert and its checklists
+    "request_id": "依頼ID", "bottleneck": "ボトルネック", "outcome": "期待する成果", "list_id": "リスト",
+    "item_id": "項目ID", "source": "出所", "checked": "チェック",
 }
 
 # The chart tally's columns (its export and its table on screen).

@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -88,6 +88,14 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("rules", "評価のルール", ("set_id",), ("record",)),
     Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
     Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
+    # type A: one row per point of the guide's three (1 テーマ, 2 推進の中心的人物, 3 味方になってくれる上長)
+    Table("readiness", "基本の3ポイント", ("point_no",), ("state", "who", "basis", "next_action", "due"),
+          numeric=("point_no",)),
+    # type I: the request (one row), and one row per item of its three checklists
+    Table("expert_request", "専門家への依頼", ("request_id",), ("bottleneck", "outcome", "due", "seeded"),
+          numeric=("seeded",)),
+    Table("expert_items", "専門家の依頼要件の項目", ("list_id", "item_id"),
+          ("name", "description", "source", "checked", "notes", "position"), numeric=("checked", "position")),
 ]}
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -299,6 +307,14 @@ MIGRATIONS: dict[int, list] = {
         '"weight" REAL, "before" REAL, PRIMARY KEY ("set_id", "no", "criterion_id"))',
         _weight_versions_v3,
         'DROP TABLE "weight_revisions"',
+    ],
+    4: [
+        'CREATE TABLE IF NOT EXISTS "readiness" ("point_no" REAL, "state" TEXT, "who" TEXT, "basis" TEXT, '
+        '"next_action" TEXT, "due" TEXT, PRIMARY KEY ("point_no"))',
+        'CREATE TABLE IF NOT EXISTS "expert_request" ("request_id" TEXT, "bottleneck" TEXT, "outcome" TEXT, '
+        '"due" TEXT, "seeded" REAL, PRIMARY KEY ("request_id"))',
+        'CREATE TABLE IF NOT EXISTS "expert_items" ("list_id" TEXT, "item_id" TEXT, "name" TEXT, "description" TEXT, '
+        '"source" TEXT, "checked" REAL, "notes" TEXT, "position" REAL, PRIMARY KEY ("list_id", "item_id"))',
     ],
 }
 

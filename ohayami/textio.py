@@ -280,3 +280,43 @@ def parse_number(value: object, label: str, field: str, *, minimum: float | None
     if out_of_range:
         raise OhayamiError(f"{label}「{text}」は {expect}ではありません。{fix}してください。", field=field)
     return number
+
+
+# ---------------------------------------------------------------------- dates typed by people
+
+# 2026-12-01, 2026/12/1, 2026.12.1 and 2026年12月1日 (日 optional), after full-width digits are folded
+_DATE = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?)")
+_WIDE_DATE = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+
+def parse_date(value: object, label: str, field: str, *, required: bool = False) -> str:
+    """A calendar date typed by a person, as ISO ``YYYY-MM-DD``.
+
+    Accepts ``2026-12-01``, ``2026/12/1``, ``2026.12.1`` and ``2026年12月1日`` (full-width digits
+    too); refuses other spellings and dates that do not exist (2026-02-30). An empty value gives ""
+    (or raises when ``required``). Every refusal names ``label`` and carries ``field``."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = strip_controls(str(value or "")).strip()
+    if not text:
+        if required:
+            raise OhayamiError(f"{label}が空です。日付を 2026-12-01 の形で入れてください。", field=field)
+        return ""
+    m = _DATE.fullmatch(text.translate(_WIDE_DATE))
+    if not m:
+        raise OhayamiError(f"{label}「{text}」は日付として読めません。2026-12-01・2026/12/1・2026年12月1日 の"
+                           "どれかの形で入れてください。", field=field)
+    y, mo, d = (int(g) for g in (m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)))
+    if not 1 <= mo <= 12 or y < 1:
+        why = "月は1～12" if y >= 1 else "0年はありません"
+        raise OhayamiError(f"{label}「{text}」はありえない日付です（{why}）。2026-12-01 の形で入れ直してください。",
+                           field=field)
+    try:
+        return datetime.date(y, mo, d).isoformat()
+    except ValueError:
+        raise OhayamiError(f"{label}「{text}」はありえない日付です（{y}年{mo}月に{d}日はありません）。"
+                           "カレンダーで確かめて入れ直してください。", field=field) from None

@@ -13,9 +13,9 @@ an import to a higher layer fails, and so does any cycle. The order, lowest firs
 6. ``chart exchange plots``           — the chart state machine; import/export; figures
 7. ``tally sheets``                   — the chart's tally (uses chart); scoring sheets (use exchange)
 8. ``workbench``                      — what every scored worksheet shares
-9. ``problems vendors`` (+ one model per new worksheet)
-10. ``reports``                       — printable pages over the models
-11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid ui.connection`` — the error funnel, panels and shared widget pieces
+9. ``problems vendors readiness experts`` (+ one model per new worksheet)
+10. ``reports printouts``             — printable pages over the models (printouts: one-page worksheet sheets)
+11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid ui.sheet_parts ui.connection`` — the error funnel, panels and shared widget pieces
 12. ``ui.*_view ui.guide_browser ui.<worksheet>.*`` — one view or panel package per notebook
 13. ``ohayami`` (the package ``__init__``) — the notebook-facing facade; nothing inside imports it
 
@@ -47,11 +47,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("chart", "exchange", "plots"),
     ("tally", "sheets"),
     ("workbench",),
-    ("problems", "vendors"),
-    ("reports",),
-    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.connection"),
+    ("problems", "vendors", "readiness", "experts"),
+    ("reports", "printouts"),
+    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection"),
     ("ui", "ui.chart_view", "ui.guide_browser", "ui.problems.*",
-     "ui.vendors.*"),
+     "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
     ("",),  # ohayami/__init__.py
 ]
 

@@ -54,6 +54,24 @@ NOTEBOOKS = {
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
         ("code", "from ohayami.ui import vendors\nvendors.show(\"workshop\")"),
     ],
+    # 1x: one worksheet per trouble type, x = the type's place in A–I (10 A … 18 I)
+    "10_type_a_readiness.ipynb": [
+        ("md", "# Aタイプ作業台：基本の3ポイントを押さえよう\n\n"
+               "ガイドのAタイプの3つのポイント（デジタル実装を進めたいテーマ・推進の中心的人物・味方になってくれる上長）"
+               "について、いまの状態（できている・一部・まだ）、誰が、根拠、次の一手と期日を書きます。"
+               "「準備度カード」が、まず押さえるポイントとガイドの助言を示します。"
+               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
+               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
+        ("code", "from ohayami.ui import readiness\nreadiness.show(\"workshop\")"),
+    ],
+    "18_type_i_experts.ipynb": [
+        ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"
+               "ガイドのIタイプの3つのステップ（専門家に求める要件の整理 → ボトルネックを解消できる専門家を見つける → "
+               "専門家の協力を得て推進）に沿って、ボトルネック、専門家に求める役割・スキル、探し方、受入れ環境を確かめ、"
+               "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。\n\n"
+               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
+        ("code", "from ohayami.ui import experts\nexperts.show(\"workshop\")"),
+    ],
 }
 
 if __name__ == "__main__":

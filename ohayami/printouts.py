@@ -1,0 +1,91 @@
+"""One-page printable sheets of the worksheets (A4 portrait), built from the models' display frames.
+
+Like :mod:`ohayami.reports`, every piece of text goes through :mod:`ohayami.html`'s escaping; the
+page is meant to be handed to a manager or an expert, so it fits one sheet of paper: a smaller print
+font, compact tables, and the guide's words quoted with their source.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from .html import STYLE, esc, table, ul
+
+A4_PAGE = """<!DOCTYPE html>
+<html lang="ja"><head><meta charset="utf-8"><title>{title}</title>{style}
+<style>@page {{ size: A4 portrait; margin: 12mm; }} body {{ margin: 0 auto; padding: 1em; }}
+.oh-sheet table.oh-table {{ width: 100%; }}
+@media print {{ .oh-sheet {{ font-size: 9.5pt; line-height: 1.4; }} .oh-sheet h2 {{ font-size: 15pt; }}
+  .oh-sheet h3 {{ font-size: 11.5pt; margin: 0.5em 0 0.2em; }} .oh-sheet table.oh-table th,
+  .oh-sheet table.oh-table td {{ padding: 0.15em 0.4em; }} .oh-sheet .oh-note {{ font-size: 8.5pt; }} }}
+</style></head><body>{body}</body></html>"""
+SOURCE_NOTE = "出典：内閣府『お悩みタイプ別「初めの一手」』"
+
+
+def a4_page(title: str, body: str) -> str:
+    """A standalone one-page (A4 portrait) HTML document; ``body`` must already be escaped."""
+    return A4_PAGE.format(title=esc(title), style=STYLE, body=f'<div class="oh oh-sheet">{body}</div>')
+
+
+def _frame(df: pd.DataFrame) -> str:
+    return table(list(df.columns), df.values.tolist())
+
+
+def _head(title: str, workshop: str, extra: list[tuple[str, str]]) -> str:
+    now = datetime.now().strftime("%Y年%m月%d日")
+    return f"<h2>{esc(title)}</h2>" + table(["ワークショップ", "作成日", *[k for k, _ in extra]],
+                                            [[workshop, now, *[v for _, v in extra]]])
+
+
+def readiness_card_html(model) -> str:
+    """The readiness card (escaped HTML): the blocking point, its next action, and the guide's advice
+    for it; the merits once all three points are できている. The worksheet's tab shows the same."""
+    card = model.card()
+    parts = [f'<div class="oh-move">{esc(card.headline)}</div>']
+    if card.blocking is not None:
+        rec = card.record
+        todo = f"次の一手：{rec.next_action}（{rec.due}まで）" if rec.next_action else "次の一手がまだ決まっていません。"
+        parts.append(f'<div class="{"oh-error" if card.missing_action else ""}">{esc(todo)}</div>')
+        parts.append(f"<h3>ガイドの助言（{esc(card.blocking.label)}）</h3>" + _frame(model.advice_frame(card.blocking)))
+    else:
+        parts.append("<div>ガイドが挙げるメリット：</div>" + ul(card.merits, "oh-merit"))
+    parts.append("".join(f'<p class="oh-note">ガイドの留意点：{esc(c)}</p>' for c in card.cautions))
+    return "".join(parts)
+
+
+def readiness_html(model) -> str:
+    """Type A: the three points as recorded, the readiness card and the guide's advice for the
+    blocking point, on one page."""
+    card = model.card()
+    parts = [_head("基本の3ポイント 準備度シート", model.ws.name,
+                   [("できているポイント", f"{card.n_done} / {len(model.points)}")]),
+             "<h3>準備度</h3>", readiness_card_html(model),
+             "<h3>3ポイントの状況</h3>" + _frame(model.points_frame().drop(columns=["ガイドのポイント"])),
+             f'<p class="oh-note">ohayami Aタイプ作業台で作成（状態の区分と短い名前は ohayami による）。{SOURCE_NOTE}</p>']
+    return a4_page("基本の3ポイント 準備度シート", "".join(parts))
+
+
+def expert_sheet_html(model) -> str:
+    """The body of the 専門家への依頼要件 sheet (escaped HTML); the worksheet's last tab previews it."""
+    parts = []
+    for title, df in model.sheet_frames().items():
+        parts.append(f"<h3>{esc(title)}</h3>")
+        parts.append(_frame(df) if len(df) else '<p class="oh-note">（まだありません）</p>')
+        if title == "専門家に求める役割・スキル":
+            parts.append(f'<p class="oh-note">ガイド：{esc(model.guide_step(1)[1])}</p>')
+        elif title == "受入れ環境":
+            parts.append(f'<p class="oh-note">ガイドの留意点：{esc(model.acceptance_note())}</p>')
+    gaps = model.gaps()
+    if gaps:
+        parts.append('<h3>まだ足りないこと</h3><div class="oh-error">' + ul(gaps) + "</div>")
+    return "".join(parts)
+
+
+def expert_request_html(model) -> str:
+    """Type I: the 専門家への依頼要件 sheet: the request, the roles and skills wanted, the channels
+    to use, the acceptance checklist, and what is still missing, on one page."""
+    parts = [_head("専門家への依頼要件", model.ws.name, [("いつまでに", model.request().due or "—")]),
+             expert_sheet_html(model), f'<p class="oh-note">ohayami Iタイプ作業台で作成。{SOURCE_NOTE}</p>']
+    return a4_page("専門家への依頼要件", "".join(parts))
