@@ -14,7 +14,7 @@ def _open(page, base, notebook, ready_text):
 
 def test_no_code_is_shown(page, voila):
     _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
-    assert "chart_view.show" not in page.content() and "from ohayami" not in page.inner_text("body")
+    assert "chart.show" not in page.content() and "from ohayami" not in page.inner_text("body")
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
 
 
