@@ -86,8 +86,11 @@ def _safe_sheet_name(name: str, used: set[str]) -> str:
     return cand
 
 
-def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
-    """A workbook with one sheet per frame: bold, frozen header row, readable column widths."""
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "",
+               number_formats: Mapping[str, str] | None = None) -> bytes:
+    """A workbook with one sheet per frame: bold, frozen header row, readable column widths.
+    ``number_formats`` maps a column header to an Excel number format (``{"割合": "0%"}``) for the
+    number cells under that header in every sheet; the values stay numbers."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -109,6 +112,11 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "") -> bytes:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.alignment = Alignment(vertical="top", wrap_text=len(cell.value) > 30)
+        for i, col in enumerate(df.columns, start=1):
+            fmt = (number_formats or {}).get(str(col))
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i) if fmt else ():
+                if isinstance(cell.value, (int, float)):
+                    cell.number_format = fmt
         for i, col in enumerate(df.columns, start=1):
             width = max([_display_width(col)] + [_display_width(v) for v in df.iloc[:200, i - 1]])
             sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(max(8, width + 2), 60)

@@ -38,10 +38,6 @@ COLUMN_LABELS: dict[str, str] = {
     "item_id": "項目ID", "source": "出所", "checked": "チェック",
 }
 
-# The chart tally's columns (its export and its table on screen).
-TALLY_LABELS: dict[str, str] = {"type_id": "タイプ", "name": "名称", "first_move": "初めの一手", "count": "人数",
-                                "share": "割合", "applies": "当てはまる人数"}
-
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both
 # have (criterion_id, name, who …) takes its header from COLUMN_LABELS: one name per column.
 GUIDE_COLUMN_LABELS: dict[str, str] = {

@@ -273,15 +273,18 @@ def rank_probability_heatmap(prob, names: dict, title: str = "重みを ±20% �
     return fig
 
 
-def tally_figure(df, primary: str | None = None):
-    """Bar chart of participants per type (``type_id``, ``count``), the ``primary`` type highlighted."""
+def tally_figure(df, primary: str | list[str] | None = None):
+    """Bar chart of participants per type (``type_id``, ``count``), the ``primary`` type highlighted;
+    several primary types (a tie) are all highlighted and the title says they tie."""
+    primary = [primary] if isinstance(primary, str) else list(primary or [])
     fig, ax = new_figure(9, 4.2)
-    colors = [PALETTE[1] if t == primary else PALETTE[0] for t in df["type_id"]]
+    colors = [PALETTE[1] if t in primary else PALETTE[0] for t in df["type_id"]]
     bars = ax.bar(list(df["type_id"]), df["count"], color=colors)
     ax.bar_label(bars, labels=[str(c) if c else "" for c in df["count"]], padding=2)
     ax.set_ylabel("人数")
     ax.set_xlabel("お悩みタイプ")
-    ax.set_title("お悩みタイプ別の人数" + (f"（主なタイプ：{primary}）" if primary else ""))
+    tie = "・".join(primary) + ("が同数" if len(primary) > 1 else "")
+    ax.set_title("お悩みタイプ別の人数" + (f"（主なタイプ：{tie}）" if primary else ""))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     return fig

@@ -13,7 +13,7 @@ from .chart import Chart, Diagnosis, as_answer, check_all
 from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
 from .io import csv_bytes, xlsx_bytes
-from .labels import TALLY_LABELS, yes_no
+from .labels import yes_no
 from .store import WorkshopStore, now_iso
 from .textio import clean_name
 
@@ -51,10 +51,23 @@ def record(ws: WorkshopStore, *, participant: str = "", department: str = "", mo
     }
     rid = uuid.uuid4().hex[:12]
     with ws.batch(participant or None):
+        # read inside the write transaction, so that two pages saving the same name both learn the truth
+        before = previous_result(ws, participant)
         if participant:
             ws.upsert("people", {"name": participant}, {"department": department}, actor=participant)
         ws.upsert("chart_results", {"result_id": rid}, rec, actor=participant or None)
-    return {"result_id": rid, **rec}
+    return {"result_id": rid, **rec, "replaced": before["result"] if before else None}
+
+
+def previous_result(ws: WorkshopStore, participant: str) -> dict | None:
+    """The latest saved result under ``participant`` (a dict like :func:`record` returns), or None.
+    Unnamed results are never "the same person", so an empty name gives None."""
+    participant = clean_name(participant, "名前", "participant")
+    if not participant:
+        return None
+    res = results(ws, latest_only=False)
+    mine = res[res.participant == participant]
+    return None if mine.empty else mine.iloc[-1].to_dict()
 
 
 def results(ws: WorkshopStore, latest_only: bool = True) -> pd.DataFrame:
@@ -91,14 +104,38 @@ def tally(ws: WorkshopStore) -> pd.DataFrame:
     return types
 
 
-def primary_type(tally_df: pd.DataFrame) -> str | None:
-    """The group's primary type: the most participants; a tie goes to the earlier type in the chart
-    (the chart asks about more basic troubles first). None when nobody has answered."""
-    if tally_df["count"].sum() == 0:
-        return None
+def primary_types(tally_df: pd.DataFrame) -> list[str]:
+    """The group's primary types: every type with the most participants, in the chart's order (one
+    type, or several when they tie: a tie is reported as a tie, not settled by the order). Empty
+    when nobody has answered."""
+    top = tally_df["count"].max() if len(tally_df) else 0
+    if not top:
+        return []
     order = {t: i for i, t in enumerate(TYPE_IDS)}
-    best = tally_df.assign(_o=tally_df["type_id"].map(order)).sort_values(["count", "_o"], ascending=[False, True])
-    return str(best.iloc[0]["type_id"])
+    return sorted((str(t) for t in tally_df.loc[tally_df["count"] == top, "type_id"]), key=order.__getitem__)
+
+
+PRIMARY_MARK = "◎"
+SUMMARY_COLUMNS = ["タイプ", "初めの一手", "人数", "割合", "当てはまる人数（全問チェック含む）", "主なタイプ"]
+
+
+def summary_frame(tally_df: pd.DataFrame) -> pd.DataFrame:
+    """The tally as shown and exported: one row per type with Japanese headers (:data:`SUMMARY_COLUMNS`);
+    ``割合`` stays a fraction (0–1) for the export to format; ``主なタイプ`` marks every primary type
+    (several when they tie)."""
+    primary = primary_types(tally_df)
+    mark = PRIMARY_MARK + ("（同数）" if len(primary) > 1 else "")
+    return pd.DataFrame({
+        "タイプ": tally_df["name"].to_numpy(), "初めの一手": tally_df["first_move"].to_numpy(),
+        "人数": tally_df["count"].to_numpy(), "割合": tally_df["share"].astype(float).to_numpy(),
+        "当てはまる人数（全問チェック含む）": tally_df["applies"].to_numpy(),
+        "主なタイプ": [mark if t in primary else "" for t in tally_df["type_id"]],
+    }, columns=SUMMARY_COLUMNS)
+
+
+def percent(share: float) -> str:
+    """A share (0–1) as people read it: 「33%」 (screen and CSV say the same)."""
+    return f"{share:.0%}"
 
 
 def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame:
@@ -119,11 +156,19 @@ def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame
 
 
 def export_xlsx(ws: WorkshopStore, chart: Chart | None = None) -> bytes:
-    """The tally (per type) and every answer as an Excel workbook with Japanese headers."""
-    summary = tally(ws).rename(columns=TALLY_LABELS)
-    return xlsx_bytes({"集計": summary, "回答": results_table(ws, chart)}, title=f"診断チャート集計 {ws.name}")
+    """The tally (per type; 割合 a number shown as a percentage) and every answer as an Excel
+    workbook with Japanese headers."""
+    return xlsx_bytes({"集計": summary_frame(tally(ws)), "回答": results_table(ws, chart)},
+                      title=f"診断チャート集計 {ws.name}", number_formats={"割合": "0%"})
 
 
 def export_csv(ws: WorkshopStore, chart: Chart | None = None) -> bytes:
     """Every answer as CSV (UTF-8 with BOM, for Excel)."""
     return csv_bytes(results_table(ws, chart))
+
+
+def export_tally_csv(ws: WorkshopStore) -> bytes:
+    """The tally per type as CSV; 割合 written 「33%」, which people read and Excel opens as a percentage."""
+    summary = summary_frame(tally(ws))
+    summary["割合"] = summary["割合"].map(percent)
+    return csv_bytes(summary)

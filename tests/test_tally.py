@@ -1,5 +1,9 @@
 """Saving results to the workshop and counting them."""
 
+import io
+
+import openpyxl
+import pandas as pd
 import pytest
 
 from ohayami import OhayamiError
@@ -24,7 +28,7 @@ def test_record_and_tally(ws):
     assert t.loc["C", "count"] == 2 and t.loc["A", "count"] == 1 and t.loc["B", "count"] == 1
     assert t.loc["F", "count"] == 0 and t.loc["F", "applies"] == 1
     assert t["count"].sum() == 4 and t.loc["C", "share"] == 0.5
-    assert T.primary_type(T.tally(ws)) == "C"
+    assert T.primary_types(T.tally(ws)) == ["C"]
 
 
 def test_a_participant_who_answers_again_counts_once(ws):
@@ -35,11 +39,45 @@ def test_a_participant_who_answers_again_counts_once(ws):
     assert len(T.results(ws, latest_only=False)) == 2  # nothing is lost
 
 
-def test_primary_type_tie_goes_to_the_earlier_type(ws):
-    assert T.primary_type(T.tally(ws)) is None
+def test_a_tie_is_reported_as_a_tie_in_the_charts_order(ws):
+    assert T.primary_types(T.tally(ws)) == []
     T.record(ws, participant="a", diagnosis=_run([False] * 8))
     T.record(ws, participant="b", diagnosis=_run([False, False, False, True]))
-    assert T.primary_type(T.tally(ws)) == "D"
+    assert T.primary_types(T.tally(ws)) == ["D", "I"]
+    T.record(ws, participant="c", diagnosis=_run([False] * 8))
+    assert T.primary_types(T.tally(ws)) == ["I"]  # one more answer settles it
+
+
+def test_summary_marks_every_tied_type_and_exports_the_share_as_a_percentage(ws):
+    T.record(ws, participant="a", diagnosis=_run([True]))
+    T.record(ws, participant="c", diagnosis=_run([False, False, True]))
+    T.record(ws, participant="d", diagnosis=_run([False, False, True]))
+    T.record(ws, participant="x", diagnosis=_run([True]))
+    summary = T.summary_frame(T.tally(ws)).set_index("タイプ")
+    assert list(summary.columns) == T.SUMMARY_COLUMNS[1:]
+    assert summary.loc["Aタイプ", "主なタイプ"] == summary.loc["Cタイプ", "主なタイプ"] == "◎（同数）"
+    assert (summary.drop(["Aタイプ", "Cタイプ"])["主なタイプ"] == "").all()
+    wb = openpyxl.load_workbook(io.BytesIO(T.export_xlsx(ws)))
+    sheet = wb["集計"]
+    header = [c.value for c in sheet[1]]
+    share = [row[header.index("割合")] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in share[:3]] == [0.5, 0, 0.5]  # numbers Excel can sum, not text
+    assert {c.number_format for c in share} == {"0%"}
+    assert sheet.cell(2, header.index("主なタイプ") + 1).value == "◎（同数）"
+    csv = pd.read_csv(io.BytesIO(T.export_tally_csv(ws)), encoding="utf-8-sig").set_index("タイプ")
+    assert csv.loc["Aタイプ", "割合"] == "50%" and csv.loc["Bタイプ", "割合"] == "0%"
+    assert csv.loc["Cタイプ", "人数"] == 2
+
+
+def test_answering_again_under_the_same_name_says_what_it_replaces(ws):
+    first = T.record(ws, participant="山田", diagnosis=_run([False, False, True]))
+    assert first["replaced"] is None and T.previous_result(ws, "山田")["result"] == "C"
+    again = T.record(ws, participant=" 山田 ", diagnosis=_run([True]))  # the same name once trimmed
+    assert again["replaced"] == "C" and T.previous_result(ws, "山田")["result"] == "A"
+    assert T.record(ws, participant="佐藤", diagnosis=_run([True]))["replaced"] is None
+    # unnamed answers are never "the same person"
+    assert T.record(ws, diagnosis=_run([True]))["replaced"] is None
+    assert T.record(ws, diagnosis=_run([True]))["replaced"] is None and T.previous_result(ws, "") is None
 
 
 def test_unfinished_or_bad_records_are_refused_and_nothing_is_written(ws):

@@ -16,7 +16,7 @@ from ohayami import io as kio
 from ohayami import sheets as S
 from ohayami.exchange import export_xlsx, read_any
 from ohayami.problems import ProblemWorkbench
-from ohayami.ui.chart_view import ChartView
+from ohayami.ui.chart import ChartView, DiagnosePanel, TallyPanel
 from ohayami.vendors import VendorWorkbench
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "'=x"]
@@ -88,12 +88,13 @@ def test_type_c_export_and_scoring_sheet(c):
 
 def test_chart_tally_export(tmp_path):
     v = ChartView(tmp_path / "w")
+    d = v.panel(DiagnosePanel)
     for name in HOSTILE:
-        v.name.value = name
-        v.department.value = name
-        v.yes.click()
-        v.next_person.click()
-    v.export_xlsx.click()
+        d.name.value = name
+        d.department.value = name
+        d.yes.click()
+        d.next_person.click()
+    v.panel(TallyPanel).export_xlsx.click()
     data = (tmp_path / "w_出力" / "診断チャート集計.xlsx").read_bytes()
     assert _assert_inert(data, "chart tally export") > 0
 

@@ -35,7 +35,7 @@ NOTEBOOKS = {
                "Excel・CSV で保存できます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。JupyterLab で開いたときに下のセルで"
                "変えられ、回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
-        ("code", "from ohayami.ui import chart_view\nchart_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import chart\nchart.show(\"workshop\")"),
     ],
     "02_type_c_problems.ipynb": [
         ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"

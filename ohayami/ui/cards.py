@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 
 from ..guide import PROGRAMME_SUMMARY_MARK, TypeCard, type_card
@@ -13,7 +15,22 @@ WORKBENCH_NAMES = {
 }
 
 
-def with_page_refs(text: str, pages: pd.DataFrame) -> str:
+def notebook_href(notebook: str, workshop: str | None = None) -> str:
+    """The address of a notebook next to the current one, carrying the workshop (``?workshop=…``).
+
+    Relative on purpose: the app shows a notebook at ``/voila/render/<nb>`` and JupyterLab at
+    ``/lab/tree/<nb>``, so the bare name resolves to the sibling notebook in either (an absolute
+    address would suit only one of them)."""
+    return notebook + (f"?workshop={quote(workshop, safe='')}" if workshop else "")
+
+
+def notebook_link(notebook: str, workshop: str | None = None) -> str:
+    """An escaped link to a sibling notebook that opens in a new browser tab, the page left as it is."""
+    return (f'<a href="{esc(notebook_href(notebook, workshop))}" target="_blank">'
+            f"<b>{esc(notebook)}</b></a>")
+
+
+def with_page_refs(text: str, pages: pd.DataFrame, workshop: str | None = None) -> str:
     """``text`` escaped, each of the guide's page references (「本書p.48」) followed by where the kit keeps
     that page: a relative notebook link (works in JupyterLab and Voilà alike) or a plain note."""
     html = esc(text)
@@ -21,17 +38,17 @@ def with_page_refs(text: str, pages: pd.DataFrame) -> str:
         ref = esc(r.ref)
         if ref not in html:
             continue
-        link = (f'：<a href="{esc(r.link)}" target="_blank"><b>{esc(r.link)}</b></a>' if r.link else "")
+        link = f"：{notebook_link(r.link, workshop)}" if r.link else ""
         note = (f'<span class="oh-note" title="{esc(r.guide_place)}">（→ ohayami では：{esc(r.kit_place)}{link}）</span>')
         html = html.replace(ref, ref + note)
     return html
 
 
-def _steps(card: TypeCard) -> str:
+def _steps(card: TypeCard, workshop: str | None) -> str:
     label = "ポイント" if card.type_id == "A" else "Step"
     return "".join(
         f'<div class="oh-step"><h4>{esc(label)}{int(r.step_no)}：{esc(r.title)}</h4>'
-        f"<div>{with_page_refs(r.text, card.page_refs)}</div></div>"
+        f"<div>{with_page_refs(r.text, card.page_refs, workshop)}</div></div>"
         for r in card.steps.itertuples())
 
 
@@ -99,8 +116,9 @@ def _references(card: TypeCard) -> str:
     return table(["資料", "発行", "内容"], rows) if rows else ""
 
 
-def card_html(card: TypeCard | str, *, with_style: bool = True) -> str:
-    """The full card as HTML; every guide and user text is escaped."""
+def card_html(card: TypeCard | str, *, with_style: bool = True, workshop: str | None = None) -> str:
+    """The full card as HTML; every guide and user text is escaped. Links to a workbench notebook
+    carry ``workshop``, so it opens on the same workshop."""
     if isinstance(card, str):
         card = type_card(card)
     parts = [STYLE if with_style else "", '<div class="oh">']
@@ -112,13 +130,11 @@ def card_html(card: TypeCard | str, *, with_style: bool = True) -> str:
     if card.first_move_note:
         parts.append(f"<div>{esc(card.first_move_note)}</div>")
     parts.append(f'<div class="oh-move">{esc(card.first_move)}</div>')
-    parts.append(_steps(card))
+    parts.append(_steps(card, workshop))
     if card.workbench:
         name = WORKBENCH_NAMES.get(card.workbench, card.workbench)
-        # a relative link opens the notebook next to this one, in JupyterLab and in the Voilà app alike
         parts.append(f'<div class="oh-trouble">この初めの一手は作業台ノートブック '
-                     f'<a href="{esc(card.workbench)}" target="_blank"><b>{esc(card.workbench)}</b></a>'
-                     f"（{esc(name)}）で実際に進められます。</div>")
+                     f"{notebook_link(card.workbench, workshop)}（{esc(name)}）で実際に進められます。</div>")
     parts.append("<h3>メリット（悩みを解消することによる）</h3>" + ul(card.merits, "oh-merit"))
     parts.append("<h3>デメリット（解消しないままにしておくことによる）</h3>" + ul(card.risks, "oh-risk"))
     if card.cautions:

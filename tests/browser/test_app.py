@@ -14,7 +14,7 @@ def _open(page, base, notebook, ready_text):
 
 def test_no_code_is_shown(page, voila):
     _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
-    assert "chart_view.show" not in page.content() and "from ohayami" not in page.inner_text("body")
+    assert "chart.show" not in page.content() and "from ohayami" not in page.inner_text("body")
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
 
 
@@ -61,6 +61,44 @@ def test_keyboard_alone_and_accessible_names(page, voila):
             page.get_by_text(f"質問 {k + 3} / 8").wait_for()
     page.get_by_text("結果を保存しました：Iタイプ").wait_for()
     shot(page, "app-chart-keyboard")
+
+
+def test_all_questions_mode_shows_the_chosen_answer_unmistakably(page, voila):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+    page.get_by_role("button", name="全問チェック").click()
+    rows = page.locator(".oh-yesno")
+    rows.first.wait_for()
+    assert rows.count() == 8
+    rows.nth(0).get_by_role("button", name="はい", exact=True).click()
+    rows.nth(1).get_by_role("button", name="いいえ", exact=True).click()
+    rows.nth(0).get_by_role("button", name="✔ はい").wait_for()
+    rows.nth(1).get_by_role("button", name="✔ いいえ").wait_for()
+    style = "b => { const s = getComputedStyle(b); return [s.backgroundColor, s.color, s.fontWeight]; }"
+    chosen = rows.nth(0).get_by_role("button", name="✔ はい").evaluate(style)
+    other = rows.nth(0).get_by_role("button", name="いいえ", exact=True).evaluate(style)
+    unanswered = rows.nth(2).get_by_role("button", name="はい", exact=True).evaluate(style)
+    assert chosen[:2] == ["rgb(0, 114, 178)", "rgb(255, 255, 255)"] and chosen[2] in ("700", "bold"), chosen
+    assert other[0] == unanswered[0] == "rgb(238, 238, 238)" and other[1] == "rgb(26, 26, 26)", (other, unanswered)
+    shot(page, "app-chart-all-check")
+
+
+def test_the_card_links_the_workbench_on_the_same_workshop(page, voila):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+    no = page.get_by_role("button", name="いいえ", exact=True)
+    no.click()
+    page.get_by_text("質問 2 / 8").wait_for()
+    no.click()
+    page.get_by_text("質問 3 / 8").wait_for()
+    page.get_by_role("button", name="はい", exact=True).click()
+    page.get_by_text("結果を保存しました：Cタイプ").wait_for()
+    link = page.get_by_role("link", name="02_type_c_problems.ipynb")
+    assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?workshop=workshop"
+    with page.context.expect_page() as opened:
+        link.click()
+    workbench = opened.value
+    workbench.get_by_text("課題を1件ずつ追加").wait_for()
+    assert workbench.url.endswith("/voila/render/02_type_c_problems.ipynb?workshop=workshop")
+    shot(workbench, "app-chart-card-link-workbench")
 
 
 def _wait_grid_ready(pg):
