@@ -35,7 +35,7 @@ NOTEBOOKS = {
                "Excel・CSV で保存できます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。JupyterLab で開いたときに下のセルで"
                "変えられ、回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
-        ("code", "from ohayami.ui import chart_view\nchart_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import chart_view\nfrom ohayami.app.address import workshop_in_address\nchart_view.show(workshop_in_address(\"workshop\"))"),
     ],
     "02_type_c_problems.ipynb": [
         ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"
@@ -44,7 +44,7 @@ NOTEBOOKS = {
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。診断チャートと同じ名前にすると、"
                "同じファイルにまとまります。）"),
-        ("code", "from ohayami.ui import problems_view\nproblems_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import problems_view\nfrom ohayami.app.address import workshop_in_address\nproblems_view.show(workshop_in_address(\"workshop\"))"),
     ],
     "03_type_e_vendors.ipynb": [
         ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"
@@ -52,7 +52,7 @@ NOTEBOOKS = {
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
-        ("code", "from ohayami.ui import vendors_view\nvendors_view.show(\"workshop\")"),
+        ("code", "from ohayami.ui import vendors_view\nfrom ohayami.app.address import workshop_in_address\nvendors_view.show(workshop_in_address(\"workshop\"))"),
     ],
 }
 
