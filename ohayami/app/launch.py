@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from typing import Callable, TextIO
 
 from ..errors import OhayamiError
 from . import pages, server
 from .network import lan_addresses
-from .workshops import KINDS, WorkshopEntry, create_workshop, find, list_workshops, prepare
+from .workshops import (KINDS, WorkshopEntry, check_date, check_kind, check_name, create_workshop, find,
+                        list_workshops, prepare)
 
 
 def say(msg: str, out: TextIO = sys.stdout) -> None:
@@ -28,27 +30,41 @@ def choose(workshop: str | None, kind: str | None, date: str | None) -> Workshop
     return prepare(entry, kind)
 
 
-def pick(ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> WorkshopEntry:
-    """Ask the facilitator in the terminal: a workshop from the list, or a new one."""
-    entries = list_workshops()
+def _ask_until(ask: Callable[[str], str], prompt: str, check: Callable[[str], str], out: TextIO) -> str:
     while True:
-        print("\nワークショップを選んでください (choose a workshop):", file=out)
-        for i, e in enumerate(entries, 1):
-            print(f"  {i}. {e.name}　［{e.kind_label}］ {e.date}", file=out)
-        print("  n. 新しく作る (new)", file=out)
-        answer = ask("番号 / n > ").strip().lower()
         try:
-            if answer in {"n", "ｎ"} or not entries:
-                name = ask("ワークショップ名 (name) > ")
-                kinds = "／".join(f"{k}={label}" for k, (label, _) in KINDS.items())
-                kind = ask(f"種類 (kind) {kinds} > ")
-                date = ask("開催日 YYYY-MM-DD（Enter で今日） > ")
-                return create_workshop(name, kind, date)
-            if answer.isdigit() and 1 <= int(answer) <= len(entries):
-                return prepare(entries[int(answer) - 1])
-            print(f"1〜{len(entries)} の番号か n を入力してください。", file=out)
+            return check(ask(prompt))
         except OhayamiError as e:
             print(f"⚠ {e.message}", file=out)
+
+
+def _new_name(value: str) -> str:
+    name = check_name(value)
+    if find(name) is not None:
+        raise OhayamiError(f"「{name}」は既にあります。一覧の番号で選ぶか、別の名前にしてください。", field="name")
+    return name
+
+
+def pick(ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> WorkshopEntry:
+    """Ask the facilitator in the terminal: a workshop from the list, or a new one. Each answer is
+    checked as it is given and asked again with the reason when it is wrong."""
+    entries = list_workshops()
+    print("\nワークショップを選んでください (choose a workshop):", file=out)
+    for i, e in enumerate(entries, 1):
+        print(f"  {i}. {e.name}　［{e.kind_label}］ {e.date}", file=out)
+    print("  n. 新しく作る (new)", file=out)
+    while entries:
+        answer = unicodedata.normalize("NFKC", ask("番号 / n > ")).strip().lower()
+        if answer == "n":
+            break
+        if answer.isdigit() and 1 <= int(answer) <= len(entries):
+            return prepare(entries[int(answer) - 1])
+        print(f"1〜{len(entries)} の番号か n を入力してください。", file=out)
+    name = _ask_until(ask, "ワークショップ名 (name) > ", _new_name, out)
+    kinds = "、".join(f"{k}＝{label}" for k, (label, _) in KINDS.items())
+    kind = _ask_until(ask, f"種類 (kind)　{kinds} > ", check_kind, out)
+    date = _ask_until(ask, "開催日 YYYY-MM-DD（Enter で今日） > ", check_date, out)
+    return create_workshop(name, kind, date)
 
 
 def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | None,

@@ -7,6 +7,7 @@ Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py a
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -102,6 +103,21 @@ class JoinPageHandler(_WorkshopPage):
         self.write_page(pages.join(entry, pages.join_url(base, entry.code, token)))
 
 
+class KernelListHandler(_Page):
+    """``GET /api/kernels`` for the facilitator's own computer only: the running kernels (id, state,
+    open connections, last activity), to see that closed pages free theirs. Participants get 403:
+    knowing another page's kernel id would let them shut it down."""
+
+    @web.authenticated
+    def get(self) -> None:
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise web.HTTPError(403)
+        km = self.kernel_manager
+        kernels = [km.kernel_model(k) for k in km.list_kernel_ids()]
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(kernels, default=str))
+
+
 class LoginHandler(VoilaLoginHandler):
     """The login form in Japanese (the stock one tells a participant to run ``jupyter server list``)."""
 
@@ -144,7 +160,8 @@ class OhayamiVoila(Voila):
             if handler is TornadoVoilaTreeHandler:
                 handler, kwargs = LandingHandler, []
             handlers.append((pattern, handler, *kwargs))
-        ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler)]
+        ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler),
+                (base + r"/api/kernels/?", KernelListHandler)]
         return ours + handlers
 
 
@@ -153,7 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     # Voilà finds templates on the Jupyter data path; ours ships inside the package.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     argv = list(sys.argv[1:] if argv is None else argv)
-    OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", *culling_args(), *argv])
+    OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
+                                       *culling_args(), *argv])
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ the name and the join code, never the file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -80,15 +81,16 @@ def check_kind(value: object) -> str:
 
 
 def check_date(value: object) -> str:
-    """An ISO date (``2025-04-01``); empty means today."""
+    """An ISO date from ``2025-04-01``, ``2025/4/1`` or ``2025年4月1日``; empty means today."""
     if value is None or str(value).strip() == "":
         return dt.date.today().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace("/", "-")
+    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?",
+                     unicodedata.normalize("NFKC", str(value)).strip())
     try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
+        return dt.date(*map(int, m.groups())).isoformat()  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
         raise OhayamiError(f"日付は 2025-04-01 のように年-月-日で入力してください（いま「{value}」）。",
                            field="date") from None
 
