@@ -1,4 +1,5 @@
-"""This computer's addresses on the local network and a free port, without sending any traffic."""
+"""This computer's addresses on the local network, found without sending any traffic.
+(run.py chooses the port: it runs before the kit's Python exists.)"""
 
 from __future__ import annotations
 
@@ -54,15 +55,3 @@ def lan_addresses() -> list[str]:
             if _usable(ip) and ip not in found:
                 found.append(ip)
     return found
-
-
-def free_port(preferred: int, host: str = "127.0.0.1", tries: int = 50) -> int:
-    """``preferred`` if nothing listens there on ``host``, else the next free one."""
-    for port in range(preferred, preferred + tries):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            try:
-                s.bind((host, port))
-                return port
-            except OSError:
-                continue
-    raise OSError(f"ポート {preferred}〜{preferred + tries - 1} がすべて使用中です。--port で別の番号を指定してください。")
