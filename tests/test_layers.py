@@ -17,7 +17,9 @@ an import to a higher layer fails, and so does any cycle. The order, lowest firs
 10. ``reports printouts``             — printable pages over the models (printouts: one-page worksheet sheets)
 11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid ui.sheet_parts ui.connection`` — the error funnel, panels and shared widget pieces
 12. ``ui.*_view ui.guide_browser ui.<worksheet>.*`` — one view or panel package per notebook
-13. ``ohayami`` (the package ``__init__``) — the notebook-facing facade; nothing inside imports it
+13. ``app.workshops app.network``       — the app's workshop registry (over the store), network addresses
+14. ``app app.*``                      — the served app: page address, pages, Voilà server, launcher
+15. ``ohayami`` (the package ``__init__``) — the notebook-facing facade; nothing inside imports it
 
 Differences from the sketch in the issue (errors < textio … < scoring, guide, store < chart, tally,
 exchange, sheets, plots < …): scoring is split so that price and weighting registries sit below the
@@ -52,6 +54,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
      "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
+    ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
+    ("app", "app.address", "app.pages", "app.server", "app.launch", "app.*"),  # the served app
     ("",),  # ohayami/__init__.py
 ]
 

@@ -35,7 +35,7 @@ NOTEBOOKS = {
                "Excel・CSV で保存できます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。JupyterLab で開いたときに下のセルで"
                "変えられ、回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
-        ("code", "from ohayami.ui import chart\nchart.show(\"workshop\")"),
+        ("code", "from ohayami.ui import chart\nfrom ohayami.app.address import workshop_in_address\nchart.show(workshop_in_address(\"workshop\"))"),
     ],
     "02_type_c_problems.ipynb": [
         ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"
@@ -44,7 +44,7 @@ NOTEBOOKS = {
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。診断チャートと同じ名前にすると、"
                "同じファイルにまとまります。）"),
-        ("code", "from ohayami.ui import problems\nproblems.show(\"workshop\")"),
+        ("code", "from ohayami.ui import problems\nfrom ohayami.app.address import workshop_in_address\nproblems.show(workshop_in_address(\"workshop\"))"),
     ],
     "03_type_e_vendors.ipynb": [
         ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"
@@ -52,7 +52,7 @@ NOTEBOOKS = {
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
-        ("code", "from ohayami.ui import vendors\nvendors.show(\"workshop\")"),
+        ("code", "from ohayami.ui import vendors\nfrom ohayami.app.address import workshop_in_address\nvendors.show(workshop_in_address(\"workshop\"))"),
     ],
     # 1x: one worksheet per trouble type, x = the type's place in A–I (10 A … 18 I)
     "10_type_a_readiness.ipynb": [
@@ -62,7 +62,7 @@ NOTEBOOKS = {
                "「準備度カード」が、まず押さえるポイントとガイドの助言を示します。"
                "入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
-        ("code", "from ohayami.ui import readiness\nreadiness.show(\"workshop\")"),
+        ("code", "from ohayami.ui import readiness\nfrom ohayami.app.address import workshop_in_address\nreadiness.show(workshop_in_address(\"workshop\"))"),
     ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"
@@ -70,7 +70,7 @@ NOTEBOOKS = {
                "専門家の協力を得て推進）に沿って、ボトルネック、専門家に求める役割・スキル、探し方、受入れ環境を確かめ、"
                "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。\n\n"
                "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
-        ("code", "from ohayami.ui import experts\nexperts.show(\"workshop\")"),
+        ("code", "from ohayami.ui import experts\nfrom ohayami.app.address import workshop_in_address\nexperts.show(workshop_in_address(\"workshop\"))"),
     ],
 }
 

@@ -1,0 +1,135 @@
+"""What ``run.py app`` runs inside the kit's Python: choose the workshop, say where to join (with a
+QR code in the terminal), then serve.
+
+    python -m ohayami.app.launch --port=8866 [--share] [--workshop=NAME --kind=C --date=…] -- <server args>
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import unicodedata
+from typing import Callable, TextIO
+
+from ..errors import OhayamiError
+from . import pages, server
+from .network import lan_addresses
+from .workshops import (KINDS, WorkshopEntry, check_date, check_kind, check_name, create_workshop, find,
+                        list_workshops, prepare)
+
+
+def say(msg: str, out: TextIO = sys.stdout) -> None:
+    print(f"[ohayami] {msg}", file=out, flush=True)
+
+
+def choose(workshop: str | None, kind: str | None, date: str | None) -> WorkshopEntry:
+    """The named workshop, made ready to join; created when new (kind defaults to the chart)."""
+    entry = find(workshop)
+    if entry is None:
+        return create_workshop(workshop, kind or "chart", date)
+    return prepare(entry, kind)
+
+
+def _ask_until(ask: Callable[[str], str], prompt: str, check: Callable[[str], str], out: TextIO) -> str:
+    while True:
+        try:
+            return check(ask(prompt))
+        except OhayamiError as e:
+            print(f"⚠ {e.message}", file=out)
+
+
+def _new_name(value: str) -> str:
+    name = check_name(value)
+    if find(name) is not None:
+        raise OhayamiError(f"「{name}」は既にあります。一覧の番号で選ぶか、別の名前にしてください。", field="name")
+    return name
+
+
+def pick(ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> WorkshopEntry:
+    """Ask the facilitator in the terminal: a workshop from the list, or a new one. Each answer is
+    checked as it is given and asked again with the reason when it is wrong."""
+    entries = list_workshops()
+    print("\nワークショップを選んでください (choose a workshop):", file=out)
+    for i, e in enumerate(entries, 1):
+        print(f"  {i}. {e.name}　［{e.kind_label}］ {e.date}", file=out)
+    print("  n. 新しく作る (new)", file=out)
+    while entries:
+        answer = unicodedata.normalize("NFKC", ask("番号 / n > ")).strip().lower()
+        if answer == "n":
+            break
+        if answer.isdigit() and 1 <= int(answer) <= len(entries):
+            return prepare(entries[int(answer) - 1])
+        print(f"1〜{len(entries)} の番号か n を入力してください。", file=out)
+    name = _ask_until(ask, "ワークショップ名 (name) > ", _new_name, out)
+    kinds = "、".join(f"{k}＝{label}" for k, (label, _) in KINDS.items())
+    kind = _ask_until(ask, f"種類 (kind)　{kinds} > ", check_kind, out)
+    date = _ask_until(ask, "開催日 YYYY-MM-DD（Enter で今日） > ", check_date, out)
+    return create_workshop(name, kind, date)
+
+
+def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | None,
+             addresses: list[str], out: TextIO = sys.stdout) -> str:
+    """Tell the facilitator where participants join; returns the public base address."""
+    local = f"http://127.0.0.1:{port}"
+    if not share:
+        page = f"{local}/j/{entry.code}" if entry else f"{local}/"
+        say(f"このパソコンだけで開きます：{page} （参加者と共有するときは app --share）", out)
+        return local
+    if not addresses:
+        say("ネットワークに接続されていないため、このパソコンからしか開けません。"
+            "Wi-Fi か LAN につないでから起動し直してください。", out)
+    base = f"http://{addresses[0]}:{port}" if addresses else local
+    if entry is None:
+        say(f"参加者は次のアドレスで開けます：{base}/?token={token}", out)
+        return base
+    url = pages.join_url(base, entry.code, token)
+    say(f"ワークショップ「{entry.name}」（{entry.kind_label}）を開きました。参加コード：{entry.code}", out)
+    say("参加者は次のQRコードを読み取るか、アドレスを入力します：", out)
+    print(f"    {url}", file=out, flush=True)
+    for other in addresses[1:]:
+        print(f"    （別のネットワークからは）{pages.join_url(f'http://{other}:{port}', entry.code, token)}", file=out)
+    try:
+        import segno
+
+        segno.make(url, error="m").terminal(out=out, compact=True)
+    except (ImportError, UnicodeEncodeError):
+        pass  # the join page shows the same QR code
+    say(f"プロジェクター用の参加案内ページ：{local}/join/{entry.code}?token={token}", out)
+    say("このアドレスを知っている人だけが入れます。終わったら Ctrl+C で止めてください。", out)
+    return base
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ohayami.app.launch", description="run.py app が使う起動部分")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--share", action="store_true")
+    p.add_argument("--workshop")
+    p.add_argument("--kind")
+    p.add_argument("--date")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    cut = argv.index("--") if "--" in argv else len(argv)
+    opts, server_args = _parser().parse_args(argv[:cut]), argv[cut + 1:]
+    token = next((a.split("=", 1)[1] for a in server_args if a.startswith("--token=")), None)
+    try:
+        if opts.workshop:
+            entry = choose(opts.workshop, opts.kind, opts.date)
+        elif opts.share and sys.stdin.isatty():
+            entry = pick()
+        else:
+            entry = None
+    except OhayamiError as e:
+        say(f"⚠ {e.message}")
+        return 2
+    except (EOFError, KeyboardInterrupt):
+        return 1
+    base = announce(entry, opts.share, opts.port, token, lan_addresses() if opts.share else [])
+    server.main([*server_args, f"--OhayamiVoila.public_url={base}"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

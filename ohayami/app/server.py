@@ -1,0 +1,178 @@
+"""Voilà as the kit serves it: its own landing, join, and login pages, the short join address
+``/j/<code>``, a Japanese page template with nothing from a CDN, kernel shutdown that works when a
+page closes, and culling of abandoned kernels.
+
+Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py app`` does it for you.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from jupyter_server.base.handlers import JupyterHandler
+from tornado import web
+from traitlets import Unicode
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
+from voila.voila_identity_provider import VoilaLoginHandler
+
+from ..errors import OhayamiError
+from . import pages
+from .workshops import find_code, list_workshops
+
+SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
+TEMPLATE = "ohayami"
+
+# Kernel culling, in seconds. A kernel whose page is closed (no open connection) and idle this long
+# is shut down; pages still open are never culled. The environment variables let a test use seconds.
+CULL_IDLE_S = int(os.environ.get("OHAYAMI_CULL_IDLE_S", "900"))
+CULL_INTERVAL_S = int(os.environ.get("OHAYAMI_CULL_INTERVAL_S", "60"))
+
+
+def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> list[str]:
+    """Command-line settings that cull kernels left behind by closed pages."""
+    idle = CULL_IDLE_S if idle_s is None else idle_s
+    interval = CULL_INTERVAL_S if interval_s is None else interval_s
+    return [f"--MappingKernelManager.cull_idle_timeout={idle}",
+            f"--MappingKernelManager.cull_interval={interval}",
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=False"]
+
+
+class _Page(JupyterHandler):
+    """Base of the kit's own pages: HTML, never cached (they change with the workshops)."""
+
+    def write_page(self, html: str, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(html)
+
+    def write_error(self, status_code: int, **kwargs) -> None:
+        message = "お探しのページはありません。アドレスを確かめてください。"
+        self.finish(pages.not_found(message))
+
+
+class LandingHandler(_Page):
+    """``/`` and Voilà's English file tree: the kit's pages by their Japanese titles."""
+
+    @web.authenticated
+    def get(self, path: str = "") -> None:
+        root = Path(self.settings["ohayami_notebooks"])
+        notebooks = sorted(root.glob("[0-9][0-9]_*.ipynb"))
+        self.write_page(pages.landing(self.base_url, notebooks, list_workshops()))
+
+
+class _WorkshopPage(_Page):
+    def entry(self, code: str):
+        try:
+            entry = find_code(code)
+        except OhayamiError as e:
+            entry, message = None, e.message
+        else:
+            message = "この参加コードのワークショップはありません。ファシリテーターに新しいQRコードをもらってください。"
+        if entry is None:
+            self.write_page(pages.not_found(message), 404)
+        return entry
+
+
+class JoinRedirectHandler(_WorkshopPage):
+    """``/j/<code>``: the short address participants open; it leads to the workshop's page."""
+
+    @web.authenticated
+    def get(self, code: str) -> None:
+        entry = self.entry(code)
+        if entry is not None:
+            self.redirect(self.base_url.rstrip("/") + pages.render_path(entry.notebook, entry.code))
+
+
+class JoinPageHandler(_WorkshopPage):
+    """``/join/<code>``: what the facilitator projects (QR code, short address)."""
+
+    @web.authenticated
+    def get(self, code: str) -> None:
+        entry = self.entry(code)
+        if entry is None:
+            return
+        base = self.settings.get("ohayami_public_url") or f"{self.request.protocol}://{self.request.host}"
+        token = self.identity_provider.token or None
+        self.write_page(pages.join(entry, pages.join_url(base, entry.code, token)))
+
+
+class KernelListHandler(_Page):
+    """``GET /api/kernels`` for the facilitator's own computer only: the running kernels (id, state,
+    open connections, last activity), to see that closed pages free theirs. Participants get 403:
+    knowing another page's kernel id would let them shut it down."""
+
+    @web.authenticated
+    def get(self) -> None:
+        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+            raise web.HTTPError(403)
+        km = self.kernel_manager
+        kernels = [km.kernel_model(k) for k in km.list_kernel_ids()]
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(kernels, default=str))
+
+
+class LoginHandler(VoilaLoginHandler):
+    """The login form in Japanese (the stock one tells a participant to run ``jupyter server list``)."""
+
+    def _render(self, message=None) -> None:
+        next_url = self.get_argument("next", default=self.base_url)
+        action = self.base_url.rstrip("/") + "/login"
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.write(pages.login(action, self.xsrf_form_html(), next_url, failed=message is not None))
+
+
+class PageHandler(TornadoVoilaHandler):
+    """A notebook's page. It sets the ``_xsrf`` cookie, which Voilà's page sends back with its
+    shutdown request when it closes; without the cookie that request fails (403 '_xsrf' argument
+    missing, voila-dashboards/voila#1458) and every closed page leaked its kernel."""
+
+    async def get(self, path=None):
+        self.xsrf_token  # noqa: B018  (reading it sets the cookie)
+        return await super().get(path)
+
+
+class OhayamiVoila(Voila):
+    """Voilà with the kit's pages and template."""
+
+    name = "ohayami"
+    public_url = Unicode("", config=True, help="この一台の外から見えるアドレス（参加用QRコードに使う）")
+
+    def init_settings(self):
+        settings = super().init_settings()
+        self.identity_provider.login_handler_class = LoginHandler
+        settings["ohayami_notebooks"] = self.root_dir
+        settings["ohayami_public_url"] = self.public_url
+        return settings
+
+    def init_handlers(self):
+        handlers = []
+        base = self.server_url.rstrip("/")
+        for pattern, handler, *kwargs in super().init_handlers():
+            if handler is TornadoVoilaHandler:
+                handler = PageHandler
+            if handler is TornadoVoilaTreeHandler:
+                handler, kwargs = LandingHandler, []
+            handlers.append((pattern, handler, *kwargs))
+        ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler),
+                (base + r"/api/kernels/?", KernelListHandler)]
+        return ours + handlers
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve: ``python -m ohayami.app.server <notebooks> [Voilà options]``."""
+    # Voilà finds templates on the Jupyter data path; ours ships inside the package.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
+                                       *culling_args(), *argv])
+
+
+if __name__ == "__main__":
+    main()
