@@ -39,7 +39,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ohayami"
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors",),
-    ("textio", "labels", "html", "io"),
+    ("textio", "labels", "html", "io", "formats"),
     ("scoring.registry", "scoring.scales", "scoring.weights", "scoring.price"),
     ("scoring.engine",),
     ("scoring.sensitivity", "scoring"),
