@@ -41,6 +41,43 @@ def _text_width(text: str) -> float:
     return sum(1 if ord(ch) > 0x2E7F else 0.55 for ch in text)
 
 
+# column widths are planned for the printable width of A4 portrait (210 mm less 15 mm margins) at the
+# print font sizes; as percentages they scale to any wider screen
+PAGE_PX = 680.0
+
+
+def _column_widths(header, cols, numeric: set, names: set, font: float) -> list[float]:
+    """Percentages of the table width: each column gets what its content needs at least (numbers
+    whole, names 8 characters, other text 4), then the room left goes to names and text up to their
+    longest line (names 16 characters, text 20), and what is still left to every column in proportion."""
+    pad = 0.7 * font + 2
+    low, high = [], []
+    for i, h in enumerate(header):
+        longest = max([_text_width(c.split("\n", 1)[0]) for c in cols[i]] + [0.0])
+        # a header may wrap, to two lines over a number, never to a character a line
+        hw = _text_width(str(h))
+        head = min(max(-(-hw // 2), min(hw, 3)), 6) if i in numeric else min(hw, 4)
+        if i in numeric:
+            lo = hi = max(longest, head)
+        elif i in names:
+            lo, hi = max(min(longest, 8), head), max(min(longest, 16), head)
+        else:
+            lo, hi = max(min(longest, 4), head), max(min(longest, 20), head, 2)
+        low.append(lo * font + pad)
+        high.append(hi * font + pad)
+    widths = list(low)
+    room = PAGE_PX - sum(widths)
+    grow = [hi - lo for lo, hi in zip(low, high)]
+    if room > 0 and sum(grow) > 0:
+        take = min(1.0, room / sum(grow))
+        widths = [w + g * take for w, g in zip(widths, grow)]
+        room = PAGE_PX - sum(widths)
+    if room > 0:
+        widths = [w + room * hi / sum(high) for w, hi in zip(widths, high)]
+    total = sum(widths) or 1.0
+    return [w / total * 100 for w in widths]
+
+
 def fit_table(header: list[str], rows: Iterable[Iterable[object]], *, names: Iterable[int] = (),
               numeric: Iterable[int] | None = None, small: bool = False, cls: str = "oh-table") -> str:
     """An escaped table that fits the width of its page (A4 portrait included): fixed layout with
@@ -52,18 +89,8 @@ def fit_table(header: list[str], rows: Iterable[Iterable[object]], *, names: Ite
     cols = [[r[i] for r in rows if i < len(r)] for i in range(n)]
     names = set(names)
     numeric = {i for i in range(n) if i not in names and _looks_numeric(cols[i])} if numeric is None else set(numeric)
-    weights = []
-    for i, h in enumerate(header):
-        longest = max([_text_width(c.split("\n", 1)[0]) for c in cols[i]] + [0.0])
-        if i in numeric:
-            w = max(min(longest, 9), min(_text_width(str(h)), 5), 2.5)
-        elif i in names:
-            w = min(max(longest, 6), 16)
-        else:
-            w = min(max(longest, _text_width(str(h)), 3), 20)
-        weights.append(w)
-    total = sum(weights) or 1
-    colgroup = "<colgroup>" + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in weights) + "</colgroup>"
+    widths = _column_widths(header, cols, numeric, names, 11.3 if small else 14.0)
+    colgroup = "<colgroup>" + "".join(f'<col style="width:{w:.1f}%">' for w in widths) + "</colgroup>"
 
     def cell(tag: str, i: int, text: object) -> str:
         kind = " ".join(k for k, on in (("oh-num", i in numeric), ("oh-name", i in names)) if on)

@@ -294,10 +294,10 @@ def vendors_report_html(model, figures: bool = True) -> str:
     revs = model.revisions()
     if revs:
         parts.append("<h4>重みの見直し</h4>" + fit_table(
-            ["日時", "理由", "変更", "1位（前→後）"],
+            ["日時", "理由", "変更", "見直し前の1位", "見直し後の1位"],
             [(jst_text(r["at"]), r["reason"], revision_change_text(r, labels, digits),
-              "・".join(vn.get(w, w) for w in r["winner_before"]) + " → " + "・".join(vn.get(w, w) for w in r["winner_after"]))
-             for r in revs], names=[3], small=True))
+              "・".join(vn.get(w, w) for w in r["winner_before"]), "・".join(vn.get(w, w) for w in r["winner_after"]))
+             for r in revs], names=[3, 4], small=True))
     parts.append("<h3>7. 結果の頑健さ</h3>")
     try:
         sens = model.sensitivity(draws=10_000)
