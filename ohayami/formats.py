@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 JST = timezone(timedelta(hours=9), "JST")
+JST_FORMAT_NOTE = "日時はすべて日本時間（JST）"
 
 
 def to_jst(value: object) -> datetime | None:
@@ -84,3 +85,24 @@ def excel_number_format(digits: int, *, thousands: bool = False) -> str:
     """The Excel number format that shows ``digits`` decimals (``0.0``, ``#,##0``)."""
     base = "#,##0" if thousands else "0"
     return base + ("." + "0" * int(digits) if digits > 0 else "")
+
+
+def change_text(before: dict, after: dict, labels: dict, digits: int) -> str:
+    """「機能関連 35.0→24.7、…」: each changed value with both sides shown with the same decimals."""
+    return "、".join(f"{labels.get(k, k)} {number_text(before.get(k), digits)}→{number_text(v, digits)}"
+                    for k, v in after.items())
+
+
+def score_value(value: object) -> object:
+    """A score as a spreadsheet should hold it: a number when it is one (「4」→4, 「3.5」→3.5),
+    the entry itself otherwise (「はい」「B」「○」)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return value
+        if not math.isfinite(number):
+            return value
+        return int(number) if number.is_integer() and "." not in text else number
+    return value

@@ -10,7 +10,7 @@ Times read in JST and numbers with the decimals the committee's rules give. A bu
 from __future__ import annotations
 
 from .chart import Chart
-from .formats import jst_text, now_jst, number_text
+from .formats import change_text, jst_text, now_jst, number_text
 from .guide import type_card
 from .html import STYLE, esc, fit_table, ul
 from .labels import must_label, yes_no
@@ -295,7 +295,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if revs:
         parts.append("<h4>重みの見直し</h4>" + fit_table(
             ["日時", "理由", "変更", "見直し前の1位", "見直し後の1位"],
-            [(jst_text(r["at"]), r["reason"], revision_change_text(r, labels, digits),
+            [(jst_text(r["at"]), r["reason"], change_text(r["before"], r["after"], labels, digits),
               "・".join(vn.get(w, w) for w in r["winner_before"]), "・".join(vn.get(w, w) for w in r["winner_after"]))
              for r in revs], names=[3, 4], small=True))
     parts.append("<h3>7. 結果の頑健さ</h3>")
@@ -318,8 +318,3 @@ def vendors_report_html(model, figures: bool = True) -> str:
     parts.append('<p class="oh-note">ohayami Eタイプ作業台で作成。出典：内閣府『お悩みタイプ別「初めの一手」』</p></div>')
     return page("選定理由書", "".join(parts))
 
-
-def revision_change_text(revision: dict, labels: dict, digits: int) -> str:
-    """「機能関連 35.0→24.7」: both sides of each revised weight with the same decimals."""
-    return "、".join(f"{labels.get(k, k)} {number_text(revision['before'].get(k), digits)}→{number_text(v, digits)}"
-                    for k, v in revision["after"].items())

@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -83,6 +83,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("rules", "評価のルール", ("set_id",), ("record",)),
     Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
     Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
+    # a frozen result (版): the result frames as they were, so later edits never change a signed result
+    Table("snapshots", "結果の版", ("set_id", "no"), ("at", "actor", "note", "weights_version", "frames"),
+          numeric=("no", "weights_version")),
 ]}
 
 def now_iso() -> str:
@@ -216,6 +219,10 @@ MIGRATIONS: dict[int, list] = {
         'CREATE TABLE IF NOT EXISTS "intuitions" ("set_id" TEXT, "evaluator" TEXT, "first_at" TEXT, '
         'PRIMARY KEY ("set_id", "evaluator"))',
         _move_settings_v2,
+    ],
+    3: [
+        'CREATE TABLE IF NOT EXISTS "snapshots" ("set_id" TEXT, "no" REAL, "at" TEXT, "actor" TEXT, "note" TEXT, '
+        '"weights_version" REAL, "frames" TEXT, PRIMARY KEY ("set_id", "no"))',
     ],
 }
 

@@ -333,3 +333,11 @@ class Workbench:
 
 def _text(value: object) -> str:
     return "" if value is None or value != value else str(value)
+
+
+def scale_text(scale: str) -> str:
+    """A criterion's scale as a person reads it in an export (「1～5 の整数」), never the code."""
+    try:
+        return parse_scale(scale).describe()
+    except OhayamiError:
+        return str(scale)

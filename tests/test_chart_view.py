@@ -96,19 +96,19 @@ def test_bad_name_is_refused_next_to_the_field_and_kept_for_a_retry(tmp_path):
     assert T.results(v.ws)["participant"].tolist() == ["山田"]
 
 
-def test_exports(tmp_path):
+def test_exports(tmp_path, exported):
     v = _view(tmp_path)
     v.name.value = "=HYPERLINK(\"http://x\")"
     v.yes.click()
     v.export_xlsx.click()
-    path = tmp_path / "w_出力" / "診断チャート集計.xlsx"
+    path = exported(tmp_path / "w_出力", "診断チャート集計", "xlsx")
     assert path.exists() and "保存しました" in v.export_msg.value
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["集計", "回答"]
     cell = wb["回答"]["A2"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     v.export_csv.click()
-    raw = (tmp_path / "w_出力" / "診断チャート回答.csv").read_bytes()
+    raw = exported(tmp_path / "w_出力", "診断チャート回答", "csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert df.loc[0, "名前"] == "'=HYPERLINK(\"http://x\")" and df.loc[0, "タイプ"] == "A"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 
 import ipywidgets as W
 
 from .. import plots
 from .. import tally as T
 from ..chart import Chart, Diagnosis
+from ..formats import stamped_name
 from ..guide import chart_wording_note
 from ..reports import chart_result_html
 from ..store import Workshop
@@ -206,8 +206,7 @@ class ChartView:
         self.message.value = C.ok(f"結果を保存しました：{rec['result']}タイプ{extra}")
         self.result.value = card_html(rec["result"])
         html = chart_result_html(rec, self.chart, workshop=self.ws.name)
-        stamp = datetime.now().strftime("%Y%m%d_%H%M")
-        fname = f"診断結果_{rec['participant'] or '参加者'}_{stamp}.html"
+        fname = stamped_name(f"診断結果_{rec['participant'] or '参加者'}", "html")
         self.report_link.value = C.download_link(html.encode("utf-8"), fname, "text/html",
                                                  "印刷用の結果（HTML）をダウンロード")
         self.name.options = self._known_names()
@@ -238,11 +237,11 @@ class ChartView:
         self.export_msg.value = C.export_message(self.ws, make, name, mime, label)
 
     def _export_xlsx(self, *_):
-        self._export(lambda: T.export_xlsx(self.ws, self.chart), "診断チャート集計.xlsx", C.XLSX_MIME,
+        self._export(lambda: T.export_xlsx(self.ws, self.chart), stamped_name("診断チャート集計", "xlsx"), C.XLSX_MIME,
                      "Excel ファイルをダウンロード")
 
     def _export_csv(self, *_):
-        self._export(lambda: T.export_csv(self.ws, self.chart), "診断チャート回答.csv", "text/csv",
+        self._export(lambda: T.export_csv(self.ws, self.chart), stamped_name("診断チャート回答", "csv"), "text/csv",
                      "CSV ファイルをダウンロード")
 
 
