@@ -67,6 +67,7 @@ class ProblemWorkbench(Workbench, Snapshots):
 
     SET_ID = SET_ID
     FILE_STEM = "課題の絞り込み"
+    RESULT_SHEET = "ランキング"
 
     def __init__(self, ws: Workshop, data=None):
         super().__init__(ws, data)
@@ -421,9 +422,10 @@ class ProblemWorkbench(Workbench, Snapshots):
         return frames
 
     def weights_version(self) -> int:
-        """How many times the weights were changed (every saved change of a criterion's weight)."""
+        """How many times the weights were changed after the criteria were made (0: as first set). One
+        save that changes several weights at once is one change (the change log's rows share a time)."""
         h = self.ws.history("criteria")
-        mine = h[(h["field"] == "weight") & h["row_key"].astype(str).str.startswith(f'["{SET_ID}"')]
+        mine = h[(h["field"] == "weight") & h["old"].notna() & h["row_key"].astype(str).str.startswith(f'["{SET_ID}"')]
         return int(mine["at"].nunique())
 
     def export_xlsx(self) -> bytes:

@@ -131,11 +131,14 @@ class Snapshots:
     which give ``ws``, ``SET_ID``, ``export_frames()``, ``weights_version()`` and ``FILE_STEM``)."""
 
     FILE_STEM = "結果"
+    RESULT_SHEET = "結果"   # the sheet that exists only once there is a result to freeze
 
     def save_snapshot(self, note: object = "", actor: str | None = None) -> int:
         """「この結果を版として保存」: freeze the export frames as they are now; returns the 版 number."""
-        return save(self.ws, self.SET_ID, self.export_frames(), weights_version=self.weights_version(), note=note,
-                    actor=actor)
+        frames = self.export_frames()
+        if self.RESULT_SHEET not in frames:
+            raise OhayamiError("まだ結果がありません。評価項目・採点がそろってから版として保存してください。", field="snapshot")
+        return save(self.ws, self.SET_ID, frames, weights_version=self.weights_version(), note=note, actor=actor)
 
     def snapshot_message(self, no: int) -> str:
         """「版 2 として保存しました（2026年11月27日 14:02、当初の重み）」 for the panel."""
