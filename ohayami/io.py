@@ -18,6 +18,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from .labels import NO, YES
+
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31
 # apostrophes (our escape, possibly already applied) followed by a character that starts a formula
@@ -89,8 +91,8 @@ def _safe_sheet_name(name: str, used: set[str]) -> str:
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "",
                number_formats: Mapping[str, str] | None = None) -> bytes:
     """A workbook with one sheet per frame: bold, frozen header row, readable column widths.
-    ``number_formats`` maps a column header to an Excel number format (``{"割合": "0%"}``) for the
-    number cells under that header in every sheet; the values stay numbers."""
+    Numbers stay numbers; ``number_formats`` (column header → Excel format such as ``0.0`` or
+    ``#,##0``), and a frame's own ``attrs["number_formats"]``, say how many decimals a person sees."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -108,6 +110,12 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, title: str = "",
         for row in df.itertuples(index=False):
             sheet.append([_cell_value(v) for v in row])
         text_only(sheet)
+        formats = {**(number_formats or {}), **df.attrs.get("number_formats", {})}
+        for i, col in enumerate(df.columns, start=1):
+            fmt = formats.get(str(col))
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i) if fmt else ():
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = fmt
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -138,10 +146,12 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, title: s
 
 
 def _cell_value(v: object) -> object:
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        return v.item()
+        v = v.item()
+    if isinstance(v, bool):
+        return YES if v else NO  # a person reads はい/いいえ, never True/False
     if isinstance(v, (list, tuple)):
         return "・".join(map(str, v))
     return v

@@ -20,7 +20,9 @@ from .scoring import Result, Rules, evaluate
 from .labels import DIRECTION_LABELS, MARK_YES, direction_label
 from .store import Workshop
 from .textio import parse_number, strip_controls, text_field, title_key
-from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text
+from .formats import score_value
+from .snapshots import Snapshots
+from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -224,10 +226,12 @@ class CutLine:
         return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
 
 
-class ProblemWorkbench(Workbench):
+class ProblemWorkbench(Workbench, Snapshots):
     """The type C model over one workshop. Views call these methods and show the results."""
 
     SET_ID = SET_ID
+    FILE_STEM = "課題の絞り込み"
+    RESULT_SHEET = "ランキング"
 
     def __init__(self, ws: Workshop, data=None):
         super().__init__(ws, data)
@@ -586,20 +590,30 @@ class ProblemWorkbench(Workbench):
         frames["短いリスト"] = pd.DataFrame(short_rows)
         frames["評価項目と重み"] = pd.DataFrame({
             "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map(DIRECTION_LABELS),
-            "尺度": crit["scale"], "重み": crit["weight"]})
+            "尺度": [scale_text(x) for x in crit["scale"]], "重み": crit["weight"].astype(float)})
         s = self.scores()
         names = p["title"].to_dict()
         cnames = crit.set_index("criterion_id")["name"].to_dict()
         frames["採点"] = pd.DataFrame({"採点者": s["evaluator"], "課題ID": s["alternative_id"],
                                      "課題": s["alternative_id"].map(names), "評価項目": s["criterion_id"].map(cnames),
-                                     "点数": s["value"]})
+                                     "点数": [score_value(x) for x in s["value"]]}, dtype=object)
         allp = self.problems(include_merged=True)
+        allp = allp.assign(exclusion=[self.exclusion_label(x) if x else "" for x in allp["exclusion"]])
         frames["課題一覧"] = allp.rename(columns={"problem_id": "課題ID", "title": "課題", "scene": "生活のワンシーン",
                                               "origin": "出どころ", **ANALYSIS_LABELS, "exclusion": "除外理由",
                                               "tags": "タグ", "merged_into": "統合先"}).drop(columns=["position"])
+        for name in ("ランキング", "短いリスト"):
+            if name in frames:
+                frames[name].attrs["number_formats"] = {c: "0.00" for c in frames[name].columns
+                                                        if c == "合計点" or c.endswith("（点）")}
+        frames["評価項目と重み"].attrs["number_formats"] = {"重み": "0.0"}
         return frames
 
     def export_xlsx(self) -> bytes:
+        from .formats import JST_FORMAT_NOTE, jst_text
         from .io import xlsx_bytes
+        from .store import now_iso
 
-        return xlsx_bytes(self.export_frames(), title=f"課題の絞り込み {self.ws.name}")
+        about = pd.DataFrame({"項目": ["ワークショップ", "作成日時", "時刻"],
+                              "内容": [self.ws.name, jst_text(now_iso()), JST_FORMAT_NOTE]})
+        return xlsx_bytes({"この表について": about, **self.export_frames()}, title=f"課題の絞り込み {self.ws.name}")

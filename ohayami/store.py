@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -96,6 +96,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           numeric=("seeded",)),
     Table("expert_items", "専門家の依頼要件の項目", ("list_id", "item_id"),
           ("name", "description", "source", "checked", "notes", "position"), numeric=("checked", "position")),
+    # a frozen result (版): the result frames as they were, so later edits never change a signed result
+    Table("snapshots", "結果の版", ("set_id", "no"), ("at", "actor", "note", "weights_version", "frames"),
+          numeric=("no", "weights_version")),
 ]}
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -315,6 +318,10 @@ MIGRATIONS: dict[int, list] = {
         '"due" TEXT, "seeded" REAL, PRIMARY KEY ("request_id"))',
         'CREATE TABLE IF NOT EXISTS "expert_items" ("list_id" TEXT, "item_id" TEXT, "name" TEXT, "description" TEXT, '
         '"source" TEXT, "checked" REAL, "notes" TEXT, "position" REAL, PRIMARY KEY ("list_id", "item_id"))',
+    ],
+    5: [
+        'CREATE TABLE IF NOT EXISTS "snapshots" ("set_id" TEXT, "no" REAL, "at" TEXT, "actor" TEXT, "note" TEXT, '
+        '"weights_version" REAL, "frames" TEXT, PRIMARY KEY ("set_id", "no"))',
     ],
 }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
 from typing import Sequence
 
 import pandas as pd
@@ -12,6 +11,7 @@ import pandas as pd
 from .chart import Chart, Diagnosis, as_answer, check_all
 from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
+from .formats import jst_text
 from .io import csv_bytes, xlsx_bytes
 from .labels import yes_no
 from .store import WorkshopStore, now_iso
@@ -147,7 +147,7 @@ def results_table(ws: WorkshopStore, chart: Chart | None = None) -> pd.DataFrame
         ans = {a["question_id"]: yes_no(a["answer"]) for a in r.answers}
         row = {"名前": r.participant, "所属": r.department, "方式": MODE_LABELS.get(r.mode, r.mode),
                "タイプ": r.result, "該当タイプ": "・".join(r.types),
-               "日時": datetime.fromisoformat(r.created_at).strftime("%Y-%m-%d %H:%M")}
+               "日時": jst_text(r.created_at)}
         for qid in chart.order:
             row[f"{qid}"] = ans.get(qid, "")
         rows.append(row)

@@ -22,9 +22,10 @@ from .labels import MARK_NO, MARK_YES, MUST_LABELS, must_label
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
 from .scoring.weights import combine_evaluators, weighable
+from .snapshots import Snapshots, weights_text as snapshot_weights_text
 from .store import Workshop, now_iso
 from .textio import clean_name, one_line, parse_number, text_field
-from .workbench import SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text
+from .workbench import SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text, scale_text
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -149,10 +150,11 @@ def group_minimum_sentence(value) -> str | None:
     return f"各要件内訳の小計が満点の {value:.0%} 未満は選定対象外"
 
 
-class VendorWorkbench(Workbench):
+class VendorWorkbench(Workbench, Snapshots):
     """The type E model over one workshop."""
 
     SET_ID = SET_ID
+    FILE_STEM = "選定理由書"
     CRITERION_PREFIX = "e"
 
     def __init__(self, ws: Workshop, data=None):
@@ -420,6 +422,9 @@ class VendorWorkbench(Workbench):
         return exchange.import_table(self.ws, "vendors", source, name=name, actor=actor)
 
     # ------------------------------------------------------------------ rules and results
+    def points_digits(self) -> int:
+        return self.rules().digits
+
     def rules_record(self) -> dict:
         """The committee's rules as stored (plain JSON values), {} before anyone saved them."""
         row = self.ws.get("rules", set_id=SET_ID)
@@ -642,56 +647,86 @@ class VendorWorkbench(Workbench):
 
     # ------------------------------------------------------------------ export
     def export_frames(self) -> dict[str, pd.DataFrame]:
+        """Every number of the selection as sheets a town hall can use: Japanese headers and words,
+        scores and points as numbers (shown with the rules' decimals), times in JST."""
+        from .formats import change_text, excel_number_format, jst_text, score_value
+
+        rules = self.rules()
+        points = excel_number_format(rules.digits if rules.rounding != "none" else 2)
+        formats = {"配点": excel_number_format(rules.digits), "価格": "#,##0", "価格（円）": "#,##0"}
+
+        def sheet(df: pd.DataFrame, number_format: str | None = None, **more) -> pd.DataFrame:
+            # every numeric column not named otherwise shows as points
+            fmt = {c: number_format for c in df.columns if number_format and pd.api.types.is_numeric_dtype(df[c])}
+            df.attrs["number_formats"] = {**fmt, **{c: f for c, f in formats.items() if c in df.columns}, **more}
+            return df
+
         crit = self.criteria()
         labels = crit.set_index("criterion_id")["name"].to_dict()
-        frames = {"評価項目": pd.DataFrame({
+        frames = {"評価項目": sheet(pd.DataFrame({
             "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
-            "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]), "尺度": crit["scale"], "配点": crit["weight"],
-            "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]})}
+            "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]),
+            "尺度": [scale_text(x) for x in crit["scale"]], "配点": crit["weight"].astype(float),
+            "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]}))}
         ew = self.evaluator_weights()
         if not ew.empty:
-            frames["評価者ごとの重み"] = ew.rename(columns=labels).reset_index().rename(columns={"evaluator": "評価者"})
+            ew = ew.rename(columns=labels).rename_axis(columns=None)
+            frames["評価者ごとの重み"] = sheet(ew.reset_index().rename(columns={"evaluator": "評価者"}),
+                                            excel_number_format(rules.digits))
         v = self.vendors()
-        frames["事業者"] = v.rename(columns={"vendor_id": "事業者ID", "name": "事業者", "service": "サービス", "price": "価格",
-                                          "notes": "備考"})
+        frames["事業者"] = sheet(v.rename(columns={"vendor_id": "事業者ID", "name": "事業者", "service": "サービス",
+                                                "price": "価格", "notes": "備考"}))
         s = self.scores()
         vn = v.set_index("vendor_id")["name"].to_dict()
-        frames["採点"] = pd.DataFrame({"評価者": s["evaluator"], "事業者": s["alternative_id"].map(vn),
-                                     "評価項目": s["criterion_id"].map(labels), "点数": s["value"]})
+        frames["採点"] = sheet(pd.DataFrame({"評価者": s["evaluator"], "事業者": s["alternative_id"].map(vn),
+                                           "評価項目": s["criterion_id"].map(labels),
+                                           "点数": [score_value(x) for x in s["value"]]}, dtype=object))
         try:
             res = self.results()
         except OhayamiError:
             res = None
         if res is not None:
             t = res.ranking
-            out = pd.DataFrame({"順位": t["rank"], "事業者": t["name"], "技術点": t["technical"], "価格": t["price"],
-                                "価格点": t["price_score"], "合計点": t["total"], "満点": t["max_total"],
-                                "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO), "除外・対象外の理由": t["reasons"].map("／".join),
-                                "備考": t["note"], "重みの版": self._version_of(res).label})
-            frames["結果"] = out
-            frames["要件内訳ごとの小計"] = res.groups.rename(index=res.table["name"]).reset_index(names="事業者")
-            frames["評価項目ごとの点"] = res.breakdown.rename(columns=labels, index=res.table["name"]).reset_index(names="事業者")
-            frames["評価者ごとの技術点"] = res.per_evaluator.rename(columns=res.table["name"]).reset_index(names="評価者")
+            out = pd.DataFrame({"順位": pd.Series([None if pd.isna(r) else int(r) for r in t["rank"]], index=t.index,
+                                                dtype=object), "事業者": t["name"],
+                                "技術点": t["technical"], "価格": t["price"], "価格点": t["price_score"],
+                                "合計点": t["total"], "満点": t["max_total"],
+                                "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO),
+                                "除外・対象外の理由": t["reasons"].map("／".join), "備考": t["note"],
+                                "重みの版": self._version_of(res).label})
+            frames["結果"] = sheet(out, points, 順位="0")
+            frames["要件内訳ごとの小計"] = sheet(
+                res.groups.rename(index=res.table["name"]).rename(columns=lambda g: g or "（区分なし）")
+                .reset_index(names="事業者"), points)
+            frames["評価項目ごとの点"] = sheet(
+                res.breakdown.rename(columns=labels, index=res.table["name"]).reset_index(names="事業者"), points)
+            frames["評価者ごとの技術点"] = sheet(
+                res.per_evaluator.rename(columns=res.table["name"]).reset_index(names="評価者"), points)
             sp = res.spread.assign(事業者=res.spread["alternative_id"].map(vn), 評価項目=res.spread["criterion_id"].map(labels))
-            frames["評価のばらつき"] = sp[["事業者", "評価項目", "n", "min", "max", "mean", "std", "range", "disagreement"]].rename(
-                columns={"n": "人数", "min": "最低", "max": "最高", "mean": "平均", "std": "標準偏差", "range": "幅",
-                         "disagreement": "ばらつき（0～1）"})
+            frames["評価のばらつき"] = sheet(
+                sp[["事業者", "評価項目", "n", "min", "max", "mean", "std", "range", "disagreement"]].rename(
+                    columns={"n": "人数", "min": "最低", "max": "最高", "mean": "平均", "std": "標準偏差", "range": "幅",
+                             "disagreement": "ばらつき（0～1）"}), points, 人数="0")
         versions = self.weight_versions()
         if len(versions):
             frames["重みの版"] = versions
         revs = self.revisions()
         if revs:
-            frames["重みの見直し"] = pd.DataFrame([{"日時": r["at"], "理由": r["reason"],
-                                               "変更": "、".join(f"{labels.get(k, k)} {r['before'][k]:g}→{r['after'][k]:g}"
-                                                              for k in r["after"]),
-                                               "見直し前の1位": "・".join(vn.get(w, w) for w in r["winner_before"]),
-                                               "見直し後の1位": "・".join(vn.get(w, w) for w in r["winner_after"])} for r in revs])
+            frames["重みの見直し"] = sheet(pd.DataFrame([{
+                "日時": jst_text(r["at"]), "見直した人": r["by"] or "", "理由": r["reason"],
+                "変更": change_text(r["before"], r["after"], labels, rules.digits),
+                "見直し前の1位": "・".join(vn.get(w, w) for w in r["winner_before"]),
+                "見直し後の1位": "・".join(vn.get(w, w) for w in r["winner_after"])} for r in revs]))
         return frames
 
     def export_xlsx(self) -> bytes:
+        """The workbook of :meth:`export_frames`, opened by a sheet saying when it was made (JST)."""
+        from .formats import JST_FORMAT_NOTE, jst_text
         from .io import xlsx_bytes
 
-        return xlsx_bytes(self.export_frames(), title=f"事業者選定 {self.ws.name}")
+        about = pd.DataFrame({"項目": ["ワークショップ", "作成日時", "重みの版", "時刻"], "内容": [
+            self.ws.name, jst_text(now_iso()), snapshot_weights_text(self.weights_version()), JST_FORMAT_NOTE]})
+        return xlsx_bytes({"この表について": about, **self.export_frames()}, title=f"事業者選定 {self.ws.name}")
 
     # ------------------------------------------------------------------ display frames for the screens
     def criteria_frame(self) -> pd.DataFrame:

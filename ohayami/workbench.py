@@ -19,6 +19,7 @@ from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
 from .store import JST, Workshop, WorkshopStore, now_iso, now_jst
+from .formats import change_text
 from .textio import clean_name, one_line, text_field
 
 __all__ = ["ROOM", "VERSION_KINDS", "WEIGHT_METHODS", "WeightsVersion", "Workbench", "jst_text", "one_line",
@@ -282,6 +283,10 @@ class Workbench:
                 tuple(json.loads(r.winner_before or "[]")), tuple(json.loads(r.winner_after or "[]"))))
         return sorted(out, key=lambda v: v.no)
 
+    def weights_version(self) -> int:
+        """The number of the weights version results use now (0: the points the criteria were made with)."""
+        return self.current_weights_version().no
+
     def current_weights_version(self) -> WeightsVersion:
         """The version of the weights that results use now: the latest (``no`` 0 before any)."""
         versions = self.weight_version_records()
@@ -298,14 +303,21 @@ class Workbench:
         crit = self.criteria()
         names = crit.set_index("criterion_id")["name"].to_dict()
         alt = self.alternatives().set_index("alternative_id")["name"].to_dict() if len(crit) else {}
+        digits = self.points_digits()
         rows = []
         for v in reversed(self.weight_version_records()):
+            changes = v.changes
             rows.append([f"版{v.no}", jst_text(v.at), v.actor, v.kind_label, v.reason,
-                         "、".join(f"{names.get(k, k)} {a:g}→{b:g}" for k, (a, b) in v.changes.items()),
+                         change_text({k: a for k, (a, _) in changes.items()}, {k: b for k, (_, b) in changes.items()},
+                                     names, digits),
                          "・".join(alt.get(w, w) for w in v.winner_before), "・".join(alt.get(w, w) for w in v.winner_after)] +
-                        [v.weights.get(c) for c in crit["criterion_id"]])
+                        [None if v.weights.get(c) is None else round(v.weights[c], digits) for c in crit["criterion_id"]])
         columns = ["版", "日時", "入力した人", "種類", "理由", "変更", "前の1位", "この版の1位", *names.values()]
         return pd.DataFrame(rows, columns=columns)
+
+    def points_digits(self) -> int:
+        """Decimals a person sees for points (type E: the rules' digits)."""
+        return 1
 
     def has_committee_revision(self) -> bool:
         """Whether the committee has revised the weights (after which only an explicit version changes them)."""
@@ -484,3 +496,11 @@ class Workbench:
 
 def _text(value: object) -> str:
     return "" if value is None or value != value else str(value)
+
+
+def scale_text(scale: str) -> str:
+    """A criterion's scale as a person reads it in an export (「1～5 の整数」), never the code."""
+    try:
+        return parse_scale(scale).describe()
+    except OhayamiError:
+        return str(scale)

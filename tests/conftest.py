@@ -57,3 +57,18 @@ def pytest_terminal_summary(terminalreporter):
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     terminalreporter.write_line(f"bad-input corpus: {len(CASES) + len(FILE_CASES)} cases "
                                 f"({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
+
+
+@pytest.fixture
+def exported():
+    """``exported(folder, stem, ext)``: the newest export ``<stem>_YYYY-MM-DD_HHMM.<ext>`` in ``folder``
+    (exports carry their JST time in the name, so that a second export never overwrites the first)."""
+    import re
+
+    def find(folder, stem, ext):
+        pattern = re.compile(re.escape(stem) + r"_\d{4}-\d{2}-\d{2}_\d{4}\." + re.escape(ext))
+        found = [p for p in Path(folder).iterdir() if pattern.fullmatch(p.name)]
+        assert found, f"no {stem}_<time>.{ext} in {sorted(p.name for p in Path(folder).iterdir())}"
+        return max(found, key=lambda p: p.stat().st_mtime)
+
+    return find

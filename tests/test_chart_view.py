@@ -98,20 +98,20 @@ def test_bad_name_is_refused_next_to_the_field_and_kept_for_a_retry(tmp_path):
     assert T.results(v.ws)["participant"].tolist() == ["山田"]
 
 
-def test_exports(tmp_path):
+def test_exports(tmp_path, exported):
     v = _view(tmp_path)
     v.name.value = "=HYPERLINK(\"http://x\")"
     v.yes.click()
     t = v.view.panel(TallyPanel)
     t.export_xlsx.click()
-    path = tmp_path / "w_出力" / "診断チャート集計.xlsx"
+    path = exported(tmp_path / "w_出力", "診断チャート集計", "xlsx")
     assert path.exists() and "保存しました" in t.export_msg.value
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["集計", "回答"]
     cell = wb["回答"]["A2"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     t.export_csv.click()
-    raw = (tmp_path / "w_出力" / "診断チャート回答.csv").read_bytes()
+    raw = exported(tmp_path / "w_出力", "診断チャート回答", "csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     assert df.loc[0, "名前"] == "'=HYPERLINK(\"http://x\")" and df.loc[0, "タイプ"] == "A"
@@ -213,7 +213,7 @@ def test_the_figure_highlights_every_tied_type():
     assert "主なタイプ：A）" in tally_figure(df.assign(count=[2, 0, 1, 0, 0, 0, 0, 0, 0]), ["A"]).axes[0].get_title()
 
 
-def test_tally_csv_button_writes_readable_percentages(tmp_path):
+def test_tally_csv_button_writes_readable_percentages(tmp_path, exported):
     v = _view(tmp_path)
     for _ in range(3):
         v.yes.click()
@@ -222,11 +222,11 @@ def test_tally_csv_button_writes_readable_percentages(tmp_path):
     t = v.view.panel(TallyPanel)
     t.export_tally_csv.click()
     assert "保存しました" in t.export_msg.value
-    df = pd.read_csv(tmp_path / "w_出力" / "診断チャート集計.csv", encoding="utf-8-sig")
+    df = pd.read_csv(exported(tmp_path / "w_出力", "診断チャート集計", "csv"), encoding="utf-8-sig")
     assert df.set_index("タイプ")["割合"].to_dict()["Aタイプ"] == "75%"
     assert df.set_index("タイプ")["割合"].to_dict()["Bタイプ"] == "25%"
     t.export_xlsx.click()
-    sheet = openpyxl.load_workbook(tmp_path / "w_出力" / "診断チャート集計.xlsx")["集計"]
+    sheet = openpyxl.load_workbook(exported(tmp_path / "w_出力", "診断チャート集計", "xlsx"))["集計"]
     assert (sheet["D2"].value, sheet["D2"].number_format) == (0.75, "0%")
 
 

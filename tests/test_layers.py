@@ -5,12 +5,12 @@ alike) and each module is placed in a layer. An import may go to a lower layer o
 an import to a higher layer fails, and so does any cycle. The order, lowest first:
 
 0. ``errors``                         — the one error type
-1. ``textio labels html io``          — ground: text, numbers, words, HTML and file formats, no model
+1. ``textio labels html io formats`` — ground: text, numbers, words, HTML, file formats, JST times, no model
 2. ``scoring.registry scoring.scales scoring.weights scoring.price`` — small method objects over plain values
 3. ``scoring.engine``                 — the engine; it imports the registries, never the reverse
 4. ``scoring.sensitivity scoring``    — analyses over the engine, and the package's public face
 5. ``guide store store_pg``           — the guide's data; the workshop file (or server)
-6. ``chart exchange plots``           — the chart state machine; import/export; figures
+6. ``chart exchange plots snapshots`` — the chart state machine; import/export; figures; frozen results
 7. ``tally sheets``                   — the chart's tally (uses chart); scoring sheets (use exchange)
 8. ``workbench``                      — what every scored worksheet shares
 9. ``problems vendors readiness experts`` (+ one model per new worksheet)
@@ -41,12 +41,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ohayami"
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors",),
-    ("textio", "labels", "html", "io"),
+    ("textio", "labels", "html", "io", "formats"),
     ("scoring.registry", "scoring.scales", "scoring.weights", "scoring.price"),
     ("scoring.engine",),
     ("scoring.sensitivity", "scoring"),
     ("guide", "store", "store_pg"),
-    ("chart", "exchange", "plots"),
+    ("chart", "exchange", "plots", "snapshots"),
     ("tally", "sheets"),
     ("workbench",),
     ("problems", "vendors", "readiness", "experts"),

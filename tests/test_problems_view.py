@@ -19,7 +19,7 @@ def _upload(widget, name, data):
                      "last_modified": datetime.datetime.now()},)
 
 
-def test_three_steps_with_two_participants(tmp_path):
+def test_three_steps_with_two_participants(tmp_path, exported):
     v = ProblemsView(tmp_path / "c")
     lp = v.panel(ListPanel)
     # step 1: import a survey saved by Excel in Shift_JIS, add one by hand, merge a near-duplicate
@@ -85,9 +85,9 @@ def test_three_steps_with_two_participants(tmp_path):
     # exports
     xp = v.panel(ExportPanel)
     xp.xlsx_btn.click()
-    assert "課題の絞り込み.xlsx" in xp.msg.value
+    assert exported(tmp_path / "c_出力", "課題の絞り込み", "xlsx").name in xp.msg.value
     xp.report_btn.click()
-    assert (tmp_path / "c_出力" / "課題の絞り込み報告書.html").exists()
+    assert exported(tmp_path / "c_出力", "課題の絞り込み報告書", "html").exists()
     # a kernel restart: a new view on the same file shows everything
     v.ws.close()
     v2 = ProblemsView(tmp_path / "c.ohayami")
@@ -174,7 +174,7 @@ def test_room_grid_and_scoring_sheets(tmp_path):
     assert sp.grid.row(0)[0].value == "4"
 
 
-def test_participant_text_is_escaped_everywhere(tmp_path):
+def test_participant_text_is_escaped_everywhere(tmp_path, exported):
     v = ProblemsView(tmp_path / "c")
     evil = "<img src=x onerror=alert(1)>"
     lp = v.panel(ListPanel)
@@ -187,7 +187,7 @@ def test_participant_text_is_escaped_everywhere(tmp_path):
         dd.value = "3"
     v.tabs.selected_index = 4
     v.panel(ExportPanel).report_btn.click()
-    html = (tmp_path / "c_出力" / "課題の絞り込み報告書.html").read_text(encoding="utf-8")
+    html = exported(tmp_path / "c_出力", "課題の絞り込み報告書", "html").read_text(encoding="utf-8")
     for text in (lp.problem_list.value, v.panel(ResultsPanel).table.value, sp.grid.labels[0].value,
                  v.panel(AnalysisPanel).status.value, html):
         assert "<img src=x" not in text and "<script>alert" not in text

@@ -111,7 +111,7 @@ def test_concurrent_rule_changes_in_one_record_are_merged(ws):
 
 # ---------------------------------------------------------------------- the rules form
 
-def test_rules_form_keeps_a_group_minimum_mapping_and_a_group_tie_break(tmp_path):
+def test_rules_form_keeps_a_group_minimum_mapping_and_a_group_tie_break(tmp_path, exported):
     m = VendorWorkbench(open_workshop(tmp_path / "e"))
     _tied(m)
     # saved by the model (or an older kit): the form opened to show it used to crash
@@ -145,7 +145,7 @@ def test_rules_form_keeps_a_group_minimum_mapping_and_a_group_tie_break(tmp_path
     assert v2.model.rules().min_group_ratio == {"機能": 0.5}
     v2.tabs.selected_index = 7
     v2.panel(ExportPanel).x_report.click()
-    html = (tmp_path / "e_出力" / "選定理由書.html").read_text(encoding="utf-8")
+    html = exported(tmp_path / "e_出力", "選定理由書", "html").read_text(encoding="utf-8")
     assert "機能 50%" in html and "要件内訳「機能」の小計の高い方→価格" in html
 
 

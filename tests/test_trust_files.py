@@ -86,7 +86,7 @@ def test_type_c_export_and_scoring_sheet(c):
     assert _assert_inert(c.scoring_sheet("=評価者"), "type C scoring sheet") > 0
 
 
-def test_chart_tally_export(tmp_path):
+def test_chart_tally_export(tmp_path, exported):
     v = ChartView(tmp_path / "w")
     d = v.panel(DiagnosePanel)
     for name in HOSTILE:
@@ -95,7 +95,7 @@ def test_chart_tally_export(tmp_path):
         d.yes.click()
         d.next_person.click()
     v.panel(TallyPanel).export_xlsx.click()
-    data = (tmp_path / "w_出力" / "診断チャート集計.xlsx").read_bytes()
+    data = exported(tmp_path / "w_出力", "診断チャート集計", "xlsx").read_bytes()
     assert _assert_inert(data, "chart tally export") > 0
 
 

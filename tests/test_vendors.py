@@ -235,7 +235,8 @@ def test_results_frame_is_what_screen_and_report_show(m):
     mean = res.spread[res.spread.alternative_id == "V001"].disagreement.mean()
     assert f.loc["V001", "ばらつき"] == f"{mean:.2f}" and mean > 0
     html = vendors_report_html(m, figures=False)
-    assert "ばらつき</th>" not in html and f"<td>{f.loc['V001', '技術点']}</td>" in html
+    technical = f.loc["V001", "技術点"]
+    assert "ばらつき</th>" not in html and f'<td class="oh-num">{technical}</td>' in html
 
 
 def test_must_have_warning_above_about_a_third(m):

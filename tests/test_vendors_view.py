@@ -24,7 +24,7 @@ def _criteria(v, numbers=(1, 2, 6, 9, 23, 25, 28, 31), must=(25,)):
     crit.t_add.click()
 
 
-def test_whole_flow_with_two_evaluators(tmp_path):
+def test_whole_flow_with_two_evaluators(tmp_path, exported):
     v = VendorsView(tmp_path / "e")
     # step 1: criteria from the guide's template, one of our own, a must-have
     _criteria(v)
@@ -110,9 +110,9 @@ def test_whole_flow_with_two_evaluators(tmp_path):
     exp.x_report.click()
     exp.x_xlsx.click()
     out = tmp_path / "e_出力"
-    html = (out / "選定理由書.html").read_text(encoding="utf-8")
+    html = exported(out, "選定理由書", "html").read_text(encoding="utf-8")
     assert "住民情報を扱うサービスだから" in html and "機能関連の差が大きく効きすぎていたため" in html
-    wb = openpyxl.load_workbook(out / "事業者選定.xlsx")
+    wb = openpyxl.load_workbook(exported(out, "選定理由書", "xlsx"))
     assert {"評価項目", "評価者ごとの重み", "事業者", "採点", "結果"} <= set(wb.sheetnames)
     # a kernel restart keeps everything
     v.ws.close()
@@ -173,7 +173,7 @@ def test_scoring_sheets_round_trip(tmp_path):
     assert [dd.value for dd in sco.cells.values()] == ["2", "いいえ"]
 
 
-def test_vendor_and_evaluator_text_is_escaped(tmp_path):
+def test_vendor_and_evaluator_text_is_escaped(tmp_path, exported):
     v = VendorsView(tmp_path / "e")
     _criteria(v, numbers=(1,))
     ven = v.panel(VendorsPanel)
@@ -188,7 +188,7 @@ def test_vendor_and_evaluator_text_is_escaped(tmp_path):
     v.tabs.selected_index = 7
     exp = v.panel(ExportPanel)
     exp.x_report.click()
-    html = (tmp_path / "e_出力" / "選定理由書.html").read_text(encoding="utf-8")
+    html = exported(tmp_path / "e_出力", "選定理由書", "html").read_text(encoding="utf-8")
     res = v.panel(ResultsPanel)
     for text in (ven.v_list.value, ven.v_msg.value, res.res_table.value, html):
         assert "<img src=x" not in text and "<b>山田" not in text

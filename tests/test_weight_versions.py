@@ -116,7 +116,7 @@ def test_the_versions_frame_workbook_and_report_name_the_version(committee):
     assert (top["種類"], top["理由"], top["前の1位"], top["この版の1位"]) == (
         "委員会の修正", "使いやすさを重く", "A社（窓口くん）", "B社（スマート窓口）")
     name = m.criteria().set_index("criterion_id").loc[ease, "name"]
-    assert top["変更"] == f"{name} 24.7→35" and top[name] == 35
+    assert top["変更"] == f"{name} 24.7→35.0" and top[name] == 35  # both sides with the rules' decimals
     assert list(frame["版"]) == [f"版{n}" for n in range(len(frame), 0, -1)]
     frames = m.export_frames()
     assert "重みの版" in frames and set(frames["結果"]["重みの版"]) == {m.current_weights_version().label}

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import ipywidgets as W
 
 from ... import tally as T
 from ...chart import Diagnosis
+from ...formats import stamped_name
 from ...html import STYLE, esc
 from ...labels import NO, YES
 from ...reports import chart_result_html
@@ -153,8 +152,7 @@ class DiagnosePanel(Panel):
         self.message.value = C.ok(f"結果を保存しました：{rec['result']}タイプ{extra}{replaced}")
         self.result.value = card_html(rec["result"], workshop=self.ws.name)
         html = chart_result_html(rec, self.chart, workshop=self.ws.name)
-        stamp = datetime.now().strftime("%Y%m%d_%H%M")
-        fname = f"診断結果_{rec['participant'] or '参加者'}_{stamp}.html"
+        fname = stamped_name(f"診断結果_{rec['participant'] or '参加者'}", "html")
         self.report_link.value = C.download_link(html.encode("utf-8"), fname, "text/html",
                                                  "印刷用の結果（HTML）をダウンロード")
         self.refresh()

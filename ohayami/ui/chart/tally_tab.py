@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from ... import plots
 from ... import tally as T
+from ...formats import stamped_name
 from ...html import STYLE, esc, table
 from .. import common as C
 from ..panel import Panel, attempt
@@ -38,10 +39,10 @@ class TallyPanel(Panel):
         self.export_csv = C.big_button("回答を CSV で保存", "", "全員の回答を CSV ファイルにする")
         self.export_tally_csv = C.big_button("集計を CSV で保存", "", "タイプ別の人数と割合を CSV ファイルにする")
         self.export_xlsx.on_click(lambda _: self._export(lambda: T.export_xlsx(self.ws, self.model),
-                                                         "診断チャート集計.xlsx", C.XLSX_MIME, "Excel ファイルをダウンロード"))
+                                                         stamped_name("診断チャート集計", "xlsx"), C.XLSX_MIME, "Excel ファイルをダウンロード"))
         self.export_csv.on_click(lambda _: self._export(lambda: T.export_csv(self.ws, self.model),
-                                                        "診断チャート回答.csv", "text/csv", "CSV ファイルをダウンロード"))
-        self.export_tally_csv.on_click(lambda _: self._export(lambda: T.export_tally_csv(self.ws), "診断チャート集計.csv",
+                                                        stamped_name("診断チャート回答", "csv"), "text/csv", "CSV ファイルをダウンロード"))
+        self.export_tally_csv.on_click(lambda _: self._export(lambda: T.export_tally_csv(self.ws), stamped_name("診断チャート集計", "csv"),
                                                               "text/csv", "CSV ファイルをダウンロード"))
         self.html = W.HTML()
         self.img = C.image()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...exchange import export_xlsx
+from ...formats import stamped_name
 from ...reports import problems_report_html
 from .. import common as C
 from ..panel import Panel, attempt
@@ -20,11 +21,11 @@ class ExportPanel(Panel):
         self.xlsx_btn = C.big_button("Excel で保存", "primary")
         self.report_btn = C.big_button("報告書（HTML）", "primary", "管理職向けの印刷用報告書を作る")
         self.all_btn = C.button("ワークショップ全体を Excel に書き出す")
-        self.xlsx_btn.on_click(lambda *_: self._export(self.model.export_xlsx, "課題の絞り込み.xlsx", C.XLSX_MIME,
+        self.xlsx_btn.on_click(lambda *_: self._export(self.model.export_xlsx, self.model.export_file_name("xlsx"), C.XLSX_MIME,
                                                        "Excel をダウンロード"))
         self.report_btn.on_click(lambda *_: self._export(lambda: problems_report_html(self.model).encode("utf-8"),
-                                                         "課題の絞り込み報告書.html", "text/html", "報告書をダウンロード"))
-        self.all_btn.on_click(lambda *_: self._export(lambda: export_xlsx(self.ws), f"{self.ws.name}_全体.xlsx", C.XLSX_MIME,
+                                                         stamped_name("課題の絞り込み報告書", "html"), "text/html", "報告書をダウンロード"))
+        self.all_btn.on_click(lambda *_: self._export(lambda: export_xlsx(self.ws), stamped_name(f"{self.ws.name}_全体", "xlsx"), C.XLSX_MIME,
                                                       "Excel をダウンロード"))
         self.msg = W.HTML()
         return W.VBox([heading("出力", NOTES["export"]), W.HBox([self.xlsx_btn, self.report_btn, self.all_btn]), self.msg])

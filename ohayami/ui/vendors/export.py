@@ -19,8 +19,8 @@ class ExportPanel(Panel):
         self.x_report = C.big_button("選定理由（HTML）", "primary", "管理職・監査向けの選定理由書を作る")
         self.x_xlsx = C.big_button("Excel（全数値）", "primary")
         self.x_report.on_click(lambda *_: self._export(lambda: vendors_report_html(self.model).encode("utf-8"),
-                                                       "選定理由書.html", "text/html", "選定理由書をダウンロード"))
-        self.x_xlsx.on_click(lambda *_: self._export(self.model.export_xlsx, "事業者選定.xlsx", C.XLSX_MIME,
+                                                       self.model.export_file_name("html"), "text/html", "選定理由書をダウンロード"))
+        self.x_xlsx.on_click(lambda *_: self._export(self.model.export_xlsx, self.model.export_file_name("xlsx"), C.XLSX_MIME,
                                                      "Excel をダウンロード"))
         self.x_msg = W.HTML()
         return W.VBox([html("<h3>出力</h3>選定理由書（評価項目とその理由、重みとその理由、全評価者の採点、除外、価格、順位、"
