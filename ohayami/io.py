@@ -9,6 +9,7 @@ leading apostrophe, which :func:`unneutralise` removes again on import.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Mapping
 
@@ -109,13 +110,21 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, title: s
     return path
 
 
+# openpyxl's ILLEGAL_CHARACTERS_RE, what XML also forbids (lone surrogates, U+FFFE, U+FFFF) and the C1
+# controls the store strips: text stored by an older kit may hold them, and one such character would
+# make the whole export fail.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _cell_value(v: object) -> object:
     if v is None or (isinstance(v, float) and v != v):
         return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         return v.item()
     if isinstance(v, (list, tuple)):
-        return "・".join(map(str, v))
+        v = "・".join(map(str, v))
+    if isinstance(v, str):
+        return _XLSX_ILLEGAL.sub("", v)
     return v
 
 

@@ -629,6 +629,17 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise _open_error(path, exc) from exc
 
 
+def _backup(path: Path, target: Path) -> None:
+    """Copy what is committed, WAL included (a plain file copy misses it), through a second
+    connection: the migrating one holds the write lock, so the copy is exactly what it migrates."""
+    src, dst = _read_only_connection(path), sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
     conn.execute("BEGIN IMMEDIATE")  # waits (busy timeout) while another opener migrates
     try:
@@ -637,12 +648,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, start: int) -> None:
             if int(now[0]) >= SCHEMA_VERSION:  # that other opener has done it meanwhile
                 conn.execute("COMMIT")
                 return
-            # the backup API copies what is committed in the WAL too, which a plain file copy misses
-            bak = sqlite3.connect(str(path.with_name(f"{path.name}.bak-v{start}")))
-            try:
-                conn.backup(bak)
-            finally:
-                bak.close()
+            _backup(path, path.with_name(f"{path.name}.bak-v{start}"))
         conn.execute(_META_DDL)
         for v in range(start + 1, SCHEMA_VERSION + 1):
             for stmt in MIGRATIONS[v]:
