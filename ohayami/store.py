@@ -7,6 +7,12 @@ failing. Every write is one short ``BEGIN IMMEDIATE`` transaction that also appe
 log (who, when, table, row, field, old value, new value), so a committee can show how each score
 came about.
 
+Opening checks a file before anything writes to it: tables, columns, types, no trigger, view or index
+ohayami did not create, numbers in number columns, JSON where JSON is kept. A file that fails is
+refused with a Japanese message and left byte-identical. A new file is built complete under a
+temporary name and linked into place, so participants opening a new workshop together all get the
+same file.
+
 The rest of the kit talks to :class:`Workshop` only through ``upsert``, ``delete``, ``rows``,
 ``history`` and ``batch``. A server database (PostgreSQL for a prefecture running workshops for
 many towns) can replace SQLite behind the same five methods: the tables below map one to one, the
@@ -301,7 +307,12 @@ class Workshop:
             raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
 
     def upsert(self, table: str, key: dict, values: dict, actor: str | None = None) -> bool:
-        """Insert or update one row; log every changed field. Returns whether anything changed."""
+        """Insert or update one row; log every changed field. Returns whether anything changed.
+
+        Text is stripped of control characters before it is stored (not refused: they come from
+        pasted or imported text nobody can see, and an export must never fail on them). A tab
+        becomes a space, line ends become ``\\n``. Number columns take numbers only and JSON
+        columns valid JSON only; anything else raises :class:`OhayamiError` and writes nothing."""
         t = self._table(table)
         missing = [k for k in t.keys if k not in key or key[k] in (None, "")]
         if missing:
@@ -421,8 +432,8 @@ def _storage_error(exc: BaseException) -> OhayamiError | None:
     if kind == "io":
         return OhayamiError(f"ディスクへの書き込みに失敗しました（{exc}）。{NOT_SAVED}"
                             "ディスクやネットワークの接続を確かめて、もう一度保存してください。")
-    return {"full": lambda: OhayamiError(DISK_FULL_MESSAGE), "readonly": lambda: OhayamiError(READ_ONLY_MESSAGE),
-            "busy": lambda: OhayamiError(BUSY_MESSAGE)}.get(kind, lambda: None)()
+    message = {"full": DISK_FULL_MESSAGE, "readonly": READ_ONLY_MESSAGE, "busy": BUSY_MESSAGE}.get(kind)
+    return OhayamiError(message) if message else None
 
 
 def _folder_writable(folder: Path) -> bool:
