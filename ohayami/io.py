@@ -145,6 +145,12 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, title: s
     return path
 
 
+# openpyxl's ILLEGAL_CHARACTERS_RE, what XML also forbids (lone surrogates, U+FFFE, U+FFFF) and the C1
+# controls the store strips: text stored by an older kit may hold them, and one such character would
+# make the whole export fail.
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _cell_value(v: object) -> object:
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return None
@@ -153,7 +159,9 @@ def _cell_value(v: object) -> object:
     if isinstance(v, bool):
         return YES if v else NO  # a person reads はい/いいえ, never True/False
     if isinstance(v, (list, tuple)):
-        return "・".join(map(str, v))
+        v = "・".join(map(str, v))
+    if isinstance(v, str):
+        return _XLSX_ILLEGAL.sub("", v)
     return v
 
 
