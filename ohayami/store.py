@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -83,6 +83,15 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("rules", "評価のルール", ("set_id",), ("record",)),
     Table("cut_lines", "絞り込みの基準", ("set_id",), ("mode", "value"), numeric=("value",)),
     Table("intuitions", "感覚的な順位の入力", ("set_id", "evaluator"), ("first_at",)),
+    # Type C's consensus round and dot voting (version 3): the first round stays in ``scores``, so
+    # type E and the scoring sheets never see a round; later rounds keep their own scores.
+    Table("set_options", "表示と投票の設定", ("set_id",), ("dots_per_person", "show_names"),
+          numeric=("dots_per_person", "show_names")),
+    Table("rounds", "採点の回", ("set_id", "round_no"), ("at", "actor"), numeric=("round_no",)),
+    Table("round_items", "再採点する課題", ("set_id", "round_no", "alternative_id"), ("reason",), numeric=("round_no",)),
+    Table("round_scores", "再採点の評価点", ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"), ("value",),
+          numeric=("round_no",)),
+    Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
 ]}
 
 def now_iso() -> str:
@@ -216,6 +225,19 @@ MIGRATIONS: dict[int, list] = {
         'CREATE TABLE IF NOT EXISTS "intuitions" ("set_id" TEXT, "evaluator" TEXT, "first_at" TEXT, '
         'PRIMARY KEY ("set_id", "evaluator"))',
         _move_settings_v2,
+    ],
+    3: [
+        'CREATE TABLE IF NOT EXISTS "set_options" ("set_id" TEXT, "dots_per_person" REAL, "show_names" REAL, '
+        'PRIMARY KEY ("set_id"))',
+        'CREATE TABLE IF NOT EXISTS "rounds" ("set_id" TEXT, "round_no" REAL, "at" TEXT, "actor" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no"))',
+        'CREATE TABLE IF NOT EXISTS "round_items" ("set_id" TEXT, "round_no" REAL, "alternative_id" TEXT, "reason" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no", "alternative_id"))',
+        'CREATE TABLE IF NOT EXISTS "round_scores" ("set_id" TEXT, "round_no" REAL, "evaluator" TEXT, '
+        '"alternative_id" TEXT, "criterion_id" TEXT, "value" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "dots" ("set_id" TEXT, "evaluator" TEXT, "alternative_id" TEXT, "count" REAL, '
+        'PRIMARY KEY ("set_id", "evaluator", "alternative_id"))',
     ],
 }
 
