@@ -20,7 +20,7 @@ from .scoring import Result, Rules, evaluate
 from .labels import DIRECTION_LABELS, MARK_YES, direction_label
 from .scoring.scales import normalise_entry, parse_scale
 from .store import TABLES, Workshop, now_iso
-from .textio import clean_name, parse_number, text_field, title_key
+from .textio import clean_name, parse_number, strip_controls, text_field, title_key
 from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text
 
 SET_ID = "C"
@@ -75,6 +75,19 @@ def _raw_order(level: str):
         return (0, float(level))
     except ValueError:
         return (1, 0.0)
+
+
+class RoundScoring:
+    """One scoring round seen through the workbench's score methods, for the shared ScoreGrid."""
+
+    def __init__(self, model: "ProblemWorkbench", round_no: int):
+        self.model, self.round_no = model, round_no
+
+    def scores(self, evaluator: str | None = None) -> pd.DataFrame:
+        return self.model.round_scores(self.round_no, evaluator)
+
+    def set_score(self, evaluator: str, alternative_id: str, criterion_id: str, value: object) -> str:
+        return self.model.set_round_score(self.round_no, evaluator, alternative_id, criterion_id, value)
 
 
 class ProblemWorkbench(Workbench):
@@ -181,7 +194,7 @@ class ProblemWorkbench(Workbench):
         return p
 
     def _check_title(self, title: object, problem_id: str | None = None) -> str:
-        t = " ".join(str(title or "").split())
+        t = " ".join(strip_controls(str(title or "")).split())
         if not t:
             raise OhayamiError("課題が空です。困っていることを一文で書いてください（例：証明書の窓口が昼に混む）。", field="title")
         if len(t) > MAX_TITLE:
@@ -241,19 +254,30 @@ class ProblemWorkbench(Workbench):
     def delete_problem(self, problem_id: str, actor: str | None = None) -> dict:
         """Delete a problem with its scores, dots and vision (all kept in the change log for
         :meth:`restore_problem`). Returns what went: ``{"problem_id", "title", "scores", "dots"}``."""
-        p = self._existing(problem_id)
-        gone = {"problem_id": problem_id, "title": p["title"], "scores": 0, "dots": 0}
+        gone = self.delete_preview(problem_id)
         with self.ws.batch(actor):
             # the problem's row first: restore reads the rows logged right after it
             self.ws.delete("problems", {"problem_id": problem_id}, actor=actor)
-            for table, col in DEPENDENT.items():
-                where = {col: problem_id} if table == "visions" else {"set_id": SET_ID, col: problem_id}
-                keys = TABLES[table].keys
-                for r in self.ws.rows(table, **where)[list(keys)].to_dict("records"):
-                    self.ws.delete(table, r, actor=actor)
-                    if table in COUNTED:
-                        gone[COUNTED[table]] += 1
+            for table, key in self._dependents(problem_id):
+                self.ws.delete(table, key, actor=actor)
         return gone
+
+    def delete_preview(self, problem_id: str) -> dict:
+        """What :meth:`delete_problem` would take: ``{"problem_id", "title", "scores", "dots"}``."""
+        p = self._existing(problem_id)
+        out = {"problem_id": problem_id, "title": p["title"], "scores": 0, "dots": 0}
+        for table, _ in self._dependents(problem_id):
+            if table in COUNTED:
+                out[COUNTED[table]] += 1
+        return out
+
+    def _dependents(self, problem_id: str) -> list[tuple[str, dict]]:
+        """(table, key) of every row that belongs to the problem (scores, dots, rounds, vision)."""
+        out = []
+        for table, col in DEPENDENT.items():
+            where = {col: problem_id} if table == "visions" else {"set_id": SET_ID, col: problem_id}
+            out += [(table, r) for r in self.ws.rows(table, **where)[list(TABLES[table].keys)].to_dict("records")]
+        return out
 
     def _deleted_log(self) -> pd.DataFrame:
         """The change log's deletions of problems (id, problem_id, at, actor, old), oldest first."""
