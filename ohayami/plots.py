@@ -130,6 +130,14 @@ QUADRANT_LABEL_CHARS = 10   # a short title: legible from the back of a room at 
 QUADRANT_FONT = 13
 
 
+def label_box(annotation, renderer):
+    """The box of an annotation's text alone (``get_window_extent`` adds its leader line)."""
+    from matplotlib.text import Text
+
+    annotation.update_positions(renderer)   # what Annotation.get_window_extent does before measuring
+    return Text.get_window_extent(annotation, renderer)
+
+
 def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(), avoid=()) -> list:
     """Label each point with its text where it overlaps no other label, no point and no artist in
     ``avoid``, trying spots around the point from near to far (the kit's own placement: no extra
@@ -147,7 +155,7 @@ def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(
     frame = ax.get_window_extent(renderer).extents
     angles = np.radians([0, 180, 90, 270, 45, 135, 315, 225, 22, 158, 338, 202, 68, 112, 292, 248])
     spots = [(r * np.cos(a), r * np.sin(a)) for r in (8, 18, 30, 44, 60, 78, 98, 122) for a in angles]
-    gap = 2.0
+    gap = 4.0   # display pixels between two labels, more than their white ground
 
     def free(b, k):
         others = taken + [d for i, d in enumerate(dots) if i != k]
@@ -159,13 +167,15 @@ def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(
         far = np.hypot(dx, dy) > 20
         return ax.annotate(texts[k], points[k], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
                            fontsize=fontsize, color="#000000" if k in strong else "#333333", zorder=4,
+                           # a white ground: a leader line passing under a label does not cross its letters
+                           bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
                            arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8, "shrinkA": 0, "shrinkB": 4}
                            if far else None)
 
     out = []
     for k in range(len(texts)):
         probe = make(k, 0, 0)
-        e = probe.get_window_extent(renderer)
+        e = label_box(probe, renderer)
         probe.remove()
         w, h = e.width, e.height
         chosen = fallback = None
@@ -180,7 +190,7 @@ def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(
                 break
             fallback = fallback or (dx, dy)
         ann = make(k, *(chosen or fallback or spots[0]))
-        taken.append(tuple(ann.get_window_extent(renderer).extents))
+        taken.append(tuple(label_box(ann, renderer).extents))
         out.append(ann)
     return out
 

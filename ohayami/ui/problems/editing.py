@@ -95,7 +95,7 @@ class ProblemEditor:
     def _confirming(self, preview: dict | None) -> None:
         self._pending = preview and preview["problem_id"]
         self.confirm.layout.display = "" if preview else "none"
-        self.confirm_text.value = C.error(f"{_gone_text(preview)} を削除します。よろしいですか？（「元に戻す」で戻せます）") \
+        self.confirm_text.value = C.error(f"{_gone_text(preview)}を削除します。よろしいですか？（「元に戻す」で戻せます）") \
             if preview else ""
 
     def ask_delete(self, *_) -> None:
