@@ -23,7 +23,7 @@ class ProblemEditor:
         self.panel, self.model = panel, panel.model
         self.pick = W.Dropdown(description="直す課題", layout=W.Layout(width="40em"))
         self.pick.observe(self.load, names="value")
-        self.title = W.Text(description="課題", layout=W.Layout(width="40em"))
+        self.title = W.Text(description="課題（修正）", layout=W.Layout(width="40em"))
         self.scene = W.Textarea(description="ワンシーン", layout=W.Layout(width="40em", height="4em"))
         self.split_title = W.Text(description="分ける課題", placeholder="新しい課題の一文", layout=W.Layout(width="40em"))
         self.split_scene = W.Textarea(description="そのシーン", placeholder="新しい課題に移すワンシーン",
