@@ -27,6 +27,8 @@ COLUMN_LABELS: dict[str, str] = {
     "vendor_id": "事業者ID", "service": "サービス", "price": "価格", "notes": "備考",
     # settings
     "key": "項目",
+    # type C: consensus rounds and dot voting
+    "dots_per_person": "1人あたりのシール", "show_names": "報告書に名前を出す", "round_no": "採点の回", "count": "シールの数",
     # typed state of an evaluation set
     "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時", "note": "注記", "weights_version": "重みの版", "frames": "結果の表",
     # weight versions
@@ -48,7 +50,7 @@ GUIDE_COLUMN_LABELS: dict[str, str] = {
     "need": "ニーズ", "title": "資料名", "summary": "概要", "how_to_use": "活用方法",
     "source": "出所", "scene_id": "場面ID", "situation": "運用時の場面", "emphasis": "重くする要件内訳",
     "note": "注記", "ref": "ガイドのページ参照", "guide_place": "ガイドの箇所", "kit_place": "ohayami での場所",
-    "link": "リンク",
+    "link": "リンク", "anchor_low": "最低点の意味", "anchor_high": "最高点の意味", "anchor_source": "目安の出所",
 }
 
 # Header spellings accepted on import besides the label and the English name: older exports

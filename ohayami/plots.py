@@ -126,18 +126,85 @@ def ranked_contributions(table, breakdown, labels: dict, top: int = 20, title: s
     return fig
 
 
+QUADRANT_LABEL_CHARS = 10   # a short title: legible from the back of a room at font size 13
+QUADRANT_FONT = 13
+
+
+def label_box(annotation, renderer):
+    """The box of an annotation's text alone (``get_window_extent`` adds its leader line)."""
+    from matplotlib.text import Text
+
+    annotation.update_positions(renderer)   # what Annotation.get_window_extent does before measuring
+    return Text.get_window_extent(annotation, renderer)
+
+
+def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(), avoid=()) -> list:
+    """Label each point with its text where it overlaps no other label, no point and no artist in
+    ``avoid``, trying spots around the point from near to far (the kit's own placement: no extra
+    library). Far labels get a thin leader line; labels whose index is in ``strong`` are drawn darker
+    (IPAexGothic has no bold). Returns the annotations, in the order of ``texts``. A label that finds
+    no free spot takes the first spot inside the axes."""
+    import numpy as np
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    px = ax.transData.transform(np.asarray(points, float).reshape(-1, 2))
+    pt = fig.dpi / 72                      # display pixels per typographic point
+    dots = [(x - 6 * pt, y - 6 * pt, x + 6 * pt, y + 6 * pt) for x, y in px]
+    taken = [tuple(a.get_window_extent(renderer).extents) for a in avoid]
+    frame = ax.get_window_extent(renderer).extents
+    angles = np.radians([0, 180, 90, 270, 45, 135, 315, 225, 22, 158, 338, 202, 68, 112, 292, 248])
+    spots = [(r * np.cos(a), r * np.sin(a)) for r in (8, 18, 30, 44, 60, 78, 98, 122) for a in angles]
+    gap = 4.0   # display pixels between two labels, more than their white ground
+
+    def free(b, k):
+        others = taken + [d for i, d in enumerate(dots) if i != k]
+        return not any(b[0] < o[2] + gap and b[2] + gap > o[0] and b[1] < o[3] + gap and b[3] + gap > o[1] for o in others)
+
+    def make(k, dx, dy):
+        ha = "left" if dx > 1 else "right" if dx < -1 else "center"
+        va = "bottom" if dy > 1 else "top" if dy < -1 else "center"
+        far = np.hypot(dx, dy) > 20
+        return ax.annotate(texts[k], points[k], xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                           fontsize=fontsize, color="#000000" if k in strong else "#333333", zorder=4,
+                           # a white ground: a leader line passing under a label does not cross its letters
+                           bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+                           arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.8, "shrinkA": 0, "shrinkB": 4}
+                           if far else None)
+
+    out = []
+    for k in range(len(texts)):
+        probe = make(k, 0, 0)
+        e = label_box(probe, renderer)
+        probe.remove()
+        w, h = e.width, e.height
+        chosen = fallback = None
+        for dx, dy in spots:
+            x0 = px[k][0] + dx * pt - (0 if dx > 1 else w if dx < -1 else w / 2)
+            y0 = px[k][1] + dy * pt - (0 if dy > 1 else h if dy < -1 else h / 2)
+            b = (x0, y0, x0 + w, y0 + h)
+            if not (b[0] >= frame[0] and b[2] <= frame[2] and b[1] >= frame[1] and b[3] <= frame[3]):
+                continue
+            if free(b, k):
+                chosen = (dx, dy)
+                break
+            fallback = fallback or (dx, dy)
+        ann = make(k, *(chosen or fallback or spots[0]))
+        taken.append(tuple(label_box(ann, renderer).extents))
+        out.append(ann)
+    return out
+
+
 @plain_text_figure
 def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), x_mid=0.5, y_mid=0.5,
              title: str = "効果と難しさ"):
-    """A 2 × 2 matrix: each point is a candidate, labelled by its id; the ids are listed beside it.
+    """A 2 × 2 matrix: each point is a candidate, labelled with its short title (★ on the short list)
+    where no label covers another; projector-sized text.
 
     ``x`` and ``y`` are Series of ratios (0–1) indexed like ``table``."""
     import numpy as np
 
-    setup()
-    import matplotlib.pyplot as plt
-
-    fig, (ax, side) = plt.subplots(1, 2, figsize=(12, 6), gridspec_kw={"width_ratios": [3, 2]})
+    fig, ax = new_figure(10, 7)
     ids = list(table.index)
     xs, ys = x.loc[ids].to_numpy(float), y.loc[ids].to_numpy(float)
     # points on the same spot are spread on a small circle so that every label stays readable
@@ -148,27 +215,30 @@ def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), 
         n = seen.get(k, 0)
         seen[k] = n + 1
         ang = n * 2.399  # golden angle
-        r = 0.025 * np.sqrt(n)
+        r = 0.03 * np.sqrt(n)
         pos.append((xi + r * np.cos(ang), yi + r * np.sin(ang)))
     for (px, py), a in zip(pos, ids):
         hot = a in highlight
-        ax.scatter(px, py, s=90 if hot else 50, color=PALETTE[1] if hot else PALETTE[0], zorder=3,
+        ax.scatter(px, py, s=110 if hot else 60, color=PALETTE[1] if hot else PALETTE[0], zorder=3,
                    edgecolor="black" if hot else "none")
-        ax.annotate(a, (px, py), xytext=(5, 4), textcoords="offset points", fontsize=10)
     ax.axvline(x_mid, color="#888888", lw=1, ls="--")
     ax.axhline(y_mid, color="#888888", lw=1, ls="--")
-    ax.set_xlim(-0.08, 1.08)
-    ax.set_ylim(-0.08, 1.08)
+    ax.set_xlim(-0.12, 1.12)
+    ax.set_ylim(-0.12, 1.12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
-    ax.text(1.05, 1.05, "優先して検討", ha="right", va="top", fontsize=11, color=PALETTE[2])
-    side.set_axis_off()
-    lines = [f"{a}  {short(labels.get(a, a), 20)}" + (" ★" if a in highlight else "") for a in ids[:28]]
-    if len(ids) > 28:
-        lines.append(f"…ほか {len(ids) - 28} 件")
-    side.text(0, 1, "\n".join(lines), va="top", fontsize=10, family=None)
+    corner = ax.text(1.1, 1.1, "優先して検討", ha="right", va="top", fontsize=13, color=PALETTE[2])
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
+    texts = [("★" if a in highlight else "") + short(labels.get(a, a), QUADRANT_LABEL_CHARS) for a in ids]
+    bold = {i for i, a in enumerate(ids) if a in highlight}
+    # the short list is placed first: its labels get the nearest spots
+    order = sorted(range(len(ids)), key=lambda i: (i not in bold, i))
+    placed = place_labels(ax, [pos[i] for i in order], [texts[i] for i in order],
+                          strong={j for j, i in enumerate(order) if i in bold}, avoid=[corner])
+    for ann in placed:
+        ann.set_gid("oh-point-label")
     return fig
 
 

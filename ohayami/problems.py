@@ -6,6 +6,7 @@ Everything is kept in the workshop file as it is entered; the arithmetic is the 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from itertools import chain
@@ -18,8 +19,9 @@ from .errors import OhayamiError
 from .guide import load_exclusion_reasons, load_priority_criteria, load_steps
 from .scoring import Result, Rules, evaluate
 from .labels import DIRECTION_LABELS, MARK_YES, direction_label
-from .store import Workshop
-from .textio import parse_number, strip_controls, text_field, title_key
+from .scoring.scales import normalise_entry, parse_scale
+from .store import TABLES, Workshop, now_iso
+from .textio import clean_name, parse_number, strip_controls, text_field, title_key
 from .formats import score_value
 from .snapshots import Snapshots
 from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text
@@ -34,6 +36,13 @@ STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial":
 MAX_TITLE = 200
 DUPLICATE_SIMILARITY = 0.6
 REBUILD_AFTER = 50   # more changed titles than this (or a tenth of all) rebuild the index
+DEFAULT_DOTS = 3
+MAX_DOTS = 50
+DOT_REASON = "シール投票で上位{n}件に入らなかった"
+# rows a deletion takes with the problem (and an undo brings back): table → the column naming the problem
+DEPENDENT = {"scores": "alternative_id", "round_scores": "alternative_id", "round_items": "alternative_id",
+             "dots": "alternative_id", "visions": "problem_id"}
+COUNTED = {"scores": "scores", "round_scores": "scores", "dots": "dots"}   # what a deletion message counts
 
 
 def _bigrams(t: str) -> set[str]:
@@ -226,6 +235,27 @@ class CutLine:
         return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
 
 
+def _raw_order(level: str):
+    """Scale levels low to high as written (numbers by value, other marks as the scale lists them)."""
+    try:
+        return (0, float(level))
+    except ValueError:
+        return (1, 0.0)
+
+
+class RoundScoring:
+    """One scoring round seen through the workbench's score methods, for the shared ScoreGrid."""
+
+    def __init__(self, model: "ProblemWorkbench", round_no: int):
+        self.model, self.round_no = model, round_no
+
+    def scores(self, evaluator: str | None = None) -> pd.DataFrame:
+        return self.model.round_scores(self.round_no, evaluator)
+
+    def set_score(self, evaluator: str, alternative_id: str, criterion_id: str, value: object) -> str:
+        return self.model.set_round_score(self.round_no, evaluator, alternative_id, criterion_id, value)
+
+
 class ProblemWorkbench(Workbench, Snapshots):
     """The type C model over one workshop. Views call these methods and show the results."""
 
@@ -264,6 +294,31 @@ class ProblemWorkbench(Workbench, Snapshots):
     def alternatives(self) -> pd.DataFrame:
         p = self.problems()
         return pd.DataFrame({"alternative_id": p["problem_id"], "name": p["title"]})
+
+    def scoring_alternatives(self) -> pd.DataFrame:
+        """The problems a scorer sees: those taken out of consideration (検討から外す) are not offered."""
+        p = self.problems()
+        p = p[p["exclusion"] == ""]
+        return pd.DataFrame({"alternative_id": p["problem_id"], "name": p["title"]}).reset_index(drop=True)
+
+    def criterion_heads(self) -> pd.DataFrame:
+        """What each scoring column says about its scale, indexed by criterion id: ``name``,
+        ``anchors`` (「1＝ごく一部の人　5＝住民の多く」), ``direction`` (「高いほど良い」) and ``source``
+        (where the anchors' words come from). Anchors come from the guide data's criteria template
+        while the criterion keeps the template's scale; otherwise they only name the ends."""
+        tpl = load_priority_criteria(self.data).set_index("criterion_id")
+        rows = []
+        for r in self.criteria().itertuples():
+            scale = parse_scale(r.scale, r.direction == "lower")
+            # levels run best first: the written low end is the last one unless lower is better
+            lo, hi = (scale.levels[-1], scale.levels[0]) if r.direction != "lower" else (scale.levels[0], scale.levels[-1])
+            t = tpl.loc[r.criterion_id].to_dict() if r.criterion_id in tpl.index else {}
+            # anchor columns are optional in a facilitator's own data folder
+            known = str(t.get("scale")) == r.scale and bool(t.get("anchor_low")) and bool(t.get("anchor_high"))
+            words = (t["anchor_low"], t["anchor_high"]) if known else ("低い", "高い")
+            source = (t.get("anchor_source") or "ガイドのデータ") if known else "ohayami の目安"
+            rows.append((r.criterion_id, r.name, f"{lo}＝{words[0]}　{hi}＝{words[1]}", direction_label(r.direction), source))
+        return pd.DataFrame(rows, columns=["criterion_id", "name", "anchors", "direction", "source"]).set_index("criterion_id")
 
     def _alternative_name(self, alternative_id: str) -> str:
         return self._existing(alternative_id)["title"]
@@ -338,7 +393,7 @@ class ProblemWorkbench(Workbench, Snapshots):
         origin = text_field(origin, "出どころ", "origin", 60)
         index = self._title_index()
         before = index.revision
-        pid = self.ws.next_id("problems", "P")[0]
+        pid = self._new_id()
         self.ws.upsert("problems", {"problem_id": pid}, {"title": t, "scene": scene, "origin": origin}, actor=actor)
         after = self.ws.revision()
         if after[0] == before[0]:
@@ -347,6 +402,10 @@ class ProblemWorkbench(Workbench, Snapshots):
             index.add(pid, t)
             index.revision = after
         return pid
+
+    def _new_id(self) -> str:
+        # a deleted problem keeps its id, so that 元に戻す never meets a newer problem under the same id
+        return self.ws.next_id("problems", "P", taken=self._deleted_log()["problem_id"])[0]
 
     def update_problem(self, problem_id: str, actor: str | None = None, **fields) -> None:
         self._existing(problem_id)
@@ -360,9 +419,97 @@ class ProblemWorkbench(Workbench, Snapshots):
                 raise OhayamiError(f"項目「{k}」は変更できません。", field=k)
         self.ws.upsert("problems", {"problem_id": problem_id}, values, actor=actor)
 
-    def delete_problem(self, problem_id: str, actor: str | None = None) -> None:
-        self._existing(problem_id)
-        self.ws.delete("problems", {"problem_id": problem_id}, actor=actor)
+    def split_problem(self, problem_id: str, title: str, scene: str = "", remaining_scene: str | None = None,
+                      actor: str | None = None, **analysis) -> str:
+        """A new problem taking part of ``problem_id``'s scene (and analysis); the original keeps its
+        origin and tags, and ``remaining_scene`` (when given) becomes its scene. Returns the new id."""
+        p = self._existing(problem_id)
+        t = self._check_title(title)
+        bad = [k for k in analysis if k not in ANALYSIS_FIELDS]
+        if bad:
+            raise OhayamiError(f"分析の項目「{bad[0]}」はありません。", field=bad[0])
+        values = {"title": t, "scene": text_field(scene, "生活のワンシーン", "scene"), "origin": p.get("origin"),
+                  "tags": p.get("tags"), **{k: text_field(v, ANALYSIS_LABELS[k], k) for k, v in analysis.items()}}
+        rest = None if remaining_scene is None else text_field(remaining_scene, "元の課題のワンシーン", "remaining_scene")
+        pid = self._new_id()
+        with self.ws.batch(actor):
+            self.ws.upsert("problems", {"problem_id": pid}, values, actor=actor)
+            if rest is not None:
+                self.ws.upsert("problems", {"problem_id": problem_id}, {"scene": rest}, actor=actor)
+        return pid
+
+    def delete_problem(self, problem_id: str, actor: str | None = None) -> dict:
+        """Delete a problem with its scores, dots and vision (all kept in the change log for
+        :meth:`restore_problem`). Returns what went: ``{"problem_id", "title", "scores", "dots"}``."""
+        gone = self.delete_preview(problem_id)
+        with self.ws.batch(actor):
+            # the problem's row first: restore reads the rows logged right after it
+            self.ws.delete("problems", {"problem_id": problem_id}, actor=actor)
+            for table, key in self._dependents(problem_id):
+                self.ws.delete(table, key, actor=actor)
+        return gone
+
+    def delete_preview(self, problem_id: str) -> dict:
+        """What :meth:`delete_problem` would take: ``{"problem_id", "title", "scores", "dots"}``."""
+        p = self._existing(problem_id)
+        out = {"problem_id": problem_id, "title": p["title"], "scores": 0, "dots": 0}
+        for table, _ in self._dependents(problem_id):
+            if table in COUNTED:
+                out[COUNTED[table]] += 1
+        return out
+
+    def _dependents(self, problem_id: str) -> list[tuple[str, dict]]:
+        """(table, key) of every row that belongs to the problem (scores, dots, rounds, vision)."""
+        out = []
+        for table, col in DEPENDENT.items():
+            where = {col: problem_id} if table == "visions" else {"set_id": SET_ID, col: problem_id}
+            out += [(table, r) for r in self.ws.rows(table, **where)[list(TABLES[table].keys)].to_dict("records")]
+        return out
+
+    def _deleted_log(self) -> pd.DataFrame:
+        """The change log's deletions of problems (id, problem_id, at, actor, old), oldest first."""
+        h = self.ws.history("problems")
+        h = h[h["new"] == "(削除)"].copy()
+        h["problem_id"] = [json.loads(k)[0] for k in h["row_key"]]
+        return h[["id", "problem_id", "at", "actor", "old"]]
+
+    def deleted_problems(self) -> pd.DataFrame:
+        """Problems deleted and not restored, last deleted first, indexed by id: 課題, 削除した日時, 削除した人."""
+        log = self._deleted_log().drop_duplicates("problem_id", keep="last")
+        present = set(self.ws.rows("problems")["problem_id"])
+        log = log[~log["problem_id"].isin(present)].iloc[::-1]
+        return pd.DataFrame({"課題": [json.loads(o).get("title") or "" for o in log["old"]], "削除した日時": list(log["at"]),
+                             "削除した人": list(log["actor"])}, index=list(log["problem_id"]))
+
+    def restore_problem(self, problem_id: str, actor: str | None = None) -> dict:
+        """元に戻す: put a deleted problem back as it was, with the scores, dots and vision deleted with
+        it (read from the change log). Returns ``{"problem_id", "title", "scores", "dots"}``."""
+        log = self._deleted_log()
+        log = log[log["problem_id"] == problem_id]
+        if log.empty or self.ws.get("problems", problem_id=problem_id) is not None:
+            raise OhayamiError(f"課題「{problem_id}」は削除されていないため、元に戻せません。", field="restore")
+        last = log.iloc[-1]
+        row = json.loads(last["old"])
+        self._check_title(row.get("title"))
+        h = self.ws.history()
+        after = h[h["id"] > last["id"]]
+        taken = []
+        # the deletion was one transaction: its rows follow the problem's own, with nothing in between
+        for r in after.itertuples():
+            if r.new != "(削除)" or r.tbl not in DEPENDENT:
+                break
+            key = dict(zip(TABLES[r.tbl].keys, json.loads(r.row_key)))
+            if key.get(DEPENDENT[r.tbl]) != problem_id:
+                break
+            taken.append((r.tbl, key, json.loads(r.old)))
+        back = {"problem_id": problem_id, "title": row.get("title"), "scores": 0, "dots": 0}
+        with self.ws.batch(actor):
+            self.ws.upsert("problems", {"problem_id": problem_id}, row, actor=actor)
+            for table, key, values in taken:
+                self.ws.upsert(table, key, values, actor=actor)
+                if table in COUNTED:
+                    back[COUNTED[table]] += 1
+        return back
 
     def import_problems(self, source, name: str = "", actor: str | None = None) -> int:
         """Problems from a CSV/XLSX (a resident survey, a department questionnaire); all or nothing."""
@@ -454,9 +601,12 @@ class ProblemWorkbench(Workbench, Snapshots):
         reasons = load_exclusion_reasons(self.data).set_index("reason_id")
         return reasons.loc[reason, "label"] if reason in reasons.index else reason
 
-    def results(self) -> Result | None:
-        """The ranking (average over participants), with exclusions and analysis status."""
-        ev = self.evaluation()
+    def results(self, round_no: int | None = None) -> Result | None:
+        """The ranking (average over participants) after round ``round_no`` (default: the latest; see
+        :meth:`open_round`), with exclusions and analysis status."""
+        no = round_no or self.current_round()
+        ev = self.evaluation() if no <= 1 else self._cached(f"evaluation:{no}",
+                                                            lambda: self._evaluation(self.round_scores_merged(no)))
         if ev is None:
             return None
         p = self.problems().set_index("problem_id")
@@ -501,15 +651,231 @@ class ProblemWorkbench(Workbench, Snapshots):
         crit = self.criteria()
         spread = mean_disagreement(res)
         rows = []
+        # what a facilitator reads first stays on the left (no sideways scrolling to find ★); detail after
         for a, r in res.ranking.iterrows():
-            rows.append([rank_text(r["rank"], r["tie"]), a, r["name"], f"{r['total']:.2f}"] +
+            rows.append([rank_text(r["rank"], r["tie"]), r["name"], f"{r['total']:.2f}", "★" if a in short else "", a] +
                         [f"{res.breakdown.at[a, c]:.2f}" for c in crit["criterion_id"]] +
-                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", "★" if a in short else "", STATUS_LABELS[r["analysis"]],
-                         "／".join(r["reasons"])])
+                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", STATUS_LABELS[r["analysis"]], "／".join(r["reasons"])])
         df = pd.DataFrame(rows, index=list(res.ranking.index), columns=[
-            "順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析", "対象外の理由"])
+            "順位", "課題", "合計点", "短いリスト", "ID", *crit["name"], "採点した人数", "ばらつき", "分析", "対象外の理由"])
         df.attrs["criteria"] = list(crit["name"])
+        excluded = set(self.problems().query("exclusion != ''")["problem_id"])
+        df.attrs["excluded"] = [a for a in df.index if a in excluded]
         return df
+
+    # ------------------------------------------------------------------ where opinions split
+    def report_names(self) -> bool:
+        """Whether the report may name who gave the extreme scores (the facilitator decides)."""
+        return bool((self.ws.get("set_options", set_id=SET_ID) or {}).get("show_names") or 0)
+
+    def set_report_names(self, allowed: bool, actor: str | None = None) -> None:
+        self.ws.upsert("set_options", {"set_id": SET_ID}, {"show_names": 1 if allowed else 0}, actor=actor)
+
+    def opinion_splits(self, res: Result, ids: list[str] | None = None, limit: int = 5,
+                       round_no: int | None = None) -> pd.DataFrame:
+        """Where opinions split most (problems ``ids``, default all ranked), in the 1–5 scores people
+        gave: 課題, 評価項目, 点数 (every score, low to high), 最低, 最高, and — only when
+        :meth:`report_names` allows — 最低をつけた人, 最高をつけた人."""
+        sp = res.spread
+        if ids is not None:
+            sp = sp[sp.alternative_id.isin(ids)]
+        sp = sp[sp.disagreement > 0].sort_values("disagreement", ascending=False, kind="stable").head(limit)
+        raw = self.round_scores_merged(round_no)
+        crit = self.criteria().set_index("criterion_id")
+        names = self.report_names()
+        rows = []
+        for r in sp.itertuples():
+            mine = raw[(raw.alternative_id == r.alternative_id) & (raw.criterion_id == r.criterion_id)]
+            c = crit.loc[r.criterion_id]
+            scale = parse_scale(c["scale"], c["direction"] == "lower")
+            order = {v: i for i, v in enumerate(sorted(scale.levels, key=_raw_order))}
+            mine = mine.assign(_o=mine["value"].map(order)).sort_values(["_o", "evaluator"], kind="stable")
+            lo, hi = mine["value"].iloc[0], mine["value"].iloc[-1]
+            row = [res.table.loc[r.alternative_id, "name"], c["name"], "、".join(mine["value"]), lo, hi]
+            if names:
+                row += ["、".join(mine.loc[mine["value"] == lo, "evaluator"]), "、".join(mine.loc[mine["value"] == hi, "evaluator"])]
+            rows.append(row)
+        cols = ["課題", "評価項目", "点数", "最低", "最高"] + (["最低をつけた人", "最高をつけた人"] if names else [])
+        return pd.DataFrame(rows, columns=cols)
+
+    # ------------------------------------------------------------------ consensus round (Delphi-style)
+    def current_round(self) -> int:
+        """The latest scoring round: 1 until the facilitator opens a consensus round."""
+        r = self.ws.rows("rounds", set_id=SET_ID)
+        return int(max(r["round_no"], default=1))
+
+    def suggest_round_items(self, res: Result | None = None, n: int = 3) -> list[str]:
+        """The ranked problems where opinions split most (mean disagreement above 0), most split first."""
+        res = res or self.results(1)
+        if res is None:
+            return []
+        spread = mean_disagreement(res)
+        ranked = res.table.index[res.table["selectable"].astype(bool)]
+        spread = spread[spread.index.isin(ranked) & (spread > 0)].sort_values(ascending=False, kind="stable")
+        return list(spread.index[:n])
+
+    def open_round(self, problem_ids: list[str], actor: str | None = None) -> int:
+        """Open the next round on ``problem_ids`` (re-scored by everyone; the rest keep their scores).
+        Returns the round's number."""
+        ids = list(dict.fromkeys(problem_ids or []))
+        if not ids:
+            raise OhayamiError("もう一度採点する課題を1つ以上選んでください。", field="round")
+        for pid in ids:
+            p = self._existing(pid)
+            if p.get("exclusion"):
+                raise OhayamiError(f"課題「{p['title']}」は検討から外しています。", field="round")
+        no = self.current_round() + 1
+        with self.ws.batch(actor):
+            self.ws.upsert("rounds", {"set_id": SET_ID, "round_no": no}, {"at": now_iso(), "actor": actor or self.ws.actor},
+                           actor=actor)
+            for pid in ids:
+                self.ws.upsert("round_items", {"set_id": SET_ID, "round_no": no, "alternative_id": pid},
+                               {"reason": "意見が分かれた"}, actor=actor)
+        return no
+
+    def round_problems(self, round_no: int | None = None) -> pd.DataFrame:
+        """The problems to re-score in round ``round_no`` (default: the latest): alternative_id, name."""
+        no = round_no or self.current_round()
+        ids = set(self.ws.rows("round_items", set_id=SET_ID, round_no=no)["alternative_id"]) if no > 1 else None
+        alts = self.scoring_alternatives()
+        return alts if ids is None else alts[alts["alternative_id"].isin(ids)].reset_index(drop=True)
+
+    def round_scores(self, round_no: int, evaluator: str | None = None) -> pd.DataFrame:
+        """The scores entered in round ``round_no`` (round 1: the ordinary scores)."""
+        if round_no <= 1:
+            return self.scores(evaluator)
+        where = {"set_id": SET_ID, "round_no": round_no, **({"evaluator": evaluator} if evaluator else {})}
+        return self.ws.rows("round_scores", **where)
+
+    def set_round_score(self, round_no: int, evaluator: str, alternative_id: str, criterion_id: str, value: object) -> str:
+        """Save one score of round ``round_no`` (an empty value clears it); only the round's problems."""
+        if round_no <= 1:
+            return self.set_score(evaluator, alternative_id, criterion_id, value)
+        who = clean_name(evaluator, "名前", "evaluator")
+        if not who:
+            raise OhayamiError("採点する人の名前を選ぶか入力してください。", field="evaluator")
+        if alternative_id not in set(self.round_problems(round_no)["alternative_id"]):
+            raise OhayamiError(f"課題「{alternative_id}」は{round_no}回目の採点の対象ではありません。", field="score")
+        crit = self.criteria().set_index("criterion_id")
+        if criterion_id not in crit.index:
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        c, entry = crit.loc[criterion_id], normalise_entry(value)
+        scale = parse_scale(c["scale"], c["direction"] == "lower")
+        if entry and not scale.is_valid(entry):
+            raise OhayamiError(f"「{c['name']}」に「{entry}」は入れられません。{scale.describe()}を入れてください。", field="score")
+        key = {"set_id": SET_ID, "round_no": round_no, "evaluator": who, "alternative_id": alternative_id,
+               "criterion_id": criterion_id}
+        if entry:
+            self.ws.upsert("round_scores", key, {"value": entry}, actor=who)
+        else:
+            self.ws.delete("round_scores", key, actor=who)
+        return entry
+
+    def round_scores_merged(self, round_no: int | None = None) -> pd.DataFrame:
+        """The scores that count after round ``round_no`` (default: the latest): round 1's, each
+        replaced by the same person's later score for the same problem and criterion."""
+        no = round_no or self.current_round()
+        cols = ["evaluator", "alternative_id", "criterion_id", "value"]
+        merged = self.scores()[cols]
+        for k in range(2, no + 1):
+            later = self.round_scores(k)[cols]
+            merged = pd.concat([merged, later]).drop_duplicates(cols[:3], keep="last")
+        return merged.reset_index(drop=True)
+
+    def round_comparison(self, before: int = 1, after: int | None = None) -> pd.DataFrame:
+        """Round ``before`` and round ``after`` (default: the latest) side by side, indexed by problem id:
+        課題, 再採点, 順位 before/after, 順位の変化, ばらつき before/after, ばらつきの変化."""
+        after = after or self.current_round()
+        a, b = self.results(before), self.results(after)
+        if a is None or b is None:
+            return pd.DataFrame()
+        again = set(self.round_problems(after)["alternative_id"]) if after > 1 else set()
+        sa, sb = mean_disagreement(a), mean_disagreement(b)
+        rows = []
+        for pid, r in b.ranking.iterrows():
+            r1, r2 = a.table.loc[pid, "rank"], r["rank"]
+            move = "" if r1 != r1 or r2 != r2 else "→" if r1 == r2 else (f"↑{int(r1 - r2)}" if r2 < r1 else f"↓{int(r2 - r1)}")
+            d1, d2 = sa.get(pid, 0.0), sb.get(pid, 0.0)
+            rows.append([r["name"], "★" if pid in again else "", rank_text(r1, a.table.loc[pid, "tie"]),
+                         rank_text(r2, r["tie"]), move, f"{d1:.2f}", f"{d2:.2f}", f"{d2 - d1:+.2f}"])
+        return pd.DataFrame(rows, index=list(b.ranking.index), columns=[
+            "課題", "再採点", f"{before}回目の順位", f"{after}回目の順位", "順位の変化", f"{before}回目のばらつき",
+            f"{after}回目のばらつき", "ばらつきの変化"])
+
+    # ------------------------------------------------------------------ dot voting (シール投票)
+    def dot_budget(self) -> int:
+        """How many dots each participant may place (set by the facilitator)."""
+        v = (self.ws.get("set_options", set_id=SET_ID) or {}).get("dots_per_person")
+        return DEFAULT_DOTS if v is None or v != v else int(v)
+
+    def set_dot_budget(self, value: object, actor: str | None = None) -> int:
+        n = int(parse_number(value, "1人あたりのシールの数", "dots", minimum=1, maximum=MAX_DOTS, integer=True))
+        self.ws.upsert("set_options", {"set_id": SET_ID}, {"dots_per_person": n}, actor=actor)
+        return n
+
+    def dots(self, evaluator: str | None = None) -> dict[str, int]:
+        """Problem id → dots placed (by ``evaluator``, or by everyone)."""
+        where = {"set_id": SET_ID, **({"evaluator": evaluator} if evaluator else {})}
+        d = self.ws.rows("dots", **where)
+        return {k: int(v) for k, v in d.groupby("alternative_id")["count"].sum().items()} if len(d) else {}
+
+    def place_dot(self, evaluator: str, problem_id: str, step: int = 1) -> int:
+        """Put one dot on a problem (``step`` = -1 takes one back). Returns the dots the person has left."""
+        who = clean_name(evaluator, "名前", "evaluator")
+        if not who:
+            raise OhayamiError("シールを貼る人の名前を選ぶか入力してください。", field="evaluator")
+        p = self._existing(problem_id)
+        if p.get("exclusion"):
+            raise OhayamiError(f"課題「{p['title']}」は検討から外しています。", field="dots")
+        mine = self.dots(who)
+        now = mine.get(problem_id, 0) + step
+        if now < 0:
+            raise OhayamiError(f"「{p['title']}」にはシールを貼っていません。", field="dots")
+        budget = self.dot_budget()
+        if step > 0 and sum(mine.values()) + step > budget:
+            raise OhayamiError(f"シールは1人 {budget} 枚までです（すべて貼りました）。はがしてから貼り直してください。", field="dots")
+        key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id}
+        if now:
+            self.ws.upsert("dots", key, {"count": now}, actor=who)
+        else:
+            self.ws.delete("dots", key, actor=who)
+        if self.ws.get("people", name=who) is None:
+            self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
+        return budget - sum(mine.values()) - step
+
+    def dot_ranking_frame(self) -> pd.DataFrame:
+        """The dot vote as the ranking views show it (best first, indexed by problem id): 順位, 課題,
+        シールの数, 短いリスト (the cut line applied to the dots), ID, 貼った人数."""
+        d = self.ws.rows("dots", set_id=SET_ID)
+        alts = self.scoring_alternatives()
+        total = {k: int(v) for k, v in d.groupby("alternative_id")["count"].sum().items()} if len(d) else {}
+        voters = d.groupby("alternative_id")["evaluator"].nunique().to_dict() if len(d) else {}
+        f = pd.DataFrame({"課題": list(alts["name"]), "シールの数": [total.get(a, 0) for a in alts["alternative_id"]],
+                          "ID": list(alts["alternative_id"]), "貼った人数": [voters.get(a, 0) for a in alts["alternative_id"]]},
+                         index=list(alts["alternative_id"]))
+        f = f.sort_values("シールの数", ascending=False, kind="stable")
+        rank = f["シールの数"].rank(method="min", ascending=False)
+        tie = rank.duplicated(keep=False)
+        cut = self.cut_line()
+        keep = rank <= cut.value if cut.mode == "top" else f["シールの数"] >= cut.value
+        f.insert(0, "順位", [rank_text(r, t) for r, t in zip(rank, tie)])
+        f.insert(3, "短いリスト", ["★" if k and n > 0 else "" for k, n in zip(keep, f["シールの数"])])
+        return f
+
+    def filter_by_dots(self, top: object, actor: str | None = None) -> list[str]:
+        """A first filter before the weighted scoring: problems outside the best ``top`` by dots (ties
+        kept) are taken out of consideration with the reason 「シール投票で上位N件に入らなかった」.
+        Returns the ids taken out."""
+        n = int(parse_number(top, "残す件数", "dots_top", minimum=1, integer=True))
+        f = self.dot_ranking_frame()
+        if f["シールの数"].sum() == 0:
+            raise OhayamiError("まだシールが貼られていません。", field="dots_top")
+        rank = f["シールの数"].rank(method="min", ascending=False)
+        out = list(f.index[rank > n])
+        with self.ws.batch(actor):
+            for pid in out:
+                self.set_exclusion(pid, DOT_REASON.format(n=n), actor=actor)
+        return out
 
     def matrix(self, res: Result, x: str, y: str) -> pd.DataFrame:
         """The priority matrix's points, indexed by problem id: for each rankable problem its points on

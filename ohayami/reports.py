@@ -100,8 +100,6 @@ def _img(fig) -> str:
 
 def problems_report_html(model, figures: bool = True) -> str:
     """The type C report: why these problems were chosen, for a manager."""
-    import math
-
     from . import plots
     from .problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, VISION_FIELDS, VISION_LABELS
     from .workbench import WEIGHT_METHODS
@@ -157,13 +155,16 @@ def problems_report_html(model, figures: bool = True) -> str:
     if out:
         parts.append("<h3>5. 検討から外した・まだ比べられない課題</h3>" + fit_table(
             ["課題", "理由"], ranking.loc[out, ["課題", "対象外の理由"]].values.tolist(), names=[0]))
-    sp = res.spread[res.spread.alternative_id.isin(short)].sort_values("disagreement", ascending=False).head(5)
-    sp = sp[sp.disagreement > 0]
-    if len(sp):
-        parts.append("<h3>6. 参加者の意見が分かれた点</h3>" + fit_table(
-            ["課題", "評価項目", "最低", "最高"],
-            [(t.loc[r.alternative_id, "name"], labels[r.criterion_id], f"{r.min:.1f}", f"{r.max:.1f}") for r in sp.itertuples()
-             if not math.isnan(r.min)], names=[0]))
+    splits = model.opinion_splits(res, short)
+    if len(splits):
+        parts.append("<h3>6. 参加者の意見が分かれた点</h3><p>参加者がつけた点数（低い順）と、いちばん低い・高い点。" +
+                     ("" if model.report_names() else "名前は載せていません（ファシリテーターの設定）。") + "</p>" +
+                     fit_table(list(splits.columns), splits.values.tolist(), names=[0]))
+    if model.current_round() > 1:
+        comp = model.round_comparison()
+        parts.append(f"<h3>7. 合意ラウンド（1回目と{model.current_round()}回目）</h3>"
+                     "<p>意見が分かれた課題（再採点 ★）を話し合い、もう一度採点しました。順位は2回目の採点によるものです。</p>" +
+                     fit_table(list(comp.columns), comp.values.tolist(), names=[0]))
     if figures:
         parts.append('<h3 class="oh-newpage">図：ランキングと評価項目ごとの内訳</h3>'
                      + _img(plots.ranked_contributions(t, res.breakdown, labels)))

@@ -49,7 +49,7 @@ READ_ONLY_MESSAGE = ("このワークショップファイルは読み取り専�
                      "書き込みできる場所にコピーするか、読み取り専用を外してから開き直してください。")
 DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できませんでした。" + NOT_SAVED +
                      "ディスクの空きを作ってから、もう一度保存してください。")
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -114,6 +114,15 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     # a frozen result (版): the result frames as they were, so later edits never change a signed result
     Table("snapshots", "結果の版", ("set_id", "no"), ("at", "actor", "note", "weights_version", "frames"),
           numeric=("no", "weights_version")),
+    # Type C's consensus round and dot voting (version 6): the first round stays in ``scores``, so
+    # type E and the scoring sheets never see a round; later rounds keep their own scores.
+    Table("set_options", "表示と投票の設定", ("set_id",), ("dots_per_person", "show_names"),
+          numeric=("dots_per_person", "show_names")),
+    Table("rounds", "採点の回", ("set_id", "round_no"), ("at", "actor"), numeric=("round_no",)),
+    Table("round_items", "再採点する課題", ("set_id", "round_no", "alternative_id"), ("reason",), numeric=("round_no",)),
+    Table("round_scores", "再採点の評価点", ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"), ("value",),
+          numeric=("round_no",)),
+    Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
 ]}
 
 JST = timezone(timedelta(hours=9), "JST")
@@ -337,6 +346,19 @@ MIGRATIONS: dict[int, list] = {
     5: [
         'CREATE TABLE IF NOT EXISTS "snapshots" ("set_id" TEXT, "no" REAL, "at" TEXT, "actor" TEXT, "note" TEXT, '
         '"weights_version" REAL, "frames" TEXT, PRIMARY KEY ("set_id", "no"))',
+    ],
+    6: [
+        'CREATE TABLE IF NOT EXISTS "set_options" ("set_id" TEXT, "dots_per_person" REAL, "show_names" REAL, '
+        'PRIMARY KEY ("set_id"))',
+        'CREATE TABLE IF NOT EXISTS "rounds" ("set_id" TEXT, "round_no" REAL, "at" TEXT, "actor" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no"))',
+        'CREATE TABLE IF NOT EXISTS "round_items" ("set_id" TEXT, "round_no" REAL, "alternative_id" TEXT, "reason" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no", "alternative_id"))',
+        'CREATE TABLE IF NOT EXISTS "round_scores" ("set_id" TEXT, "round_no" REAL, "evaluator" TEXT, '
+        '"alternative_id" TEXT, "criterion_id" TEXT, "value" TEXT, '
+        'PRIMARY KEY ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "dots" ("set_id" TEXT, "evaluator" TEXT, "alternative_id" TEXT, "count" REAL, '
+        'PRIMARY KEY ("set_id", "evaluator", "alternative_id"))',
     ],
 }
 

@@ -460,12 +460,13 @@ class Workbench:
     def evaluation(self) -> Evaluation | None:
         return self._cached("evaluation", self._evaluation)
 
-    def _evaluation(self) -> Evaluation | None:
+    def _evaluation(self, scores: pd.DataFrame | None = None) -> Evaluation | None:
+        """The model over ``scores`` (default: the stored scores)."""
         alts = self.alternatives()
         crit = self.criteria()
         if alts.empty or crit.empty:
             return None
-        s = self.scores()
+        s = self.scores() if scores is None else scores
         s = s[s["alternative_id"].isin(set(alts["alternative_id"])) & s["criterion_id"].isin(set(crit["criterion_id"]))]
         # pass_level: a column the criteria table may not have yet
         criteria = [Criterion(r.criterion_id, r.name, float(r.weight), r.scale, r.direction, r.grp, bool(r.must_have),

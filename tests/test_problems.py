@@ -233,7 +233,8 @@ def test_ranking_frame_is_what_screen_and_report_show(m):
     f = m.ranking_frame(res)
     t = res.table
     crit = m.criteria()
-    assert list(f.columns) == ["順位", "ID", "課題", "合計点", *crit["name"], "採点した人数", "ばらつき", "短いリスト", "分析",
+    # what a facilitator reads first comes first (issue 16.6): rank, problem, total, short list; detail after
+    assert list(f.columns) == ["順位", "課題", "合計点", "短いリスト", "ID", *crit["name"], "採点した人数", "ばらつき", "分析",
                                "対象外の理由"]
     assert f.attrs["criteria"] == list(crit["name"])
     best = t.sort_values("rank").index[0]

@@ -20,17 +20,25 @@ from ..scoring.scales import parse_scale
 from .panel import attempt, error
 
 
+# the widget's own CSS keeps an HTML label on one cut line; a header with its scale needs several
+HEAD_STYLE = ("<style>.oh-score-grid .widget-html-content:has(.oh-colhead-wrap) { white-space: normal; height: auto; "
+              "line-height: 1.3; overflow: visible; } .oh-colhead-wrap { white-space: normal; font-size: 14px; "
+              "overflow-wrap: anywhere; }</style>")
+
+
 class ScoreGrid:
     """Dropdown cells for one evaluator; ``show(alternatives)`` fills them from the workshop file."""
 
     def __init__(self, model, who: W.ValueWidget, msg: W.HTML, *, layout: str = "rows", rows: int = 10,
                  describe: Callable[[object], str] | None = None, name_width: str = "18em",
-                 missing_who: str = "採点する人の名前を選ぶか入力してください。"):
+                 missing_who: str = "採点する人の名前を選ぶか入力してください。",
+                 head: Callable[[object], tuple[str, str]] | None = None):
         if layout not in ("rows", "single"):
             raise ValueError(layout)
         self.model, self.who, self.msg = model, who, msg
         self.layout, self.n_rows, self.describe = layout, (rows if layout == "rows" else 1), describe
         self.name_width, self.missing_who = name_width, missing_who
+        self.head = head   # criterion row → (escaped HTML, plain tooltip) of its column header
         self.widget = W.VBox()
         self.widget.add_class("oh-score-grid")
         self.labels: list[W.HTML] = []
@@ -50,14 +58,21 @@ class ScoreGrid:
         self.cells[(i, r.criterion_id)] = dd
         return dd
 
+    def _head(self, r) -> W.HTML:
+        """A column header: the criterion's name, or what ``head`` makes of the row, wrapped, never cut."""
+        if self.head is None:
+            return W.HTML(f'<div class="oh-colhead" title="{esc(r.name)}">{esc(r.name)}</div>', layout=W.Layout(width="8em"))
+        body, tip = self.head(r)
+        return W.HTML(f'{HEAD_STYLE}<div class="oh-colhead oh-colhead-wrap" title="{esc(tip)}">{body}</div>',
+                      layout=W.Layout(width="8em", height="auto"))
+
     def set_criteria(self, criteria: pd.DataFrame) -> None:
         """Rebuild the cells for these criteria (after criteria were added, removed or changed)."""
         self._crit = criteria.reset_index(drop=True)
         self.cells, self.labels = {}, []
         if self.layout == "rows":
             head = W.HBox([W.Label("", layout=W.Layout(width=self.name_width))] +
-                          [W.HTML(f'<div class="oh-colhead" title="{esc(r.name)}">{esc(r.name)}</div>',
-                                  layout=W.Layout(width="8em")) for r in self._crit.itertuples()])
+                          [self._head(r) for r in self._crit.itertuples()])
             rows = [head]
             for i in range(self.n_rows):
                 label = W.HTML(layout=W.Layout(width=self.name_width))

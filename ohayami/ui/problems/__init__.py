@@ -7,14 +7,16 @@ from .. import common as C
 from ..panel import TabbedView
 from .analysis import AnalysisPanel
 from .criteria import CriteriaPanel
+from .dots import DotsPanel
 from .export import ExportPanel
 from .listing import ListPanel
 from .results import ResultsPanel
+from .rounds import RoundPanel
 from .scoring import ScoringPanel
 from .vision import VisionPanel
 
-__all__ = ["AnalysisPanel", "CriteriaPanel", "ExportPanel", "ListPanel", "ProblemsView", "ResultsPanel", "ScoringPanel",
-           "VisionPanel", "show"]
+__all__ = ["AnalysisPanel", "CriteriaPanel", "DotsPanel", "ExportPanel", "ListPanel", "ProblemsView", "ResultsPanel",
+           "RoundPanel", "ScoringPanel", "VisionPanel", "show"]
 
 HEADER = ("<h2>Cタイプ作業台：解決すべき課題を選ぶ</h2>"
           "もっと良くなってほしい生活のワンシーンから課題を集め、分析して、優先順位を付けて絞り込み、"
@@ -22,10 +24,12 @@ HEADER = ("<h2>Cタイプ作業台：解決すべき課題を選ぶ</h2>"
 
 
 class ProblemsView(TabbedView):
-    """Seven tabs, one per piece of work, all saving to the workshop as they go; a tab's widgets are
-    built when it is first opened."""
+    """Nine tabs, one per piece of work, all saving to the workshop as they go; a tab's widgets are
+    built when it is first opened. The two optional methods (dot voting, the consensus round) come
+    after the seven steps, so the steps keep their numbers."""
 
-    PANELS = [ListPanel, AnalysisPanel, CriteriaPanel, ScoringPanel, ResultsPanel, VisionPanel, ExportPanel]
+    PANELS = [ListPanel, AnalysisPanel, CriteriaPanel, ScoringPanel, ResultsPanel, VisionPanel, ExportPanel, DotsPanel,
+              RoundPanel]
 
     def __init__(self, workshop=None, data=None):
         ws = C.resolve_workshop(workshop)

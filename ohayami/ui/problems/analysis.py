@@ -23,11 +23,16 @@ class AnalysisPanel(Panel):
         example = table(["課題", *ANALYSIS_LABELS.values()], [[ex.problem, ex.who, ex.how, ex.how_much, ex.cause, ex.evidence]])
         self.pick = W.Dropdown(description="課題", layout=W.Layout(width="40em"))
         self.pick.observe(self.load, names="value")
-        self.fields = {f: W.Textarea(description=ANALYSIS_LABELS[f], layout=W.Layout(width="40em", height="3.5em"))
-                       for f in ANALYSIS_FIELDS}
+        # continuous_update=False: the value arrives when the field is left (before another problem is
+        # picked), and is saved then; nothing typed is lost by switching problems
+        self.fields = {f: W.Textarea(description=ANALYSIS_LABELS[f], continuous_update=False,
+                                     layout=W.Layout(width="40em", height="3.5em")) for f in ANALYSIS_FIELDS}
         self.tags = W.Text(description="タグ", placeholder="例：窓口DX, 予約（同じタグ＝ひとつの解決策でまとめて解決できそう）",
-                           layout=W.Layout(width="40em"))
+                           continuous_update=False, layout=W.Layout(width="40em"))
         inputs, self.msgs = with_messages({**self.fields, "tags": self.tags})
+        self._loading = False
+        for f, w in {**self.fields, "tags": self.tags}.items():
+            w.observe(lambda ch, f=f: self.save_field(f, ch["new"]), names="value")
         self.save_btn = C.big_button("保存", "primary", "この課題の分析を保存する")
         self.save_btn.on_click(self.save)
         reasons = load_exclusion_reasons(self.model.data)
@@ -51,9 +56,13 @@ class AnalysisPanel(Panel):
     def load(self, *_) -> None:
         """Fill the form with what is stored for the chosen problem."""
         p = self.model.problem(self.pick.value) or {}
-        for f, w in self.fields.items():
-            w.value = p.get(f) or ""
-        self.tags.value = p.get("tags") or ""
+        self._loading = True
+        try:
+            for f, w in self.fields.items():
+                w.value = p.get(f) or ""
+            self.tags.value = p.get("tags") or ""
+        finally:
+            self._loading = False
         reason = p.get("exclusion") or ""
         self.exclude.value = reason if reason in [o[1] for o in self.exclude.options] else ""
 
@@ -64,6 +73,17 @@ class AnalysisPanel(Panel):
                                                               tags=self.tags.value,
                                                               **{f: w.value for f, w in self.fields.items()}),
                    f"{pid} の分析を保存しました", fields=self.msgs)[0]:
+            self.view.changed("problems")
+
+    def save_field(self, field: str, value: str) -> None:
+        """Save one field as soon as its value arrives (on leaving it)."""
+        pid = self.pick.value
+        if self._loading or not pid:
+            return
+        label = ANALYSIS_LABELS.get(field, "タグ")
+        save = (lambda: self.model.update_problem(pid, tags=value)) if field == "tags" else \
+            (lambda: self.model.set_analysis(pid, **{field: value}))
+        if attempt(self.msg, save, f"{pid} の「{label}」を保存しました", fields=self.msgs)[0]:
             self.view.changed("problems")
 
     def save_exclusion(self, *_) -> None:

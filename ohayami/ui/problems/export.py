@@ -28,7 +28,17 @@ class ExportPanel(Panel):
         self.all_btn.on_click(lambda *_: self._export(lambda: export_xlsx(self.ws), stamped_name(f"{self.ws.name}_全体", "xlsx"), C.XLSX_MIME,
                                                       "Excel をダウンロード"))
         self.msg = W.HTML()
-        return W.VBox([heading("出力", NOTES["export"]), W.HBox([self.xlsx_btn, self.report_btn, self.all_btn]), self.msg])
+        self.names = W.Checkbox(description="報告書の「意見が分かれた点」に、いちばん低い・高い点をつけた人の名前を載せる",
+                                value=self.model.report_names(), indent=False, layout=W.Layout(width="auto"))
+        self.names.observe(self.save_names, names="value")
+        return W.VBox([heading("出力", NOTES["export"]), self.names, W.HBox([self.xlsx_btn, self.report_btn, self.all_btn]),
+                       self.msg])
+
+    def save_names(self, change) -> None:
+        allowed = change["new"]
+        attempt(self.msg, lambda: self.model.set_report_names(allowed),
+                "報告書に名前を載せます" if allowed else "報告書に名前を載せません（点数だけ）",
+                reload=lambda: setattr(self.names, "value", self.model.report_names()))
 
     def _export(self, make, name: str, mime: str, label: str) -> None:
         ok, message = attempt(self.msg, lambda: C.save_export(self.ws, make(), name, mime, label))

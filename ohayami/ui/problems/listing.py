@@ -1,4 +1,4 @@
-"""Tab 1 課題洗い出し: add problems one by one or from a survey file, merge near-duplicates, delete."""
+"""Tab 1 課題洗い出し: add problems one by one or from a survey file, merge near-duplicates; fix, split, delete."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import ipywidgets as W
 from ...problems import ORIGINS
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
+from .editing import ProblemEditor
 from .parts import NOTES, frame_html, guide_note, heading
 
 
@@ -35,15 +36,13 @@ class ListPanel(Panel):
         self.merge_btn = C.big_button("統合する", "warning", "右の課題を左の課題にまとめる（出どころは両方残ります）")
         self.merge_btn.on_click(self.merge)
         self.merge_msg = W.HTML()
-        self.delete_pick = W.Dropdown(description="削除する課題", layout=W.Layout(width="40em"))
-        self.delete_btn = C.button("削除", button_style="danger", tooltip="選んだ課題を削除する")
-        self.delete_btn.on_click(self.delete)
-        self.delete_msg = W.HTML()
+        self.editor = ProblemEditor(self)
+        # the deletion controls live in the editor; kept reachable under their old names
+        self.delete_pick, self.delete_btn, self.delete_msg = self.editor.delete_pick, self.editor.delete_btn, self.editor.delete_msg
         return W.VBox([guide_note(self.model, 1), heading("課題を1件ずつ追加"), *inputs, self.add_btn, self.add_msg,
                        heading("まとめて取り込む（CSV・Excel）", NOTES["import"]), W.HBox([self.upload, self.import_btn]),
                        self.import_msg, heading("似ている課題をまとめる"), W.HBox([self.dup_pick, self.merge_btn]),
-                       self.merge_msg, heading("課題の一覧"), self.problem_list,
-                       W.HBox([self.delete_pick, self.delete_btn]), self.delete_msg])
+                       self.merge_msg, heading("課題の一覧"), self.problem_list, self.editor.widget])
 
     def refresh(self) -> None:
         frame = self.model.problems_frame()
@@ -52,7 +51,7 @@ class ListPanel(Panel):
         pairs = [(f"{r.a} {r.title_a} ← {r.b} {r.title_b}（似ている度 {r.similarity:.0%}）", (r.a, r.b))
                  for r in self.model.near_duplicates().itertuples()]
         C.set_options(self.dup_pick, pairs or [("似ている課題はありません", None)])
-        C.set_options(self.delete_pick, [("", None)] + [(f"{pid} {t}", pid) for pid, t in frame["課題"].items()])
+        self.editor.refresh(frame)
 
     # ------------------------------------------------------------------ handlers
     def add(self, *_) -> None:
@@ -75,10 +74,4 @@ class ListPanel(Panel):
         pair = self.dup_pick.value
         if attempt(self.merge_msg, lambda: self.model.merge(*need(pair, "統合する組を選んでください。", "merge")),
                    lambda _: f"{pair[1]} を {pair[0]} に統合しました")[0]:
-            self.view.changed("problems")
-
-    def delete(self, *_) -> None:
-        pid = self.delete_pick.value
-        if attempt(self.delete_msg, lambda: self.model.delete_problem(need(pid, "削除する課題を選んでください。", "problem")),
-                   f"削除しました：{pid}")[0]:
             self.view.changed("problems")

@@ -8,7 +8,7 @@ import pandas as pd
 from ... import plots
 from .. import common as C
 from ..panel import Panel, attempt, with_messages
-from .parts import frame_html, heading_html
+from .parts import frame_html, heading_html, struck_table_html
 
 TAGS_TITLE = "まとめて解決できそうな課題（同じタグ）"
 TAGS_EMPTY = "同じタグの付いた課題はまだありません（2 課題分析でタグを付けられます）。"
@@ -80,8 +80,12 @@ class ResultsPanel(Panel):
         short = self.model.shortlist(res)
         frame = self.model.ranking_frame(res)
         names = set(frame.attrs["criteria"])
-        self.table.value = frame_html(frame, title=f"ランキング（短いリスト：{self.model.cut_line().describe()}、{len(short)} 件）",
-                                      wide=True, headers=[plots.short(h, 7) if h in names else h for h in frame.columns])
+        no = self.model.current_round()
+        after = f"、{no}回目の採点を反映" if no > 1 else ""
+        self.table.value = struck_table_html(
+            frame, frame.attrs["excluded"], keep=("対象外の理由",),
+            title=f"ランキング（短いリスト：{self.model.cut_line().describe()}、{len(short)} 件{after}）",
+            headers=[plots.short(h, 7) if h in names else h for h in frame.columns])
         groups = pd.DataFrame([(k, "、".join(v)) for k, v in self.model.tag_groups().items()], columns=["タグ", "課題"])
         self.tags.value = frame_html(groups, title=TAGS_TITLE) if len(groups) else heading_html(TAGS_TITLE, TAGS_EMPTY)
         if not figures:

@@ -8,7 +8,7 @@ from ...workbench import ROOM
 from .. import common as C
 from ..score_grid import ScoreGrid
 from ..panel import Panel
-from .parts import NOTES, PAGE_SIZE, heading, text_html
+from .parts import NOTES, PAGE_SIZE, heading, scale_head, text_html
 
 
 class ScoringPanel(Panel):
@@ -29,7 +29,7 @@ class ScoringPanel(Panel):
         self.next_btn.on_click(lambda *_: self.turn(1))
         self.page_label = W.HTML()
         self.msg = W.HTML()
-        self.grid = ScoreGrid(self.model, self.who, self.msg, layout="rows", rows=PAGE_SIZE)
+        self.grid = ScoreGrid(self.model, self.who, self.msg, layout="rows", rows=PAGE_SIZE, head=scale_head(self.model))
         self.grid.use_criteria(self.model.criteria())
         self.who.observe(lambda *_: self.turn(0), names="value")
         self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.turn(0), "採点シート")
@@ -44,4 +44,4 @@ class ScoringPanel(Panel):
 
     def turn(self, step: int) -> None:
         """Show the page ``step`` pages on (0: this page again, with the scores as stored now)."""
-        self.page_label.value = text_html(self.grid.show_page(self.model.alternatives(), step))
+        self.page_label.value = text_html(self.grid.show_page(self.model.scoring_alternatives(), step))
