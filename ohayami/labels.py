@@ -29,6 +29,7 @@ COLUMN_LABELS: dict[str, str] = {
     "key": "項目",
     # typed state of an evaluation set
     "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時",
+    "weight_must_haves": "必須項目にも配点", "weights_revealed": "評価者ごとの重みの公開",
     # weight versions
     "kind": "種類",
 }

@@ -34,7 +34,7 @@ from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
 APP_ID = "ohayami-workshop"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -74,8 +74,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("settings", "設定", ("key",), ("value",)),
     # Typed state of an evaluation set: one row per fact, so that two people saving at once edit
     # different rows (or columns) instead of rewriting one shared JSON value.
-    Table("sets", "評価セットの設定", ("set_id",), ("seeded", "weight_method", "weight_message", "total"),
-          numeric=("seeded", "total")),
+    # weight_must_haves: the committee's rule that must-haves carry points too (they are gates only by
+    # default); weights_revealed: when the facilitator showed everyone's weights (blind until then).
+    Table("sets", "評価セットの設定", ("set_id",), ("seeded", "weight_method", "weight_message", "total",
+                                           "weight_must_haves", "weights_revealed"),
+          numeric=("seeded", "total", "weight_must_haves")),
     Table("weight_inputs", "重みづけの入力", ("set_id", "evaluator", "method"), ("inputs", "message", "at")),
     Table("weight_reasons", "重みの理由", ("set_id", "criterion_id"), ("reason", "actor", "at")),
     # Every version of a set's weights (one source of truth): who made it, when, of which kind
@@ -299,6 +302,10 @@ MIGRATIONS: dict[int, list] = {
         '"weight" REAL, "before" REAL, PRIMARY KEY ("set_id", "no", "criterion_id"))',
         _weight_versions_v3,
         'DROP TABLE "weight_revisions"',
+    ],
+    4: [
+        'ALTER TABLE "sets" ADD COLUMN "weight_must_haves" REAL',
+        'ALTER TABLE "sets" ADD COLUMN "weights_revealed" TEXT',
     ],
 }
 

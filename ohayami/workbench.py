@@ -167,6 +167,8 @@ class Workbench:
             level = self._check_gate(cid, name, direction, scale, must_have, pass_level)
             if pass_level is not None:
                 out["pass_level"] = level
+        if must_have is not None:
+            out["must_have"] = 1 if must_have else 0
         return out
 
     def _check_gate(self, cid, name, direction, scale, must_have, pass_level) -> str:
@@ -199,7 +201,7 @@ class Workbench:
     def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
         if criterion_id not in set(self.criteria()["criterion_id"]):
             raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        allowed = {"name", "direction", "scale", "weight", "description"}
+        allowed = {"name", "direction", "scale", "weight", "description", "must_have", "pass_level"}
         bad = [k for k in fields if k not in allowed]
         if bad:
             raise OhayamiError(f"評価項目の「{bad[0]}」は変更できません。", field=bad[0])
