@@ -221,7 +221,7 @@ class VendorWorkbench(Workbench):
     def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
                       description: str = "", actor: str | None = None, *, example: str = "", group: str = "",
                       requirement: str = "サービス要件", must_have: bool = False, pass_level: str = "") -> str:
-        with self.ws.batch(actor):
+        with self._batch(actor):
             cid = super().add_criterion(name, direction, scale, weight, description, actor)
             self.update_criterion(cid, actor=actor, example=example, group=group, requirement=requirement,
                                   must_have=must_have, pass_level=pass_level)
@@ -242,7 +242,7 @@ class VendorWorkbench(Workbench):
             extra["requirement"] = req
         if criterion_id not in set(self.criteria()["criterion_id"]):
             raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        with self.ws.batch(actor):
+        with self._batch(actor):
             if fields:
                 super().update_criterion(criterion_id, actor=actor, **fields)
             if extra:

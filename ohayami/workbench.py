@@ -8,6 +8,7 @@ saves patches the cached model instead of reading every score again.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -126,6 +127,17 @@ class Workbench:
         value = build()
         self._memo[key] = (rev, value)
         return value
+
+    @contextmanager
+    def _batch(self, actor: str | None = None):
+        """``ws.batch`` that forgets what was read inside it when it rolls back: the revision does not go
+        back with the rollback, so a cached read of the undone writes would otherwise look current."""
+        try:
+            with self.ws.batch(actor):
+                yield
+        except BaseException:
+            self._memo.clear()
+            raise
 
     # ------------------------------------------------------------------ criteria and weights
     def criteria(self) -> pd.DataFrame:
