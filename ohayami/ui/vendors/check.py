@@ -35,7 +35,13 @@ class CheckPanel(Panel):
                        html("<h3>感度分析</h3>"), self.k_sens, self.k_sens_out, self.k_sens_img])
 
     def show_check(self):
-        """Each evaluator's intuition against the computed ranking, and the boxes to revise the points."""
+        """Each evaluator's intuition against the computed ranking, and the boxes to revise the points
+        (the boxes also when nobody has given an intuition yet: a committee may revise without one)."""
+        shown = self.model.points_texts()
+        self.k_widgets = {r.criterion_id: W.Text(value=shown[r.criterion_id], description=r.name[:8], tooltip=r.name)
+                          for r in self.model.criteria().itertuples()}
+        self.k_inputs.children = list(self.k_widgets.values())
+        self._show_versions()
         ok, checks = attempt(self.k_out, self.model.check_summary)
         if not ok:
             return
@@ -51,11 +57,6 @@ class CheckPanel(Panel):
             parts.append(f"<h4>{esc(who)}：順位相関 {c['spearman']:.2f}（1＝一致、−1＝正反対）</h4>" + gone +
                          frame_table(c["table"]) + f"<div>食い違いを生んでいる評価項目：{esc(c['drivers'])}</div>")
         self.k_out.value = boxed("".join(parts))
-        shown = self.model.points_texts()
-        self.k_widgets = {r.criterion_id: W.Text(value=shown[r.criterion_id], description=r.name[:8], tooltip=r.name)
-                          for r in self.model.criteria().itertuples()}
-        self.k_inputs.children = list(self.k_widgets.values())
-        self._show_versions()
 
     def _show_versions(self):
         """The versions of the weights (newest first), once there is more than the first."""
