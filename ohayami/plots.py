@@ -262,12 +262,59 @@ def disagreement_heatmap(spread, labels_rows: dict, labels_cols: dict, rows: lis
     return fig
 
 
+def _ranking_order(table) -> list:
+    """Selectable vendors by total, then the others (the order of the results table)."""
+    return list(table.sort_values(["selectable", "total"], ascending=[False, False]).index)
+
+
+def _mark_ranks(ax, table, order, tops) -> None:
+    """「1位」 over each selectable bar, 「除外・対象外」 (hatched) over the others."""
+    for i, a in enumerate(order):
+        if not table.loc[a, "selectable"]:
+            ax.bar(i, tops[i], fill=False, hatch="//", edgecolor="#B00020", linewidth=0)
+            ax.text(i, tops[i], "除外・対象外", ha="center", va="bottom", fontsize=10, color="#B00020")
+        else:
+            ax.text(i, tops[i], f"{int(table.loc[a, 'rank'])}位", ha="center", va="bottom", fontsize=11)
+
+
 @plain_text_figure
-def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点数（事業者別）"):
-    """Stacked bars: each vendor's technical score split by requirement group; excluded vendors hatched."""
+def total_bars(table, max_total: float | None, title: str = "合計点（順位を決める点数）"):
+    """The totals that decide the ranking: technical points and price points stacked per vendor,
+    with the 合計の満点 as a dashed line (none under a price formula without a maximum)."""
     import numpy as np
 
-    order = list(table.sort_values(["selectable", "total"], ascending=[False, False]).index)
+    order = _ranking_order(table)
+    fig, ax = new_figure(max(7, 1.1 * len(order) + 4), 5)
+    tech = table.loc[order, "technical"].to_numpy(float)
+    price = table.loc[order, "total"].to_numpy(float) - tech
+    ax.bar(range(len(order)), tech, color=PALETTE[0], label="技術点", edgecolor="white")
+    if np.abs(price).max(initial=0) > 0:
+        ax.bar(range(len(order)), price, bottom=tech, color=PALETTE[1], label="価格点", edgecolor="white")
+    tops = table.loc[order, "total"].to_numpy(float)
+    _mark_ranks(ax, table, order, tops)
+    if max_total is not None and max_total == max_total:
+        ax.axhline(max_total, color="#555555", linestyle="--", linewidth=1)
+        ax.text(len(order) - 0.5, max_total, f"合計の満点 {round(float(max_total), 2):g}点", ha="right", va="bottom",
+                fontsize=10, color="#555555")
+        ax.set_ylim(0, max_total * 1.12)
+        ax.set_ylabel(f"合計点（満点 {round(float(max_total), 2):g}点）")
+    else:
+        ax.set_ylabel("合計点")
+        ax.margins(y=0.12)
+    ax.set_xticks(range(len(order)), [short(table.loc[a, "name"], 10) for a in order], rotation=20, ha="right")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+@plain_text_figure
+def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点数（事業者別）", max_technical: float | None = None):
+    """Stacked bars: each vendor's technical score split by requirement group; excluded vendors hatched.
+    With ``max_technical`` the axis says the 技術点の満点."""
+    import numpy as np
+
+    order = _ranking_order(table)
     fig, ax = new_figure(max(7, 1.1 * len(order) + 4), 5)
     bottom = np.zeros(len(order))
     cols = list(groups.columns)
@@ -275,14 +322,9 @@ def group_bars(table, groups, group_max, title: str = "要件内訳ごとの点�
         vals = groups.loc[order, g].to_numpy(float)
         ax.bar(range(len(order)), vals, bottom=bottom, color=colour, label=short(g or "（区分なし）", 14), edgecolor="white")
         bottom += vals
-    for i, a in enumerate(order):
-        if not table.loc[a, "selectable"]:
-            ax.bar(i, bottom[i], fill=False, hatch="//", edgecolor="#B00020", linewidth=0)
-            ax.text(i, bottom[i], "除外・対象外", ha="center", va="bottom", fontsize=10, color="#B00020")
-        else:
-            ax.text(i, bottom[i], f"{int(table.loc[a, 'rank'])}位", ha="center", va="bottom", fontsize=11)
+    _mark_ranks(ax, table, order, bottom)
     ax.set_xticks(range(len(order)), [short(table.loc[a, "name"], 10) for a in order], rotation=20, ha="right")
-    ax.set_ylabel("技術点")
+    ax.set_ylabel("技術点" if max_technical is None else f"技術点（満点 {round(float(max_technical), 2):g}点）")
     ax.margins(y=0.12)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=10, frameon=False)

@@ -217,6 +217,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
     def pts(v) -> str:
         return number_text(v, digits)
 
+    gates, thresholds = model.pass_rules(), model.threshold_texts()
     parts = ['<div class="oh">', "<h2>事業者選定 選定理由書</h2>",
              fit_table(["ワークショップ", "作成日時", "事業者", "評価者"],
                        [(ws.name, jst_text(now_jst()), f"{len(vendors)} 者",
@@ -226,10 +227,11 @@ def vendors_report_html(model, figures: bool = True) -> str:
              "① 評価項目の設定（サービス要件と取引要件、必須と任意の区別）、② 評価項目の重みづけ、"
              "③ 評価項目・重みづけの妥当性チェック（感覚との比較）の順に進めました。</p>",
              "<h3>2. 評価項目と重み</h3>",
-             fit_table(["評価項目", "要件", "要件内訳", "求める水準", "区分", "配点", "割合", "重い理由"],
-                       [(r.name, r.requirement, r.grp, r.example, must_label(r.must_have), pts(r.weight),
-                         f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
-                        for r in crit.itertuples()], numeric=[5, 6], small=True),
+             fit_table(["評価項目", "要件", "要件内訳", "求める水準", "区分", "合否の判定", "配点", "割合", "重い理由"],
+                       [(r.name, r.requirement, r.grp, r.example, must_label(r.must_have), gates.get(r.criterion_id, ""),
+                         pts(r.weight), f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
+                        for r in crit.itertuples()], numeric=[6, 7], small=True),
+             f"<p>{esc(model.must_have_rule_text())}　{esc(model.maximum_text())}</p>",
              f"<p>{esc(model.weight_message())}</p>",
              f'<p class="oh-weights-version">結果に使う重み：{esc(model.current_weights_version().label)}</p>']
     ew = model.evaluator_weights()
@@ -241,9 +243,9 @@ def vendors_report_html(model, figures: bool = True) -> str:
                  {"none": "端数処理なし", "round": f"小数{rules.digits}位に四捨五入", "truncate": f"小数{rules.digits}位に切り捨て"}[rules.rounding],
                  "必須項目は" + ("1人でも満たさないと判断すれば除外" if rules.must_have_rule == "any" else "過半数が満たさないと判断すれば除外")]
     if rules.min_total_ratio is not None:
-        rule_text.append(f"技術点が満点の {rules.min_total_ratio:.0%} 未満は選定対象外")
+        rule_text.append(f"技術点が満点の {thresholds['min_total']}未満は選定対象外")
     if rules.min_group_ratio is not None:
-        rule_text.append(group_minimum_sentence(rules.min_group_ratio))
+        rule_text.append(f"{group_minimum_sentence(rules.min_group_ratio)}（{thresholds['min_group']}）")
     if price is not None:
         rule_text.append(price.describe())
     if rules.tie_break:
@@ -267,7 +269,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
     if winners:
         parts.append(f'<div class="oh-move">1位：{esc("・".join(winners))}</div>')
     frame = model.results_frame(res)
-    parts.append(f'<p class="oh-weights-version">この結果は重みの{esc(frame.attrs["weights_version"])}で計算しました。</p>')
+    parts.append(f'<p class="oh-weights-version">この結果は重みの{esc(frame.attrs["weights_version"])}で計算しました。</p>'
+                 f'<p class="oh-maximums">{esc(frame.attrs["maximums"])}</p>')
     frame = frame.drop(columns="ばらつき", errors="ignore")
     parts.append(results_tables(frame, codes))
     s = model.scores()
@@ -291,9 +294,11 @@ def vendors_report_html(model, figures: bool = True) -> str:
         checks = model.check()
     except OhayamiError:
         checks = {}
-    rows = [(who, f"{c['spearman']:.2f}", "、".join(r.name for r in c["drivers"][c["drivers"].push > 0].head(2).itertuples()))
+    rows = [(who, f"{c['spearman']:.2f}", "、".join(r.name for r in c["drivers"][c["drivers"].push > 0].head(2).itertuples()),
+             "／".join(f"{r.name}（感覚 {r.intuitive}位）：{'／'.join(r.reasons)}" for r in c["excluded"].itertuples()))
             for who, c in checks.items() if "error" not in c]
-    parts.append(fit_table(["評価者", "順位相関（1＝一致）", "食い違いを生んだ評価項目"], rows) if rows
+    parts.append(fit_table(["評価者", "順位相関（1＝一致、除外した事業者を除く）", "食い違いを生んだ評価項目", "感覚で順位を付けたが除外・対象外"],
+                       rows) if rows
                  else "<p>感覚的な順位は入力されていません。</p>")
     revs = model.revisions()
     if revs:
@@ -322,7 +327,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
     except OhayamiError as exc:
         parts.append(f"<p>{esc(exc.message)}</p>")
     if figures:
-        parts.append('<h3 class="oh-newpage">図</h3>' + _img(plots.group_bars(res.table, res.groups, res.group_max)))
+        parts.append('<h3 class="oh-newpage">図：順位を決めた合計点</h3>' + _img(plots.total_bars(res.table, res.max_total)))
     parts.append('<p class="oh-note">ohayami Eタイプ作業台で作成。出典：内閣府『お悩みタイプ別「初めの一手」』</p></div>')
     return page("選定理由書", "".join(parts))
 

@@ -49,7 +49,7 @@ READ_ONLY_MESSAGE = ("このワークショップファイルは読み取り専�
                      "書き込みできる場所にコピーするか、読み取り専用を外してから開き直してください。")
 DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できませんでした。" + NOT_SAVED +
                      "ディスクの空きを作ってから、もう一度保存してください。")
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -89,8 +89,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("settings", "設定", ("key",), ("value",)),
     # Typed state of an evaluation set: one row per fact, so that two people saving at once edit
     # different rows (or columns) instead of rewriting one shared JSON value.
-    Table("sets", "評価セットの設定", ("set_id",), ("seeded", "weight_method", "weight_message", "total"),
-          numeric=("seeded", "total")),
+    # weight_must_haves: the committee's rule that must-haves carry points too (they are gates only by
+    # default); weights_revealed: when the facilitator showed everyone's weights (blind until then).
+    Table("sets", "評価セットの設定", ("set_id",), ("seeded", "weight_method", "weight_message", "total",
+                                           "weight_must_haves", "weights_revealed"),
+          numeric=("seeded", "total", "weight_must_haves")),
     Table("weight_inputs", "重みづけの入力", ("set_id", "evaluator", "method"), ("inputs", "message", "at")),
     Table("weight_reasons", "重みの理由", ("set_id", "criterion_id"), ("reason", "actor", "at")),
     # Every version of a set's weights (one source of truth): who made it, when, of which kind
@@ -359,6 +362,10 @@ MIGRATIONS: dict[int, list] = {
         'PRIMARY KEY ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"))',
         'CREATE TABLE IF NOT EXISTS "dots" ("set_id" TEXT, "evaluator" TEXT, "alternative_id" TEXT, "count" REAL, '
         'PRIMARY KEY ("set_id", "evaluator", "alternative_id"))',
+    ],
+    7: [
+        'ALTER TABLE "sets" ADD COLUMN "weight_must_haves" REAL',
+        'ALTER TABLE "sets" ADD COLUMN "weights_revealed" TEXT',
     ],
 }
 

@@ -21,11 +21,12 @@ from .guide import load_criteria_template, load_weighting_scenes
 from .labels import MARK_NO, MARK_YES, MUST_LABELS, must_label
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
+from .scoring.scales import parse_scale
 from .scoring.weights import combine_evaluators, weighable
 from .snapshots import Snapshots, weights_text as snapshot_weights_text
-from .store import Workshop, now_iso
+from .store import Workshop, now_iso, now_jst
 from .textio import clean_name, one_line, parse_number, text_field
-from .workbench import SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text, scale_text
+from .workbench import ROOM, SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text, scale_text
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -33,6 +34,10 @@ GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に
 
 
 DEFAULT_TOTAL = 100.0
+LOCKED = ("採点が始まっているため、評価者の重みは固定されています（変えずに保存し直すことだけができます）。"
+          "重みを変えるときは「7 妥当性チェック」の「重みの見直し」で理由を添えて新しい版にしてください。")
+MUST_HAVE_RULES = {False: "必須項目は合否だけを判定し、配点はつけません（いいえ・×・合格の水準に届かない事業者は除外）。",
+                   True: "必須項目は合否を判定したうえで、配点もつけます（委員会の決定）。"}
 
 
 RULE_FIELDS = tuple(f.name for f in fields(Rules))
@@ -92,7 +97,18 @@ def rules_to_record(rules: Rules) -> dict:
     return out
 
 
-CRITERIA_COLUMNS = ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"]
+CRITERIA_COLUMNS = ["評価項目", "要件内訳", "求める水準（例）", "区分", "合否の判定", "尺度", "配点", "割合"]
+RESULT_LEAD = ["順位", "事業者", "合計／満点", "除外・対象外の理由／備考"]
+
+
+def points_text(points: float) -> str:
+    """Points as a maximum reads: 100, 110.3, 42.5 (no float noise)."""
+    return f"{round(float(points), 2):g}"
+
+
+def of_maximum(value: float, maximum: float | None) -> str:
+    """「72.65 / 130」: a score next to its maximum (the score alone when there is none)."""
+    return f"{value:.2f}" if maximum is None else f"{value:.2f} / {points_text(maximum)}"
 
 TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
 GROUP_TIE_BREAK = "group:"
@@ -206,14 +222,16 @@ class VendorWorkbench(Workbench, Snapshots):
 
     def add_criterion(self, name: str, direction: str = "higher", scale: str = "1-5", weight: float = 1.0,
                       description: str = "", actor: str | None = None, *, example: str = "", group: str = "",
-                      requirement: str = "サービス要件", must_have: bool = False) -> str:
-        with self.ws.batch(actor):
+                      requirement: str = "サービス要件", must_have: bool = False, pass_level: str = "") -> str:
+        with self._batch(actor):
             cid = super().add_criterion(name, direction, scale, weight, description, actor)
             self.update_criterion(cid, actor=actor, example=example, group=group, requirement=requirement,
-                                  must_have=must_have)
+                                  must_have=must_have, pass_level=pass_level)
         return cid
 
     def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
+        """Change a criterion. A must-have keeps its scale: on yes/no いいえ fails, on ○/△/× only ×
+        fails, and on a numeric or graded scale ``pass_level`` (合格の水準) must be given."""
         extra = {}
         if "example" in fields:
             extra["example"] = text_field(fields.pop("example"), "求める水準（例）", "example", 1000)
@@ -224,18 +242,13 @@ class VendorWorkbench(Workbench, Snapshots):
             if req not in ("サービス要件", "取引要件"):
                 raise OhayamiError("要件は「サービス要件」か「取引要件」を選んでください。", field="requirement")
             extra["requirement"] = req
-        if "must_have" in fields:
-            extra["must_have"] = 1 if fields.pop("must_have") else 0
-        if fields:
-            super().update_criterion(criterion_id, actor=actor, **fields)
-        if extra:
-            if criterion_id not in set(self.criteria()["criterion_id"]):
-                raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-            if extra.get("must_have") == 1:
-                scale = self.criteria().set_index("criterion_id").loc[criterion_id, "scale"]
-                if fields.get("scale", scale) not in ("yes/no",):
-                    extra["scale"] = "yes/no"  # a must-have is met or not met
-            self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
+        if criterion_id not in set(self.criteria()["criterion_id"]):
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
+        with self._batch(actor):
+            if fields:
+                super().update_criterion(criterion_id, actor=actor, **fields)
+            if extra:
+                self.ws.upsert("criteria", {"set_id": SET_ID, "criterion_id": criterion_id}, extra, actor=actor)
 
     def must_have_warning(self) -> str:
         """A warning when more criteria are must-haves than the guide advises (more than about a
@@ -267,26 +280,38 @@ class VendorWorkbench(Workbench, Snapshots):
 
     # ------------------------------------------------------------------ step 2: weights
     def set_evaluator_weights(self, evaluator: str, method: str, values: dict, actor: str | None = None,
-                              weight_must_haves: bool = False) -> dict:
+                              weight_must_haves: bool | None = None) -> dict:
         """One evaluator's weights (by a registered method), kept beside the others'. The combined
         weights (the mean of each evaluator's shares, or the method's own combination when everyone
         used it, e.g. the geometric-mean pairwise matrix) become a new version of the criteria's
         points, scaled to the total, unless the committee has revised the weights: then the input is
         kept and the weights in force stay (``applied`` False; the message says so) until someone
         rebuilds them on purpose (:meth:`rebuild_weights_from_evaluators`). Must-haves carry no
-        points unless ``weight_must_haves``."""
+        points unless the committee's rule says so (:meth:`weight_must_haves`; the argument overrides).
+        Once scoring has started the evaluators' weights are locked: a save that changes them is
+        refused (the revision with a reason is the way), a save of the same weights is kept."""
         who = clean_name(evaluator, "評価者の名前", "evaluator")
         if not who:
             raise OhayamiError("重みづけをする評価者の名前を入れてください。", field="evaluator")
+        if weight_must_haves is None:
+            weight_must_haves = self.weight_must_haves()
         ids = list(self.criteria()["criterion_id"])
         w, message, stored = self.weights_from(method, values, {k: 0.0 for k in ids}, weight_must_haves)
         total = sum(w.values())
+        mine = {k: w[k] / total * self.total() for k in ids}
+        if self.weights_locked():
+            ew = self.evaluator_weights()
+            before = ew.loc[who].to_dict() if who in ew.index else {}
+            if not before or any(not abs(before.get(k, float("nan")) - v) <= 1e-6 for k, v in mine.items()):
+                raise OhayamiError(LOCKED, field="weight")
         applied = not self.has_committee_revision()
         with self.ws.batch(actor or who):
             for k in ids:
                 self.ws.upsert("weights", {"set_id": SET_ID, "evaluator": who, "criterion_id": k},
-                               {"value": w[k] / total * self.total()}, actor=actor or who)
+                               {"value": mine[k]}, actor=actor or who)
             self._save_weight_input(who, method, stored, message, actor or who, only_method=True)
+            if self.ws.get("people", name=who) is None:
+                self.ws.upsert("people", {"name": who}, {"role": "評価者"}, actor=actor or who)
             combined, how = self._combined_weights(weight_must_haves)
             if applied:
                 current = self.criteria().set_index("criterion_id")["weight"].to_dict()
@@ -298,11 +323,10 @@ class VendorWorkbench(Workbench, Snapshots):
             message = (f"{message} {who} さんの重みを保存しました。結果に使う重みは{version.label}のままです"
                        "（委員会の修正があるため）。評価者の重みから作り直すときは「評価者の重みから作り直す」を"
                        "理由を添えて押してください。").strip()
-        return {"weights": {k: w[k] / total * self.total() for k in ids}, "message": message, "combined": combined,
-                "applied": applied, "version": version}
+        return {"weights": mine, "message": message, "combined": combined, "applied": applied, "version": version}
 
     def rebuild_weights_from_evaluators(self, reason: str = "", actor: str | None = None,
-                                        weight_must_haves: bool = False) -> WeightsVersion:
+                                        weight_must_haves: bool | None = None) -> WeightsVersion:
         """「評価者の重みから作り直す」: the evaluators' combined weights become a new version on purpose.
         After a committee revision this needs a reason (it undoes the revision); the winner before and
         after are recorded."""
@@ -314,10 +338,62 @@ class VendorWorkbench(Workbench, Snapshots):
             raise OhayamiError("委員会の修正を評価者の重みで置き換えます。理由を書いてください（報告書に残ります）。",
                                field="reason")
         with self.ws.batch(actor):
-            combined, how = self._combined_weights(weight_must_haves)
+            combined, how = self._combined_weights(self.weight_must_haves() if weight_must_haves is None
+                                                   else weight_must_haves)
             version = self._write_weights_version(combined, "evaluators", text, actor)
             self._set_state(actor, weight_message=how)
         return version
+
+    # ------------------------------------------------------------------ the committee's weighting rules
+    def weight_must_haves(self) -> bool:
+        """The committee's rule: must-haves carry points too (by default they are gates only)."""
+        return bool(self._state().get("weight_must_haves") or 0)
+
+    def set_weight_must_haves(self, on: bool, actor: str | None = None) -> None:
+        """Store the rule (refused once scoring has started: it would change what the scores are worth)."""
+        if self.weights_locked() and bool(on) != self.weight_must_haves():
+            raise OhayamiError("採点が始まっているため、必須項目に配点するかどうかは変えられません。", field="weight_must_haves")
+        self._set_state(actor, weight_must_haves=1 if on else 0)
+
+    def must_have_rule_text(self) -> str:
+        """The must-have rule in one sentence, for the screen, the report and the workbook."""
+        return MUST_HAVE_RULES[self.weight_must_haves()]
+
+    def weights_locked(self) -> bool:
+        """Evaluators' weights are locked once scoring has started (any score stored in this set)."""
+        return len(self.scores()) > 0
+
+    def weights_revealed(self) -> bool:
+        """Whether the evaluators may see each other's weights: the facilitator revealed them, or at
+        least two evaluators saved and every participant the workshop knows has saved (blind weighting)."""
+        if self._state().get("weights_revealed"):
+            return True
+        saved = set(self.evaluator_weights().index)
+        return len(saved) >= 2 and not self.weights_pending()
+
+    def weights_pending(self) -> list[str]:
+        """Participants who have not saved their weights yet."""
+        saved = set(self.evaluator_weights().index)
+        return [p for p in self.participants() if p not in saved and p != ROOM]
+
+    def reveal_weights(self, actor: str | None = None) -> None:
+        """The facilitator shows everyone's weights before all have saved (kept with its time)."""
+        if self.evaluator_weights().empty:
+            raise OhayamiError("まだ誰も重みを保存していません。公開するものがありません。", field="reveal")
+        self._set_state(actor, weights_revealed=now_jst())
+
+    def weights_note(self) -> str:
+        """Why the evaluators' weights are hidden, or the lock, for the weighting tab ("" when neither)."""
+        parts = []
+        if not self.weights_revealed():
+            saved = list(self.evaluator_weights().index)
+            pending = self.weights_pending()
+            parts.append("評価者ごとの重みは、全員が保存するか、ファシリテーターが公開するまで表示しません"
+                         "（ほかの人の重みに引きずられないため）。保存済み：" + ("、".join(saved) or "なし") +
+                         (f"／まだ：{'、'.join(pending)}" if pending else ""))
+        if self.weights_locked():
+            parts.append(LOCKED)
+        return " ".join(parts)
 
     def total(self) -> float:
         total = self._state().get("total")
@@ -332,7 +408,7 @@ class VendorWorkbench(Workbench, Snapshots):
         w = w[w["criterion_id"].isin(ids)]
         return w.pivot(index="evaluator", columns="criterion_id", values="value").reindex(columns=ids).astype(float)
 
-    def _combined_weights(self, weight_must_haves: bool = False) -> tuple[dict, str]:
+    def _combined_weights(self, weight_must_haves: bool) -> tuple[dict, str]:
         """The committee's points per criterion from every evaluator's weights, and how they were combined."""
         ew = self.evaluator_weights()
         saved = self.weight_inputs_by_evaluator()
@@ -341,7 +417,8 @@ class VendorWorkbench(Workbench, Snapshots):
         names = crit.set_index("criterion_id")["name"].to_dict()
         ids = list(weighable(crit, weight_must_haves)["criterion_id"])
         shares, how = combine_evaluators(inputs, ew, ids, names)
-        return {k: float(shares.get(k, 0.0)) * self.total() for k in names}, how
+        # float noise (75.00000000000001) would not survive a round trip through Excel
+        return {k: round(float(shares.get(k, 0.0)) * self.total(), 9) for k in names}, how
 
     def set_weight_reason(self, criterion_id: str, reason: str, actor: str | None = None) -> None:
         """Why a criterion weighs heavily (the scene behind it), kept for the report."""
@@ -502,22 +579,71 @@ class VendorWorkbench(Workbench, Snapshots):
         res.weights_version = self.current_weights_version()
         return res
 
+    # ------------------------------------------------------------------ maximums (満点) and thresholds
+    def _criterion_maxima(self) -> pd.Series:
+        """Each criterion's most points (points × the scale's best ratio; × evaluators when summed)."""
+        crit = self.criteria()
+        ev = self.evaluation()
+        times = len(ev.evaluators) if ev is not None and self.rules().combine == "sum" else 1
+        best = [max(parse_scale(r.scale, r.direction == "lower").ratios.values()) for r in crit.itertuples()]
+        return pd.Series(crit["weight"].to_numpy(float) * best * times, index=crit["grp"].to_numpy())
+
+    def maximums(self, res: Result | None = None) -> dict:
+        """技術点・価格点・合計の満点 as the rules give them: {"technical", "price", "total"} in points
+        (price and total None under a price formula without a maximum, e.g. 除算方式)."""
+        if res is not None:
+            return {"technical": res.max_technical, "price": res.max_price, "total": res.max_total}
+        rules = self.rules()
+        tech = float(self._criterion_maxima().sum())
+        price = 0.0 if rules.price is None else price_method_named(rules.price.method).max_points(rules.price)
+        return {"technical": tech, "price": price, "total": None if price is None else tech + price}
+
+    def maximum_text(self, res: Result | None = None) -> str:
+        """「技術点の満点 100点／価格点の満点 30点／合計の満点 130点」, shown next to every total."""
+        m = self.maximums(res)
+        parts = [f"技術点の満点 {points_text(m['technical'])}点"]
+        if self.rules().price is not None:
+            parts.append(f"価格点の満点 {points_text(m['price'])}点" if m["price"] is not None
+                         else "価格点：除算方式（技術点÷価格）のため満点なし")
+        if m["total"] is not None:
+            parts.append(f"合計の満点 {points_text(m['total'])}点")
+        return "／".join(parts)
+
+    def threshold_texts(self) -> dict[str, str]:
+        """The thresholds with the points they mean, for the rules form and the report:
+        {"min_total": "60%（= 60.0点）", "min_group": "機能 30%（= 15.0点）、…"} ("" when not set)."""
+        rules = self.rules()
+        maxima = self._criterion_maxima()
+        out = {"min_total": "", "min_group": ""}
+        if rules.min_total_ratio is not None:
+            out["min_total"] = f"{rules.min_total_ratio:.0%}（= {maxima.sum() * rules.min_total_ratio:.1f}点）"
+        g = rules.min_group_ratio
+        if g is not None:
+            by_group = maxima.groupby(level=0).sum()
+            ratios = g if isinstance(g, Mapping) else {k: g for k in by_group.index}
+            out["min_group"] = "、".join(f"{k or '（区分なし）'} {v:.0%}（= {by_group.get(k, 0.0) * v:.1f}点）"
+                                        for k, v in ratios.items())
+        return out
+
     def results_frame(self, res: Result) -> pd.DataFrame:
         """The results table as the screen and the report show it (texts, best first, indexed by
-        vendor id): rank, vendor, technical, price, price points, total, each group's subtotal,
-        disagreement, and why a vendor is excluded or not selectable."""
+        vendor id), what decides first: rank, vendor, total / 満点, why a vendor is excluded or not
+        selectable; then technical / 満点, price, price points / 満点, each group's subtotal (its
+        maximum in the header) and disagreement."""
         spread = mean_disagreement(res)
         groups = list(res.groups.columns)
         rows = []
         for a, r in res.ranking.iterrows():
-            rows.append([rank_text(r["rank"], r["tie"]), r["name"], f"{r['technical']:.2f}",
-                         "" if pd.isna(r["price"]) else f"{r['price']:,.0f}", f"{r['price_score']:.2f}", f"{r['total']:.2f}"] +
-                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] +
-                        [f"{spread.get(a, 0):.2f}", "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else "")])
-        columns = ["順位", "事業者", "技術点", "価格", "価格点", "合計", *[g or "（区分なし）" for g in groups], "ばらつき",
-                   "除外・対象外の理由／備考"]
+            rows.append([rank_text(r["rank"], r["tie"]), r["name"], of_maximum(r["total"], res.max_total),
+                         "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else ""),
+                         of_maximum(r["technical"], res.max_technical), "" if pd.isna(r["price"]) else f"{r['price']:,.0f}",
+                         of_maximum(r["price_score"], res.max_price)] +
+                        [f"{res.groups.loc[a, g]:.1f}" for g in groups] + [f"{spread.get(a, 0):.2f}"])
+        columns = [*RESULT_LEAD, "技術点／満点", "価格", "価格点／満点",
+                   *[f"{g or '（区分なし）'}（満点 {points_text(res.group_max[g])}）" for g in groups], "ばらつき"]
         frame = pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
         frame.attrs["weights_version"] = self._version_of(res).label
+        frame.attrs["maximums"] = self.maximum_text(res)
         return frame
 
     def _version_of(self, res: Result) -> WeightsVersion:
@@ -612,10 +738,37 @@ class VendorWorkbench(Workbench, Snapshots):
             raise OhayamiError("配点が今と同じです。変える配点を入れてください。", field="weight")
         if sum({**before, **new}.values()) <= 0:
             raise OhayamiError("重みがすべて 0 になります。少なくとも1つは 0 より大きくしてください。", field="weight")
+        new = self._keep_points_total(new, before)
         version = self._write_weights_version(new, "revision", reason, actor)
         return {"no": len(self.revisions()), "at": version.at, "by": version.actor,
                 "reason": reason, "before": {k: before[k] for k in new}, "after": new,
                 "winner_before": list(version.winner_before), "winner_after": list(version.winner_after)}
+
+    @staticmethod
+    def _keep_points_total(new: dict, before: dict) -> dict:
+        """The revised points with the total kept: 技術点の満点 is what the rules set, so the criteria
+        not typed share what is left in proportion to their points (a revision once let the maximum
+        drift to 110.3 by raising one criterion). Refused when the typed points alone pass the total,
+        or when nothing is left to absorb a difference."""
+        total = sum(before.values())
+        typed = sum(new.values())
+        rest = {k: w for k, w in before.items() if k not in new and w > SAME}
+        left = total - typed
+        if left < -1e-9:
+            raise OhayamiError(f"見直した配点の合計 {typed:g} 点が配点の合計（技術点の満点）{total:g} 点を超えます。"
+                               "満点は変わらないので、ほかの配点を下げて合わせてください。", field="weight")
+        if not rest:
+            if abs(left) > 1e-6:
+                raise OhayamiError(f"配点の合計を {total:g} 点（技術点の満点）にしてください。いまの入力では {typed:g} 点です。",
+                                   field="weight")
+            return new
+        share = sum(rest.values())
+        # to the hundredth of a point, as a committee writes points; the rounding rest goes to the
+        # largest so that the total stays exact
+        moved = {k: round(w * left / share, 2) for k, w in rest.items()}
+        big = max(moved, key=moved.get)
+        moved[big] = round(left - sum(v for k, v in moved.items() if k != big), 10)
+        return {**new, **moved}
 
     def revisions(self) -> list[dict]:
         """The committee's weight revisions, oldest first: no (1 = the first revision), at, by, reason,
@@ -666,8 +819,11 @@ class VendorWorkbench(Workbench, Snapshots):
         frames = {"評価項目": sheet(pd.DataFrame({
             "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
             "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]),
+            "合否の判定": [self.pass_rules().get(c, "") for c in crit["criterion_id"]],
+            "合格の水準": [p if m else "" for p, m in zip(crit["pass_level"].fillna(""), crit["must_have"])],
             "尺度": [scale_text(x) for x in crit["scale"]], "配点": crit["weight"].astype(float),
             "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]}))}
+        frames["評価のルール"] = self.rules_frame()
         ew = self.evaluator_weights()
         if not ew.empty:
             ew = ew.rename(columns=labels).rename_axis(columns=None)
@@ -689,11 +845,11 @@ class VendorWorkbench(Workbench, Snapshots):
             t = res.ranking
             out = pd.DataFrame({"順位": pd.Series([None if pd.isna(r) else int(r) for r in t["rank"]], index=t.index,
                                                 dtype=object), "事業者": t["name"],
-                                "技術点": t["technical"], "価格": t["price"], "価格点": t["price_score"],
-                                "合計点": t["total"], "満点": t["max_total"],
-                                "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO),
-                                "除外・対象外の理由": t["reasons"].map("／".join), "備考": t["note"],
-                                "重みの版": self._version_of(res).label})
+                                "合計点": t["total"], "合計の満点": t["max_total"],
+                                "除外・対象外の理由": t["reasons"].map("／".join), "技術点": t["technical"],
+                                "技術点の満点": t["max_technical"], "価格": t["price"], "価格点": t["price_score"],
+                                "価格点の満点": t["max_price"], "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO),
+                                "備考": t["note"], "重みの版": self._version_of(res).label})
             frames["結果"] = sheet(out, points, 順位="0")
             frames["要件内訳ごとの小計"] = sheet(
                 res.groups.rename(index=res.table["name"]).rename(columns=lambda g: g or "（区分なし）")
@@ -719,6 +875,14 @@ class VendorWorkbench(Workbench, Snapshots):
                 "見直し後の1位": "・".join(vn.get(w, w) for w in r["winner_after"])} for r in revs]))
         return frames
 
+    def rules_frame(self) -> pd.DataFrame:
+        """The rules a reader of the workbook needs beside the numbers: the must-have rule, the
+        maximums and the thresholds in points (項目, 内容)."""
+        th = self.threshold_texts()
+        rows = [("必須項目", self.must_have_rule_text()), ("満点", self.maximum_text()),
+                ("技術点の最低点", th["min_total"] or "なし"), ("要件内訳の最低", th["min_group"] or "なし")]
+        return pd.DataFrame(rows, columns=["項目", "内容"])
+
     def export_xlsx(self) -> bytes:
         """The workbook of :meth:`export_frames`, opened by a sheet saying when it was made (JST)."""
         from .formats import JST_FORMAT_NOTE, jst_text
@@ -734,26 +898,32 @@ class VendorWorkbench(Workbench, Snapshots):
         points and their share of the total."""
         crit = self.criteria()
         total = crit["weight"].sum()
+        gates = self.pass_rules()
         return pd.DataFrame({
             "評価項目": crit["name"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
-            "区分": [must_label(m) for m in crit["must_have"]], "尺度": crit["scale"],
+            "区分": [must_label(m) for m in crit["must_have"]], "合否の判定": [gates.get(c, "") for c in crit["criterion_id"]],
+            "尺度": crit["scale"],
             "配点": [f"{w:.1f}" for w in crit["weight"]],
             "割合": [f"{w / total:.0%}" if total else "" for w in crit["weight"]]}, columns=CRITERIA_COLUMNS)
 
     def criteria_summary(self) -> str:
-        """「全 N 項目（必須 k）」 under the criteria table."""
+        """「全 N 項目（必須 k）」 and the must-have rule, under the criteria table."""
         crit = self.criteria()
-        return f"全 {len(crit)} 項目（必須 {int(crit['must_have'].sum())}）"
+        return f"全 {len(crit)} 項目（必須 {int(crit['must_have'].sum())}）。{self.must_have_rule_text()}"
 
     def weights_frame(self) -> pd.DataFrame:
-        """Criteria × evaluators' points and the combined points (texts); empty before anyone weighted."""
+        """Criteria × evaluators' points and the points in force, headed by the version they are
+        (texts); empty before anyone weighted. Blind weighting: the evaluators' columns appear only
+        once :meth:`weights_revealed` (:meth:`weights_note` says why they are missing)."""
         ew = self.evaluator_weights()
         if ew.empty:
             return pd.DataFrame()
+        if not self.weights_revealed():
+            ew = ew.iloc[:0]
         crit = self.criteria()
         rows = [[name] + ["" if np.isnan(ew.loc[e, c]) else f"{ew.loc[e, c]:.1f}" for e in ew.index] + [f"{w:.1f}"]
                 for c, name, w in zip(crit["criterion_id"], crit["name"], crit["weight"])]
-        return pd.DataFrame(rows, columns=["評価項目", *ew.index, "まとめた重み"])
+        return pd.DataFrame(rows, columns=["評価項目", *ew.index, f"結果に使う重み（{self.current_weights_version().label}）"])
 
     def vendors_frame(self) -> pd.DataFrame:
         """The vendors as the vendors tab lists them (texts, prices with thousands separators)."""
@@ -784,17 +954,23 @@ class VendorWorkbench(Workbench, Snapshots):
 
     def check_summary(self, drivers: int = 3) -> dict[str, dict]:
         """Per evaluator (and the committee): ``error``, or ``spearman``, ``table`` (事業者, 感覚の順位,
-        計算の順位) and ``drivers`` (the criteria that push the result away from the intuition most)."""
+        計算の順位 — every vendor the evaluator ranked, 「除外・対象外」 for those the rules exclude),
+        ``excluded`` (one sentence per excluded vendor: which, its intuitive rank, why) and ``drivers``
+        (the criteria that push the result away from the intuition most)."""
         out = {}
         for who, c in self.check().items():
             if "error" in c:
                 out[who] = {"error": c["error"]}
                 continue
-            t = c["table"]
+            t, gone = c["table"], c["excluded"]
             top = c["drivers"][c["drivers"]["push"] > 0].head(drivers)
-            out[who] = {"spearman": float(c["spearman"]),
-                        "table": pd.DataFrame({"事業者": t["name"], "感覚の順位": t["intuitive"],
-                                               "計算の順位": ["" if np.isnan(x) else int(x) for x in t["computed"]]}),
+            table = pd.DataFrame({"事業者": list(t["name"]) + list(gone["name"]),
+                                  "感覚の順位": list(t["intuitive"]) + list(gone["intuitive"]),
+                                  "計算の順位": ["" if np.isnan(x) else int(x) for x in t["computed"]] + ["除外・対象外"] * len(gone)})
+            out[who] = {"spearman": float(c["spearman"]), "table": table,
+                        "excluded": [f"{r.name}（感覚の順位 {r.intuitive}位）は除外・対象外です："
+                                     f"{'／'.join(r.reasons)}。順位相関は残りの {len(t)} 者で計算しました。"
+                                     for r in gone.itertuples()],
                         "drivers": "、".join(f"{r.name}（{r.push:.1f}点分）" for r in top.itertuples()) or "なし"}
         return out
 
@@ -809,10 +985,16 @@ class VendorWorkbench(Workbench, Snapshots):
         return {k: v for k, v in texts.items() if str(v).strip() != shown.get(k, "0.0")}
 
     def revision_message(self, entry: dict) -> str:
-        """「重みを見直しました。1位：A → B」 for a revision returned by :meth:`revise_weights`."""
+        """「重みを見直しました（版4…）。1位：A → B。…」 for a revision returned by :meth:`revise_weights`:
+        the version now in force, the winner before and after, and every point that moved (the
+        criteria not typed moved to keep the total)."""
         names = self.vendors().set_index("vendor_id")["name"].to_dict()
-        return ("重みを見直しました。1位：" + "・".join(names.get(w, w) for w in entry["winner_before"]) + " → " +
-                "・".join(names.get(w, w) for w in entry["winner_after"]))
+        labels = self.criteria().set_index("criterion_id")["name"].to_dict()
+        moved = "、".join(f"{labels.get(k, k)} {entry['before'][k]:.1f}→{entry['after'][k]:.1f}" for k in entry["after"])
+        return (f"重みを見直しました（{self.current_weights_version().label}）。1位：" +
+                "・".join(names.get(w, w) for w in entry["winner_before"]) + " → " +
+                "・".join(names.get(w, w) for w in entry["winner_after"]) +
+                f"。配点の合計（技術点の満点 {sum(self.criteria()['weight']):g} 点）は変えずに：{moved}")
 
     def sensitivity_summary(self, draws: int = 10_000) -> dict:
         """The sensitivity analysis as the check tab shows it: ``winner`` (name), ``one`` (one weight

@@ -8,6 +8,7 @@ saves patches the cached model instead of reading every score again.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -128,6 +129,17 @@ class Workbench:
         self._memo[key] = (rev, value)
         return value
 
+    @contextmanager
+    def _batch(self, actor: str | None = None):
+        """``ws.batch`` that forgets what was read inside it when it rolls back: the revision does not go
+        back with the rollback, so a cached read of the undone writes would otherwise look current."""
+        try:
+            with self.ws.batch(actor):
+                yield
+        except BaseException:
+            self._memo.clear()
+            raise
+
     # ------------------------------------------------------------------ criteria and weights
     def criteria(self) -> pd.DataFrame:
         return self._cached("criteria", self._criteria).copy()
@@ -136,7 +148,7 @@ class Workbench:
         df = self.ws.rows("criteria", set_id=self.SET_ID)
         if df.empty:
             return pd.DataFrame(columns=["set_id", "criterion_id", "name", "requirement", "grp", "subgroup", "description",
-                                         "example", "must_have", "direction", "scale", "weight", "position"])
+                                         "example", "must_have", "direction", "scale", "weight", "position", "pass_level"])
         df["weight"] = df["weight"].astype(float).fillna(0.0)
         df["position"] = df["position"].astype(float).fillna(999)
         df["must_have"] = df["must_have"].astype(float).fillna(0).astype(int)
@@ -168,6 +180,8 @@ class Workbench:
             level = self._check_gate(cid, name, direction, scale, must_have, pass_level)
             if pass_level is not None:
                 out["pass_level"] = level
+        if must_have is not None:
+            out["must_have"] = 1 if must_have else 0
         return out
 
     def _check_gate(self, cid, name, direction, scale, must_have, pass_level) -> str:
@@ -200,7 +214,7 @@ class Workbench:
     def update_criterion(self, criterion_id: str, actor: str | None = None, **fields) -> None:
         if criterion_id not in set(self.criteria()["criterion_id"]):
             raise OhayamiError(f"評価項目「{criterion_id}」はありません。", field="criterion")
-        allowed = {"name", "direction", "scale", "weight", "description"}
+        allowed = {"name", "direction", "scale", "weight", "description", "must_have", "pass_level"}
         bad = [k for k in fields if k not in allowed]
         if bad:
             raise OhayamiError(f"評価項目の「{bad[0]}」は変更できません。", field=bad[0])

@@ -72,3 +72,28 @@ def exported():
         return max(found, key=lambda p: p.stat().st_mtime)
 
     return find
+
+
+def old_workshop(path, version: int, rows: dict | None = None):
+    """A workshop file exactly as a kit at schema ``version`` made it (the migration steps up to it),
+    with ``rows`` ({table: [{column: value}]}) written by plain SQL, for testing the upgrade."""
+    import sqlite3
+    import uuid
+
+    from ohayami import store as S
+
+    conn = sqlite3.connect(path)
+    conn.execute(S._META_DDL)
+    for v in range(1, version + 1):
+        for step in S.MIGRATIONS[v]:
+            step(conn) if callable(step) else conn.execute(step)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("app", S.APP_ID), ("schema_version", str(version)),
+                                                        ("created_at", "2026-01-01T00:00:00+09:00"),
+                                                        ("workshop_id", uuid.uuid4().hex)])
+    for table, recs in (rows or {}).items():
+        for rec in recs:
+            conn.execute(f'INSERT INTO "{table}" ({", ".join(rec)}) VALUES ({", ".join("?" * len(rec))})',
+                         list(rec.values()))
+    conn.commit()
+    conn.close()
+    return path

@@ -7,6 +7,7 @@ import sqlite3
 
 import openpyxl
 import pytest
+from conftest import old_workshop
 
 from ohayami import OhayamiError
 from ohayami import store as S
@@ -88,8 +89,10 @@ def test_workbook_has_numbers_japanese_words_and_jst_times(e):
     assert {type(r[3]) for r in scores[1:]} == {int, str} and {r[3] for r in scores[1:] if isinstance(r[3], str)} == {"はい", "いいえ"}
     assert [r[3] for r in scores[1:] if r[0] == "佐藤" and r[1] == "A社"] == [4, 4, "はい", 4, 3]
     crit = {r[0]: r for r in cells["評価項目"][1:]}
-    assert crit["機能関連"][5] == "1～5 の整数" and crit["データ暗号化"][5] == "はい か いいえ"
-    assert crit["機能関連"][6] == 24.6969 and _formats(data, "評価項目", "配点") == {"0.0"}
+    head = cells["評価項目"][0]
+    scale, points = head.index("尺度"), head.index("配点")
+    assert crit["機能関連"][scale] == "1～5 の整数" and crit["データ暗号化"][scale] == "はい か いいえ"
+    assert crit["機能関連"][points] == 24.6969 and _formats(data, "評価項目", "配点") == {"0.0"}
     result = cells["結果"]
     head = result[0]
     rows = {r[head.index("事業者")]: r for r in result[1:]}
@@ -100,7 +103,9 @@ def test_workbook_has_numbers_japanese_words_and_jst_times(e):
     assert _formats(data, "結果", "技術点") == {"0.0"} and _formats(data, "結果", "価格") == {"#,##0"}
     rev = cells["重みの見直し"]
     assert rev[1][rev[0].index("日時")] == "2026年11月27日 14:02"
-    assert rev[1][rev[0].index("変更")] == "機能関連 35.0→24.7"
+    change = rev[1][rev[0].index("変更")]   # the typed change, then the others rebalanced to keep the total
+    assert change.startswith("機能関連 35.0→24.7、") and all(
+        re.fullmatch(r"\d+\.\d", x) for pair in re.findall(r"([\d.]+)→([\d.]+)", change) for x in pair)
     about = dict(cells["この表について"][1:])
     assert about["重みの版"] == f"版{e.weights_version()}" and "日本時間" in about["時刻"]
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", about["作成日時"])
@@ -149,6 +154,7 @@ def test_a_snapshot_does_not_change_when_scores_are_edited_later(e):
 
 def test_snapshots_are_listed_with_time_and_weights_version(e):
     version = e.weights_version()
+    speed_then = e.criteria().set_index("name").loc["通常時の要求速度", "weight"]
     first = e.save_snapshot()
     e.revise_weights({e.criteria().criterion_id[1]: 20}, "速度を重視")
     second = e.save_snapshot(note="見直し後")
@@ -158,8 +164,9 @@ def test_snapshots_are_listed_with_time_and_weights_version(e):
     assert listing["重みの版"].tolist() == [f"版{version}", f"版{version + 1}"] and listing["注記"].tolist() == ["", "見直し後"]
     assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", t) for t in listing["保存日時"])
     assert re.fullmatch(r"選定理由書_版2_\d{4}-\d{2}-\d{2}_\d{4}\.xlsx", e.snapshot_file_name(2))
-    configured = [r for r in e.snapshot_frames(1)["評価項目"].values.tolist() if r[0] == "通常時の要求速度"][0]
-    assert configured[6] == pytest.approx(15.0) and e.criteria().set_index("name").loc["通常時の要求速度", "weight"] == 20
+    frozen = e.snapshot_frames(1)["評価項目"]
+    configured = frozen.set_index("評価項目").loc["通常時の要求速度", "配点"]
+    assert configured == pytest.approx(speed_then) and speed_then != 20 and e.criteria().set_index("name").loc["通常時の要求速度", "weight"] == 20
 
 
 def test_snapshot_refusals_in_japanese(ws, e):
@@ -193,17 +200,7 @@ def test_type_c_snapshot_and_weights_version(ws):
 
 
 def test_a_version_4_file_gains_the_snapshots_table(tmp_path):
-    path = tmp_path / "old.ohayami"
-    w = open_workshop(path)
-    w.upsert("vendors", {"vendor_id": "V001"}, {"name": "A社"})
-    w.close()
-    conn = sqlite3.connect(path)
-    conn.execute('DROP TABLE "snapshots"')
-    for later in ("set_options", "rounds", "round_items", "round_scores", "dots"):   # step 6, after the snapshots
-        conn.execute(f'DROP TABLE "{later}"')
-    conn.execute("UPDATE meta SET value='4' WHERE key='schema_version'")
-    conn.commit()
-    conn.close()
+    path = old_workshop(tmp_path / "old.ohayami", 4, {"vendors": [{"vendor_id": "V001", "name": "A社"}]})
     w = open_workshop(path)
     assert w.schema_version() == S.SCHEMA_VERSION and (tmp_path / "old.ohayami.bak-v4").exists()
     assert w.get("vendors", vendor_id="V001")["name"] == "A社" and w.rows("snapshots").empty

@@ -7,6 +7,7 @@ import sqlite3
 import matplotlib
 import pandas as pd
 import pytest
+from conftest import old_workshop
 
 from ohayami import plots
 from ohayami.errors import OhayamiError
@@ -322,17 +323,9 @@ def test_10_dot_voting_with_a_budget_feeds_the_ranking_and_filters_before_scorin
 def test_the_round_tables_come_with_a_migration_and_an_older_file_is_migrated(tmp_path):
     from ohayami import store as S
 
-    before = S.SCHEMA_VERSION - 1   # the round and dot tables are the newest migration step
-    path = tmp_path / "old.ohayami"
-    w = open_workshop(path)
-    w.upsert("problems", {"problem_id": "P001"}, {"title": "窓口"})
-    w.close()
-    con = sqlite3.connect(path)
-    for t in ("set_options", "rounds", "round_items", "round_scores", "dots"):
-        con.execute(f'DROP TABLE "{t}"')
-    con.execute(f"UPDATE meta SET value='{before}' WHERE key='schema_version'")
-    con.commit()
-    con.close()
+    before = 5   # the round and dot tables came with migration step 6
+    assert "dots" in " ".join(s for s in S.MIGRATIONS[6] if isinstance(s, str))
+    path = old_workshop(tmp_path / "old.ohayami", before, {"problems": [{"problem_id": "P001", "title": "窓口"}]})
     w = open_workshop(path)
     assert w.schema_version() == S.SCHEMA_VERSION and (tmp_path / f"old.ohayami.bak-v{before}").exists()
     w.upsert("dots", {"set_id": "C", "evaluator": "山田", "alternative_id": "P001"}, {"count": 2})

@@ -14,17 +14,21 @@ from ohayami.vendors import (VendorWorkbench, group_minimum_from_text, group_min
                              rules_from_record, rules_to_record)
 
 
-def _tied(m):
-    """Two vendors with the same total: A strong on 機能, B strong on コスト (equal weights)."""
+def _tied(m, weigh=None):
+    """Two vendors with the same total: A strong on 機能, B strong on コスト (equal weights). ``weigh(ids)``
+    runs before the scores (evaluators' weights are locked once scoring has started); then no tie."""
     ids = m.adopt_template([1, 31])
     assert list(m.criteria()["grp"]) == ["機能", "コスト"]
+    if weigh is not None:
+        weigh(ids)
     m.add_vendor("A社", "", 1_000_000)
     m.add_vendor("B社", "", 1_000_000)
     for vid, (f, c) in (("V001", (5, 3)), ("V002", (3, 5))):
         m.set_score("山田", vid, ids[0], f)
         m.set_score("山田", vid, ids[1], c)
-    t = m.results().table
-    assert t["tie"].all() and (t["rank"] == 1).all()
+    if weigh is None:
+        t = m.results().table
+        assert t["tie"].all() and (t["rank"] == 1).all()
     return ids
 
 
@@ -153,11 +157,13 @@ def test_rules_form_keeps_a_group_minimum_mapping_and_a_group_tie_break(tmp_path
 
 def test_reasons_revisions_intuitions_and_inputs_are_rows(tmp_path):
     m = VendorWorkbench(open_workshop(tmp_path / "e", actor="委員長"))
-    ids = _tied(m)
+    def weigh(ids):
+        m.set_evaluator_weights("山田", "rank", {ids[0]: 1, ids[1]: 2})
+        m.set_evaluator_weights("山田", "direct", {ids[0]: 70, ids[1]: 30})
+
+    ids = _tied(m, weigh)
     m.set_weight_reason(ids[0], "窓口で毎日使うため", actor="山田")
     m.set_weight_reason(ids[1], "予算が限られるため", actor="佐藤")
-    m.set_evaluator_weights("山田", "rank", {ids[0]: 1, ids[1]: 2})
-    m.set_evaluator_weights("山田", "direct", {ids[0]: 70, ids[1]: 30})
     m.set_intuition("山田", {"V001": 1, "V002": 2})
     first = m.ws.get("intuitions", set_id="E", evaluator="山田")["first_at"]
     m.set_intuition("山田", {"V001": 2, "V002": 1})
@@ -169,7 +175,8 @@ def test_reasons_revisions_intuitions_and_inputs_are_rows(tmp_path):
     assert m.ws.get("weight_reasons", set_id="E", criterion_id=ids[1])["actor"] == "佐藤"
     revs = m.revisions()
     assert [r["no"] for r in revs] == [1, 2] and revs[0] == entry
-    assert revs[0]["before"] == {ids[0]: 70.0} and revs[0]["after"] == {ids[0]: 40.0}
+    # the total stays 100: the other criterion takes what 機能関連 gave up
+    assert revs[0]["before"] == {ids[0]: 70.0, ids[1]: 30.0} and revs[0]["after"] == {ids[0]: 40.0, ids[1]: 60.0}
     assert m.ws.get("intuitions", set_id="E", evaluator="山田")["first_at"] == first
     # one evaluator, one method: the direct points replaced the ranks
     assert m.weight_inputs_by_evaluator() == {"山田": {"method": "direct", "values": {ids[0]: 70.0, ids[1]: 30.0}}}
@@ -199,9 +206,8 @@ def test_typed_state_leaves_and_returns_with_the_workshop_workbook(tmp_path):
     from ohayami import exchange as X
 
     m = VendorWorkbench(open_workshop(tmp_path / "a"))
-    ids = _tied(m)
+    ids = _tied(m, lambda ids: m.set_evaluator_weights("山田", "pairwise", {(ids[0], ids[1]): 3}))
     m.set_weight_reason(ids[0], "毎日使うため")
-    m.set_evaluator_weights("山田", "pairwise", {(ids[0], ids[1]): 3})
     m.set_rules(min_group_ratio={"機能": 0.5}, tie_break=["group:機能"])
     m.set_intuition("山田", {"V001": 1, "V002": 2})
     m.revise_weights({ids[0]: 2}, "機能を重く")

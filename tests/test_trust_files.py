@@ -44,8 +44,9 @@ def e(ws):
     m = VendorWorkbench(ws)
     ids = [m.add_criterion(n, group=g) for n, g in zip(HOSTILE, HOSTILE[::-1])]
     vendors = [m.add_vendor(n, "サービス", 1_000_000 + 1000 * i) for i, n in enumerate(HOSTILE)]
-    for who in ("=山田", "+佐藤"):
+    for who in ("=山田", "+佐藤"):  # everyone weights before scoring starts (then the weights are locked)
         m.set_evaluator_weights(who, "direct", {k: 10 + i for i, k in enumerate(ids)})
+    for who in ("=山田", "+佐藤"):
         for v in vendors:
             for k in ids:
                 m.set_score(who, v, k, 3)

@@ -1,6 +1,7 @@
 """Type E model: criteria from the template, several evaluators' weights and scores, must-haves,
 thresholds, price, ties, the intuition check, revised weights, sensitivity and the report."""
 
+import re
 import io
 
 import numpy as np
@@ -43,9 +44,14 @@ def test_template_items_become_criteria(m):
     assert list(c["name"]) == ["機能関連", "データ暗号化", "開発体制・運用保守体制、責任者の経歴・資格有無"]
     assert c.loc[ids[1], "must_have"] == 1 and c.loc[ids[1], "scale"] == "yes/no" and c.loc[ids[1], "grp"] == "セキュリティ"
     assert c.loc[ids[2], "requirement"] == "取引要件" and "統括責任者" in c.loc[ids[2], "example"]
-    m.update_criterion(ids[0], example="住民票・印鑑証明の申請書を自動作成できる", must_have=True)
+    # a must-have keeps its scale; on 1–5 the committee states the pass level, or the change is refused
+    with pytest.raises(OhayamiError, match="合格の水準") as e:
+        m.update_criterion(ids[0], example="住民票・印鑑証明の申請書を自動作成できる", must_have=True)
+    assert e.value.field == "pass_level" and m.criteria().set_index("criterion_id").loc[ids[0], "must_have"] == 0
+    m.update_criterion(ids[0], example="住民票・印鑑証明の申請書を自動作成できる", must_have=True, pass_level="3")
     c = m.criteria().set_index("criterion_id")
-    assert c.loc[ids[0], "example"].startswith("住民票") and c.loc[ids[0], "scale"] == "yes/no"
+    assert c.loc[ids[0], "example"].startswith("住民票") and c.loc[ids[0], "scale"] == "1-5"
+    assert c.loc[ids[0], "must_have"] == 1 and c.loc[ids[0], "pass_level"] == "3"
     with pytest.raises(OhayamiError, match="#40"):
         m.adopt_template([40])
     with pytest.raises(OhayamiError, match="サービス要件"):
@@ -225,18 +231,20 @@ def test_results_frame_is_what_screen_and_report_show(m):
     m.set_rules(price={"method": "lowest", "points": 30})
     res = m.results()
     f = m.results_frame(res)
-    assert list(f.columns) == ["順位", "事業者", "技術点", "価格", "価格点", "合計", *res.groups.columns, "ばらつき",
-                               "除外・対象外の理由／備考"]
+    # what decides comes first; the combined points are 35, 15, 0 (必須), 30, 20: 技術点の満点 100, 価格点 30
+    assert list(f.columns) == ["順位", "事業者", "合計／満点", "除外・対象外の理由／備考", "技術点／満点", "価格",
+                               "価格点／満点", *[f"{g}（満点 {res.group_max[g]:g}）" for g in res.groups.columns], "ばらつき"]
+    assert (res.max_technical, res.max_price, res.max_total) == (pytest.approx(100), 30, pytest.approx(130))
     assert list(f.index) == list(res.ranking.index)
     w = res.winners[0]
-    assert f.loc[w, "順位"] == "1" and f.loc[w, "合計"] == f"{res.table.loc[w, 'total']:.2f}"
-    assert f.loc["V002", "価格"] == "900,000" and f.loc["V002", "価格点"] == "30.00"
+    assert f.loc[w, "順位"] == "1" and f.loc[w, "合計／満点"] == f"{res.table.loc[w, 'total']:.2f} / 130"
+    assert f.loc["V002", "価格"] == "900,000" and f.loc["V002", "価格点／満点"] == "30.00 / 30"
     assert f.loc["V003", "順位"] == "" and "データ暗号化" in f.loc["V003", "除外・対象外の理由／備考"]
     mean = res.spread[res.spread.alternative_id == "V001"].disagreement.mean()
     assert f.loc["V001", "ばらつき"] == f"{mean:.2f}" and mean > 0
+    assert f.attrs["maximums"] == "技術点の満点 100点／価格点の満点 30点／合計の満点 130点"
     html = vendors_report_html(m, figures=False)
-    technical = f.loc["V001", "技術点"]
-    assert "ばらつき</th>" not in html and f'<td class="oh-num">{technical}</td>' in html
+    assert "ばらつき</th>" not in html and re.search(rf"<td[^>]*>{re.escape(str(f.loc['V001', '技術点／満点']))}</td>", html)
 
 
 def test_must_have_warning_above_about_a_third(m):

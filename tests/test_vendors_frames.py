@@ -8,7 +8,7 @@ import pytest
 
 from ohayami import OhayamiError
 from ohayami.ui.panel import attempt
-from ohayami.vendors import VendorWorkbench
+from ohayami.vendors import MUST_HAVE_RULES, VendorWorkbench
 
 USABILITY = "ユーザーにとっての使いやすさ・誰でも使えるかどうか"  # template item #28
 
@@ -34,10 +34,11 @@ def test_criteria_frame_shares_labels_and_summary(m):
     ids = m.adopt_template([1, 25, 28], must={25})
     m.update_criterion(ids[2], weight=3)
     f = m.criteria_frame()
-    assert list(f.columns) == ["評価項目", "要件内訳", "求める水準（例）", "区分", "尺度", "配点", "割合"]
+    assert list(f.columns) == ["評価項目", "要件内訳", "求める水準（例）", "区分", "合否の判定", "尺度", "配点", "割合"]
     assert list(f["区分"]) == ["任意", "必須", "任意"] and list(f["尺度"]) == ["1-5", "yes/no", "1-5"]
+    assert list(f["合否の判定"]) == ["", "いいえは不合格", ""]
     assert list(f["配点"]) == ["1.0", "0.0", "3.0"] and list(f["割合"]) == ["25%", "0%", "75%"]
-    assert m.criteria_summary() == "全 3 項目（必須 1）"
+    assert m.criteria_summary() == "全 3 項目（必須 1）。" + MUST_HAVE_RULES[False]
 
 
 def test_weights_frame_one_column_per_evaluator(m):
@@ -46,9 +47,10 @@ def test_weights_frame_one_column_per_evaluator(m):
     m.set_evaluator_weights("山田", "direct", dict(zip(ids, [30, 10])))
     m.set_evaluator_weights("佐藤", "direct", dict(zip(ids, [10, 10])))
     f = m.weights_frame().set_index("評価項目")
-    assert list(f.columns) == ["佐藤", "山田", "まとめた重み"]
+    in_force = f"結果に使う重み（{m.current_weights_version().label}）"
+    assert list(f.columns) == ["佐藤", "山田", in_force]
     assert f.loc["機能関連", "山田"] == "75.0" and f.loc["機能関連", "佐藤"] == "50.0"
-    assert f.loc["機能関連", "まとめた重み"] == "62.5"  # the mean of the two shares
+    assert f.loc["機能関連", in_force] == "62.5"  # the mean of the two shares
 
 
 def test_vendors_frame_and_price_text(m):
@@ -85,7 +87,10 @@ def test_changed_points_and_revision_message(m):
     assert m.changed_points({ids[0]: "1.0", ids[1]: " 5 "}) == {ids[1]: " 5 "}
     assert m.changed_points({ids[0]: "1.0", ids[1]: "3.0"}) == {}
     entry = m.revise_weights({ids[1]: "0.5"}, "使いやすさの差は小さいため")
-    assert m.revision_message(entry) == "重みを見直しました。1位：B社 → A社"
+    # the maximum stays 4 points: 機能関連 takes the 2.5 points 使いやすさ gave up (1 → 3.5)
+    # A (5, 2): 3.5·1 + 0.5·0.25 = 3.625; B (1, 5): 0 + 0.5·1 = 0.5 → A社 first
+    assert m.revision_message(entry) == (f"重みを見直しました（{m.current_weights_version().label}）。1位：B社 → A社。"
+                                         f"配点の合計（技術点の満点 4 点）は変えずに：{USABILITY} 3.0→0.5、機能関連 1.0→3.5")
 
 
 def test_sensitivity_summary_tables(m):

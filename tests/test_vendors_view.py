@@ -52,7 +52,7 @@ def test_whole_flow_with_two_evaluators(tmp_path, exported):
             w.value = str(10 + i) if method == "direct" else i + 1
         wts.weights.apply_btn.click()
         assert "重みを保存しました" in wts.weights.msg.value
-    assert "山田" in wts.w_side.value and "佐藤" in wts.w_side.value and "まとめた重み" in wts.w_side.value
+    assert "山田" in wts.w_side.value and "佐藤" in wts.w_side.value and "結果に使う重み（版" in wts.w_side.value
     wts.r_pick.value = wts.r_pick.options[6][1]
     wts.r_text.value = "住民情報を扱うサービスだから"
     wts.r_save.click()

@@ -22,7 +22,8 @@ SCORES = {"V001": (5, 1, 3), "V002": (3, 5, 3)}
 
 
 @pytest.fixture
-def committee(ws):
+def weighted(ws):
+    """The committee's criteria, vendors and weights, before anyone scored (the weights are not locked yet)."""
     m = VendorWorkbench(ws)
     ids = m.adopt_template([1, 28, 31])
     m.add_vendor("A社", "窓口くん")
@@ -30,6 +31,12 @@ def committee(ws):
     m.set_rules(price=None)
     m.set_evaluator_weights("山田", "direct", dict(zip(ids, YAMADA)))
     m.set_evaluator_weights("佐藤", "direct", dict(zip(ids, SATO)))
+    return m, ids
+
+
+@pytest.fixture
+def committee(weighted):
+    m, ids = weighted
     for who in ("山田", "佐藤"):
         for vid, vals in SCORES.items():
             for cid, v in zip(ids, vals):
@@ -48,9 +55,14 @@ def test_a_committee_revision_survives_a_later_save_of_an_evaluators_weights(com
     assert m.results().table["technical"].tolist() == pytest.approx([62.8, 62.35])
     assert m.results().winners == ["V001"]
     entry = m.revise_weights({ease: 35}, "多世代が使うため、使いやすさを重く見直した", actor="佐藤")
-    # B: 25.15 + 35 + 12.5 = 72.65 > A 62.8
+    # the maximum stays 100: 機能関連 and コスト share the 65 points left in proportion (50.3 : 25)
+    # → 43.42 and 21.58; A 43.42 + 0 + 10.79 = 54.21; B 21.71 + 35 + 10.79 = 67.5
+    assert entry["after"] == {ease: 35, func: pytest.approx(43.42), cost: pytest.approx(21.58)}
     assert (entry["winner_before"], entry["winner_after"]) == (["V001"], ["V002"])
     assert m.results().winners == ["V002"]
+    res = m.results()
+    assert res.table["technical"].tolist() == pytest.approx([54.21, 67.5])
+    assert res.max_technical == pytest.approx(100) and (res.table["total"] <= res.max_technical + 1e-9).all()
     # 「この人の重みを保存」 for 山田, nothing changed
     out = m.set_evaluator_weights("山田", "direct", dict(zip((func, ease, cost), YAMADA)))
     assert _weights(m)[ease] == 35
@@ -74,16 +86,20 @@ def test_rebuilding_from_the_evaluators_is_a_version_that_needs_a_reason_after_a
     v = m.rebuild_weights_from_evaluators("評価者全員の重みに戻すと決めた", actor="委員長")
     assert v.no == revised + 1 and v.kind == "evaluators" and v.reason == "評価者全員の重みに戻すと決めた"
     assert (v.winner_before, v.winner_after) == (("V002",), ("V001",))
-    assert v.changes == {ease: (35, pytest.approx(24.7))}
+    assert v.changes == {func: (pytest.approx(43.42), pytest.approx(50.3)), ease: (35, pytest.approx(24.7)),
+                         cost: (pytest.approx(21.58), 25)}
     assert _weights(m)[ease] == pytest.approx(24.7) and m.results().winners == ["V001"]
     # the revision is still on record, and still blocks silent overwrites
-    assert [r["after"] for r in m.revisions()] == [{ease: 35}]
-    assert m.set_evaluator_weights("佐藤", "direct", dict(zip((func, ease, cost), (20, 60, 20))))["applied"] is False
+    assert [r["after"] for r in m.revisions()] == [{func: pytest.approx(43.42), ease: 35, cost: pytest.approx(21.58)}]
+    # scoring has started: an evaluator's weights are locked, a changed save is refused
+    with pytest.raises(OhayamiError, match="固定") as e:
+        m.set_evaluator_weights("佐藤", "direct", dict(zip((func, ease, cost), (20, 60, 20))))
+    assert e.value.field == "weight" and m.evaluator_weights().loc["佐藤", ease] == pytest.approx(19.4)
     assert _weights(m)[ease] == pytest.approx(24.7)
 
 
-def test_before_any_revision_an_evaluators_save_makes_a_new_version(committee):
-    m, (func, ease, cost) = committee
+def test_before_any_revision_an_evaluators_save_makes_a_new_version(weighted):
+    m, (func, ease, cost) = weighted
     versions = m.weight_version_records()
     assert [v.kind for v in versions] == ["evaluators", "evaluators"]
     assert versions[0].weights[ease] == 30 and versions[1].weights[ease] == pytest.approx(24.7)
@@ -101,7 +117,7 @@ def test_other_ways_to_change_weights_are_refused_over_a_revision(committee):
         with pytest.raises(OhayamiError, match="委員会の修正") as e:
             attempt()
         assert e.value.field == "weight"
-    assert _weights(m)[func] == pytest.approx(50.3)
+    assert _weights(m)[func] == pytest.approx(43.42)  # as the revision left it (keeping the total of 100)
     m.update_criterion(func, name="機能", weight=_weights(m)[func])  # the same weight: only the name changes
     with pytest.raises(OhayamiError, match="同じ"):
         m.revise_weights({ease: 35}, "もう一度")
@@ -116,7 +132,8 @@ def test_the_versions_frame_workbook_and_report_name_the_version(committee):
     assert (top["種類"], top["理由"], top["前の1位"], top["この版の1位"]) == (
         "委員会の修正", "使いやすさを重く", "A社（窓口くん）", "B社（スマート窓口）")
     name = m.criteria().set_index("criterion_id").loc[ease, "name"]
-    assert top["変更"] == f"{name} 24.7→35.0" and top[name] == 35  # both sides with the rules' decimals
+    names = m.criteria().set_index("criterion_id")["name"]
+    assert top["変更"] == f"{names[func]} 50.3→43.4、{name} 24.7→35.0、{names[cost]} 25.0→21.6" and top[name] == 35  # the rules' decimals
     assert list(frame["版"]) == [f"版{n}" for n in range(len(frame), 0, -1)]
     frames = m.export_frames()
     assert "重みの版" in frames and set(frames["結果"]["重みの版"]) == {m.current_weights_version().label}

@@ -429,16 +429,22 @@ class Evaluation:
 
 class Result:
     """What :func:`evaluate` found. The ranking is computed as arrays (``technical``, ``price_score``,
-    ``total``, ``rank``, ``tie``, ``selectable``, ``excluded``, ``reasons``); the labelled frames are
+    ``total``, ``rank``, ``tie``, ``selectable``, ``excluded``, ``reasons``) with the maximums the rules
+    give (``max_technical`` 技術点の満点, ``max_price`` 価格点の満点, ``max_total`` 合計の満点; the last
+    two None under a price formula without a maximum); the labelled frames are
     built on first use: ``table`` (indexed by alternative id), ``breakdown`` (alternatives × criteria:
     combined points per criterion), ``groups`` (alternatives × groups: combined subtotals),
     ``group_max`` (group → maximum subtotal), ``per_evaluator`` (evaluators × alternatives: technical
     score) and ``spread`` (see :func:`spread`)."""
 
-    def __init__(self, ev: Evaluation, rules: Rules, *, technical, price_score, total, max_total, rank, tie, selectable,
-                 excluded, reasons, decided_by):
+    def __init__(self, ev: Evaluation, rules: Rules, *, technical, price_score, total, max_technical, rank, tie,
+                 selectable, excluded, reasons, decided_by):
         self.ev, self.rules = ev, rules
-        self.technical, self.price_score, self.total, self.max_total = technical, price_score, total, max_total
+        self.technical, self.price_score, self.total = technical, price_score, total
+        self.max_technical = max_technical
+        # the price formula's own maximum (None: a formula without one, e.g. 除算方式)
+        self.max_price = 0.0 if rules.price is None else price_method(rules.price.method).max_points(rules.price)
+        self.max_total = None if self.max_price is None else max_technical + self.max_price
         self.rank, self.tie, self.selectable, self.excluded = rank, tie, selectable, excluded
         self.reasons = reasons
         self._decided_by = decided_by          # alternative index → name of the tie-break key that decided
@@ -449,9 +455,9 @@ class Result:
 
     @cached_property
     def table(self) -> pd.DataFrame:
-        """name, technical, price, price_score, total, max_total, total_ratio, rank, tie, selectable,
-        excluded, reasons, note."""
-        ev, mt = self.ev, self.max_total
+        """name, technical, max_technical, price, price_score, max_price, total, max_total, total_ratio
+        (technical ÷ its maximum), rank, tie, selectable, excluded, reasons, note."""
+        ev, mt = self.ev, self.max_technical
         note = [""] * len(ev.alt_ids)
         for a in np.flatnonzero(self.selectable):
             if self.tie[a]:
@@ -459,9 +465,11 @@ class Result:
             elif a in self._decided_by:
                 note[a] = f"合計点が同点のため、{self._decided_by[a]}で順位を決定"
         return pd.DataFrame({
-            "name": [ev.alternatives[a] for a in ev.alt_ids], "technical": self.technical,
-            "price": ev.prices if ev.prices is not None else np.nan, "price_score": self.price_score, "total": self.total,
-            "max_total": mt, "total_ratio": self.technical / mt if mt else np.nan,
+            "name": [ev.alternatives[a] for a in ev.alt_ids], "technical": self.technical, "max_technical": mt,
+            "price": ev.prices if ev.prices is not None else np.nan, "price_score": self.price_score,
+            "max_price": np.nan if self.max_price is None else self.max_price, "total": self.total,
+            "max_total": np.nan if self.max_total is None else self.max_total,
+            "total_ratio": self.technical / mt if mt else np.nan,
             "rank": self.rank, "tie": self.tie, "selectable": self.selectable, "excluded": self.excluded,
             "reasons": self.reasons, "note": note,
         }, index=self._index)
@@ -556,7 +564,7 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             reasons[a].append(f"価格 {ev.prices[a]:,.0f} 円が予定価格（上限）{rules.price.ceiling:,.0f} 円を超えている")
             excluded[a] = True
 
-    max_total = ev.max_technical(rules.combine)
+    max_technical = ev.max_technical(rules.combine)
     below = np.zeros(A, dtype=bool)
     if ev.allow_missing:
         todo = ev.unscored() & ((ev.points > 0) | ev.must)[None, :]
@@ -565,9 +573,9 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             reasons[a].append(f"まだ誰も採点していない評価項目があります（{names}）")
             below[a] = True
     if rules.min_total_ratio is not None:
-        need = max_total * rules.min_total_ratio
+        need = max_technical * rules.min_total_ratio
         for a in np.flatnonzero(technical < need - 1e-9):
-            reasons[a].append(f"技術点 {technical[a]:g} 点が最低基準（満点 {max_total:g} 点の {rules.min_total_ratio:.0%}＝{need:g} 点）に届かない")
+            reasons[a].append(f"技術点 {technical[a]:g} 点が最低基準（満点 {max_technical:g} 点の {rules.min_total_ratio:.0%}＝{need:g} 点）に届かない")
             below[a] = True
     if rules.min_group_ratio is not None:
         groups, group_max = ev.group_subtotals(rules.combine)
@@ -608,7 +616,7 @@ def evaluate(ev: Evaluation, rules: Rules | None = None, exclude: Mapping[str, s
             keys.append(groups[g])
             key_names.append(f"「{g}」の小計")
     rank, tie, decided = _rank(np.stack(keys, axis=1), selectable)
-    return Result(ev, rules, technical=technical, price_score=price_score, total=total, max_total=max_total, rank=rank,
+    return Result(ev, rules, technical=technical, price_score=price_score, total=total, max_technical=max_technical, rank=rank,
                   tie=tie, selectable=selectable, excluded=excluded, reasons=reasons,
                   decided_by={a: key_names[k] for a, k in decided.items()})
 

@@ -94,6 +94,10 @@ class PriceMethod:
     def formula(self, rule: PriceRuleLike) -> str:
         raise NotImplementedError
 
+    def max_points(self, rule: PriceRuleLike) -> float | None:
+        """価格点の満点: the most price points this formula gives (None when it has no maximum)."""
+        return float(rule.points) if self.uses_points else None
+
     def describe(self, rule: PriceRuleLike) -> str:
         """The rule in one Japanese sentence, for the screen and the report."""
         text = self.formula(rule)

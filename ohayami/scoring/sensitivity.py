@@ -164,21 +164,31 @@ def intuition_check(ev: Evaluation, intuitive: Mapping[str, int], rules: Rules |
     intuitive, computed, difference) and ``drivers``: for each criterion, how many points it
     contributes, summed over the pairs the two rankings order differently, in favour of the
     computed order — the criteria whose weights drive the difference, largest first.
+
+    An alternative the evaluator ranked but the rules exclude (a failed must-have, a price over the
+    ceiling, a score under a minimum) has no computed rank: it is listed in ``excluded``
+    (alternative_id, name, intuitive, reasons) and the comparison runs on the others.
     """
     rules = rules or Rules()
     res = evaluate(ev, rules)
     t = res.table
-    ids = [a for a in intuitive if a in t.index]
     unknown = [a for a in intuitive if a not in t.index]
     if unknown:
         raise OhayamiError(f"評価対象「{unknown[0]}」は一覧にありません。", field="intuitive")
-    ids = [a for a in ids if t.loc[a, "selectable"]]
-    if len(ids) < 2:
-        raise OhayamiError("感覚的な順位は、選べる評価対象を2つ以上並べてください。", field="intuitive")
+    ranked = [a for a in intuitive if intuitive[a] not in (None, "")]
     try:
-        ranks = np.array([float(intuitive[a]) for a in ids])
+        given = {a: float(intuitive[a]) for a in ranked}
     except (TypeError, ValueError):
         raise OhayamiError("感覚的な順位は 1, 2, 3 … の数で入れてください。", field="intuitive") from None
+    out = [a for a in ranked if not t.loc[a, "selectable"]]
+    excluded = pd.DataFrame({"alternative_id": out, "name": [t.loc[a, "name"] for a in out],
+                             "intuitive": [int(given[a]) for a in out], "reasons": [list(t.loc[a, "reasons"]) for a in out]},
+                            columns=["alternative_id", "name", "intuitive", "reasons"])
+    ids = [a for a in ranked if t.loc[a, "selectable"]]
+    if len(ids) < 2:
+        gone = f"（除外・対象外：{'、'.join(excluded['name'])}）" if len(excluded) else ""
+        raise OhayamiError(f"感覚的な順位は、選べる評価対象を2つ以上並べてください{gone}。", field="intuitive")
+    ranks = np.array([given[a] for a in ids])
     if (ranks < 1).any():
         raise OhayamiError("感覚的な順位は 1 以上にしてください。", field="intuitive")
     totals = t.loc[ids, "total"].to_numpy(float)
@@ -200,4 +210,5 @@ def intuition_check(ev: Evaluation, intuitive: Mapping[str, int], rules: Rules |
     drivers = pd.DataFrame({"criterion_id": ev.crit_ids, "name": [c.label for c in ev.criteria], "points": ev.points,
                             "push": push})
     drivers = drivers.sort_values("push", ascending=False, kind="stable").reset_index(drop=True)
-    return {"spearman": rho, "kendall": tau, "table": table, "drivers": drivers, "discordant_pairs": pairs}
+    return {"spearman": rho, "kendall": tau, "table": table, "drivers": drivers, "discordant_pairs": pairs,
+            "excluded": excluded}

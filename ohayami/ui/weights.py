@@ -56,11 +56,12 @@ class WeightEditor:
     saved last time; ``apply``: a callable (method, values) → a message; it raises OhayamiError on
     bad input, which is shown next to the button and changes nothing (any other failure is
     shown there too, in Japanese, through :func:`~ohayami.ui.panel.attempt`). Must-haves are gates, not
-    points: they are listed, not weighted.
+    points: they are listed, not weighted, unless ``must_haves_weighted()`` (the committee's rule) says so.
     """
 
-    def __init__(self, criteria, saved, apply, label: str = "重みを決める"):
+    def __init__(self, criteria, saved, apply, label: str = "重みを決める", must_haves_weighted=lambda: False):
         self._criteria, self._saved, self._apply = criteria, saved, apply
+        self._must_weighted = must_haves_weighted
         self.method = W.ToggleButtons(options=[(m.label, m.name) for m in weight_methods()], description="重みづけ")
         self.method.observe(lambda *_: self.rebuild(), names="value")
         self.gates = W.HTML()
@@ -74,7 +75,7 @@ class WeightEditor:
     def rebuild(self) -> None:
         m = weight_method(self.method.value)
         crit = self._criteria()
-        weighted = weighable(crit)
+        weighted = weighable(crit, self._must_weighted())
         gates = crit[~crit["criterion_id"].isin(weighted["criterion_id"])]
         self.gates.value = "" if gates.empty else \
             f"<small>必須項目（合否だけを判定し、配点はつけません）：{esc('、'.join(gates['name']))}</small>"

@@ -24,18 +24,24 @@ class CheckPanel(Panel):
         self.k_reason_msg, self.k_weight_msg = W.HTML(), W.HTML()
         self.k_apply = C.big_button("重みを見直す", "warning")
         self.k_apply.on_click(self._revise)
-        self.k_msg = W.HTML()
+        self.k_msg, self.k_versions = W.HTML(), W.HTML()
         self.k_sens = C.big_button("感度分析", "", "重みを動かしたときの順位の安定性を調べる（1万回）")
         self.k_sens.on_click(lambda *_: self.show_sensitivity())
         self.k_sens_out = W.HTML()
         self.k_sens_img = C.image()
         return W.VBox([guide_step(3), self.k_run, self.k_out,
                        html("<h3>重みの見直し（理由は記録に残ります）</h3>"), self.k_inputs, self.k_weight_msg,
-                       W.HBox([self.k_reason, self.k_reason_msg]), self.k_apply, self.k_msg,
+                       W.HBox([self.k_reason, self.k_reason_msg]), self.k_apply, self.k_msg, self.k_versions,
                        html("<h3>感度分析</h3>"), self.k_sens, self.k_sens_out, self.k_sens_img])
 
     def show_check(self):
-        """Each evaluator's intuition against the computed ranking, and the boxes to revise the points."""
+        """Each evaluator's intuition against the computed ranking, and the boxes to revise the points
+        (the boxes also when nobody has given an intuition yet: a committee may revise without one)."""
+        shown = self.model.points_texts()
+        self.k_widgets = {r.criterion_id: W.Text(value=shown[r.criterion_id], description=r.name[:8], tooltip=r.name)
+                          for r in self.model.criteria().itertuples()}
+        self.k_inputs.children = list(self.k_widgets.values())
+        self._show_versions()
         ok, checks = attempt(self.k_out, self.model.check_summary)
         if not ok:
             return
@@ -47,13 +53,16 @@ class CheckPanel(Panel):
             if "error" in c:
                 parts.append(f"<h4>{esc(who)}</h4>" + error(c["error"]))
                 continue
-            parts.append(f"<h4>{esc(who)}：順位相関 {c['spearman']:.2f}（1＝一致、−1＝正反対）</h4>" + frame_table(c["table"]) +
-                         f"<div>食い違いを生んでいる評価項目：{esc(c['drivers'])}</div>")
+            gone = "".join(f'<div class="oh-error">{esc(line)}</div>' for line in c["excluded"])
+            parts.append(f"<h4>{esc(who)}：順位相関 {c['spearman']:.2f}（1＝一致、−1＝正反対）</h4>" + gone +
+                         frame_table(c["table"]) + f"<div>食い違いを生んでいる評価項目：{esc(c['drivers'])}</div>")
         self.k_out.value = boxed("".join(parts))
-        shown = self.model.points_texts()
-        self.k_widgets = {r.criterion_id: W.Text(value=shown[r.criterion_id], description=r.name[:8], tooltip=r.name)
-                          for r in self.model.criteria().itertuples()}
-        self.k_inputs.children = list(self.k_widgets.values())
+
+    def _show_versions(self):
+        """The versions of the weights (newest first), once there is more than the first."""
+        versions = self.model.weight_versions()
+        self.k_versions.value = "" if not self.model.revisions() else boxed(
+            "<h4>重みの版（新しい順）</h4>" + frame_table(versions.iloc[:, :8]))
 
     def _revise(self, *_):
         if not self.k_widgets:

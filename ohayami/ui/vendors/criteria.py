@@ -43,7 +43,8 @@ class CriteriaPanel(Panel):
         self.ce_req = W.ToggleButtons(options=REQUIREMENTS, description="要件")
         self.ce_must = _must_toggle(description="区分")
         self.ce_scale = W.Combobox(description="尺度", options=SCALES, ensure_option=False)
-        self.ce_fields = {f: W.HTML() for f in ("name", "example", "group", "requirement", "scale")}
+        self.ce_pass = W.Text(description="合格の水準", placeholder="必須で数・段階の尺度のとき（例：3）")
+        self.ce_fields = {f: W.HTML() for f in ("name", "example", "group", "requirement", "scale", "pass_level")}
         self.ce_save = C.button("変更を保存", button_style="primary")
         self.ce_add = C.button("自分たちの評価項目として追加")
         self.ce_remove = C.button("この評価項目を削除", button_style="danger")
@@ -63,7 +64,10 @@ class CriteriaPanel(Panel):
                        html("<h3>この調達の評価項目</h3>"), self.crit_table, self.ce_pick,
                        W.HBox([self.ce_name, f["name"]]), W.HBox([self.ce_example, f["example"]]),
                        W.HBox([self.ce_group, f["group"]]), W.HBox([self.ce_req, f["requirement"]]), self.ce_must,
-                       W.HBox([self.ce_scale, f["scale"]]), W.HBox([self.ce_save, self.ce_add, self.ce_remove]), self.ce_msg,
+                       W.HBox([self.ce_scale, f["scale"]]), W.HBox([self.ce_pass, f["pass_level"]]),
+                       html('<div class="oh-note">必須項目の合否：はい/いいえ はいいえで不合格、○△× は×（対応不可）だけ不合格'
+                            "（△は代替・カスタマイズで対応として合格）。数や段階の尺度は合格の水準を決めます。</div>"),
+                       W.HBox([self.ce_save, self.ce_add, self.ce_remove]), self.ce_msg,
                        html("<h3>次の調達のために</h3>"), W.HBox([self.tpl_save, self.tpl_upload, self.tpl_import]),
                        self.tpl_msg])
 
@@ -98,10 +102,12 @@ class CriteriaPanel(Panel):
         self.ce_name.value, self.ce_example.value, self.ce_group.value = r["name"], r["example"], r["grp"]
         self.ce_req.value = r["requirement"] if r["requirement"] in REQUIREMENTS else REQUIREMENTS[0]
         self.ce_must.value, self.ce_scale.value = bool(r["must_have"]), r["scale"]
+        self.ce_pass.value = r["pass_level"] if isinstance(r["pass_level"], str) else ""
 
     def _criterion_fields(self) -> dict:
         return {"name": self.ce_name.value, "example": self.ce_example.value, "group": self.ce_group.value,
-                "requirement": self.ce_req.value, "must_have": self.ce_must.value, "scale": self.ce_scale.value or "1-5"}
+                "requirement": self.ce_req.value, "must_have": self.ce_must.value, "scale": self.ce_scale.value or "1-5",
+                "pass_level": self.ce_pass.value}
 
     def _edit(self, fn, ok_text):
         ok, result = attempt(self.ce_msg, fn, ok_text, fields=self.ce_fields)

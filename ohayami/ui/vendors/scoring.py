@@ -13,9 +13,10 @@ from .parts import C, set_people, vendor_choices, who_box
 NEED_BOTH = "評価者の名前と事業者を選んでください。"
 
 
-def describe(r) -> str:
-    """A criterion's row in the grid: 【必須】, name, group and the level asked for (escaped)."""
-    tag = f"【{MUST_HAVE}】" if r.must_have else ""
+def describe(r, gates: dict | None = None) -> str:
+    """A criterion's row in the grid: 【必須：its pass/fail rule】, name, group and the level asked for (escaped)."""
+    rule = (gates or {}).get(r.criterion_id, "")
+    tag = f"【{MUST_HAVE}：{rule}】" if r.must_have and rule else f"【{MUST_HAVE}】" if r.must_have else ""
     return f"{esc(tag)}{esc(r.name)}<br><small>{esc(r.grp)}：{esc(r.example)}</small>"
 
 
@@ -32,11 +33,12 @@ class ScoringPanel(Panel):
         self.s_vendor.add_class("oh-score-vendor")
         self.s_vendor.observe(lambda *_: self.show_vendor(), names="value")
         self.s_msg = W.HTML()
-        self.grid = ScoreGrid(self.model, self.s_who, self.s_msg, layout="single", describe=describe, missing_who=NEED_BOTH)
+        self.grid = ScoreGrid(self.model, self.s_who, self.s_msg, layout="single",
+                              describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
         self._crit = None
         self.sheets = C.SheetControls(self.ws, self.model, self.s_who, self.show_vendor, "評価シート")
         return W.VBox([html("<h3>採点</h3><div class=\"oh-note\">評価者の名前と事業者を選び、評価項目ごとに点数を選びます。"
-                            "選ぶとすぐ保存されます。必須項目は満たしていれば「はい」です。</div>"),
+                            "選ぶとすぐ保存されます。必須項目は【必須：…】に書いた判定で合否が決まり、不合格の事業者は除外されます。</div>"),
                        W.HBox([self.s_who, self.s_vendor]), self.s_msg, self.grid.widget,
                        html("<h3>紙・Excel で採点する委員会</h3>"), self.sheets.widget])
 
