@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .labels import DIRECTION_LABELS, GUIDE_COLUMN_LABELS, direction_choices
-from .textio import ENCODINGS, parse_number, read_text_table
+from .textio import first_decoding, parse_number, read_text_table
 
 TYPE_IDS = tuple("ABCDEFGHI")
 FALLBACK_TYPE = "I"
@@ -428,14 +428,8 @@ def _read_yaml(path: Path, file: str) -> Any:
     """A guide YAML file in UTF-8 (with or without BOM) or CP932, as the README promises."""
     import yaml  # imported here: only the loaders need it
 
-    raw = path.read_bytes()
-    for enc in ENCODINGS:
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = first_decoding(path.read_bytes())
+    if text is None:
         raise OhayamiError("文字コードを判別できません。UTF-8 か Shift_JIS（CP932）で保存し直してください。", file=file)
     try:
         return yaml.load(text, Loader=_guide_loader())  # noqa: S506 (a SafeLoader subclass)

@@ -469,7 +469,54 @@ class WorkshopStore(Protocol):
     def __exit__(self, *exc: Any) -> None: ...
 
 
-class Workshop:
+class StoreBase:
+    """What every store does the same way over its own connection: the context manager, table
+    lookup, one-row reads, JSON settings and fresh ids (SQLite here, PostgreSQL in store_pg.py)."""
+
+    _conn: Any
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _table(self, table: str) -> Table:
+        try:
+            return TABLES[table]
+        except KeyError:
+            raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
+
+    def get(self, table: str, **key: Any) -> dict | None:
+        df = self.rows(table, **key)
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def set_setting(self, key: str, value: Any, actor: str | None = None) -> None:
+        self.upsert("settings", {"key": key}, {"value": json.dumps(value, ensure_ascii=False)}, actor)
+
+    def next_id(self, table: str, prefix: str, n: int = 1, *, column: str | None = None,
+                taken: Any = (), **where: Any) -> list[str]:
+        """``n`` fresh ids ``<prefix>001``… for ``column`` (default: the table's last key column),
+        after the highest number already used in the table (among rows matching ``where``) or in
+        ``taken`` (ids an import is about to use). Computed by the store, so a server database can
+        take them from a sequence instead."""
+        t = self._table(table)
+        column = column or t.keys[-1]
+        if column not in t.keys:
+            raise OhayamiError(f"{t.label}の「{column_label(column)}」は番号を振る列ではありません。")
+        if not re.fullmatch(r"[A-Za-z]+", prefix):
+            raise OhayamiError(f"番号の頭文字「{prefix}」は英字にしてください。")
+        used = [r[0] for r in self._select(t, f'"{column}"', where)] + list(taken)
+        pattern = re.compile(rf"{prefix}(\d+)")
+        nums = [int(m.group(1)) for u in used if (m := pattern.fullmatch(str(u)))]
+        start = max(nums, default=0) + 1
+        return [f"{prefix}{i:03d}" for i in range(start, start + n)]
+
+
+class Workshop(StoreBase):
     """One workshop file. Open it with :func:`open_workshop`."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, actor: str, *, read_only: bool = False):
@@ -480,15 +527,6 @@ class Workshop:
         self._read_only = read_only
 
     # ------------------------------------------------------------------ lifecycle
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> "Workshop":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     @property
     def name(self) -> str:
         return self.path.stem
@@ -575,12 +613,6 @@ class Workshop:
             raise OhayamiError(f"保存の途中で失敗したため、このまとめての保存は取り消されました。{NOT_SAVED}")
         yield
 
-    def _table(self, table: str) -> Table:
-        try:
-            return TABLES[table]
-        except KeyError:
-            raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
-
     @staticmethod
     def _key_values(t: Table, key: dict) -> list:
         """The row's key as stored; a missing or empty key part is refused in Japanese."""
@@ -660,10 +692,6 @@ class Workshop:
             sql += " WHERE " + " AND ".join(f'"{c}"=?' for c in where)
         return self._conn.execute(sql, [_norm(v) for v in where.values()])
 
-    def get(self, table: str, **key: Any) -> dict | None:
-        df = self.rows(table, **key)
-        return None if df.empty else df.iloc[0].to_dict()
-
     def history(self, table: str | None = None) -> pd.DataFrame:
         """The change log, oldest first: id, at, actor, tbl, row_key, field, old, new."""
         sql = "SELECT * FROM changelog" + (" WHERE tbl=?" if table else "") + " ORDER BY id"
@@ -674,27 +702,7 @@ class Workshop:
         row = self._conn.execute('SELECT value FROM settings WHERE "key"=?', (key,)).fetchone()
         return default if row is None else json.loads(row[0])
 
-    def set_setting(self, key: str, value: Any, actor: str | None = None) -> None:
-        self.upsert("settings", {"key": key}, {"value": json.dumps(value, ensure_ascii=False)}, actor)
-
     # ------------------------------------------------------------------ ids and files
-    def next_id(self, table: str, prefix: str, n: int = 1, *, column: str | None = None,
-                taken: Any = (), **where: Any) -> list[str]:
-        """``n`` fresh ids ``<prefix>001``… for ``column`` (default: the table's last key column),
-        after the highest number already used in the table (among rows matching ``where``) or in
-        ``taken`` (ids an import is about to use). Computed by the store, so a server database can
-        take them from a sequence instead."""
-        t = self._table(table)
-        column = column or t.keys[-1]
-        if column not in t.keys:
-            raise OhayamiError(f"{t.label}の「{column_label(column)}」は番号を振る列ではありません。")
-        if not re.fullmatch(r"[A-Za-z]+", prefix):
-            raise OhayamiError(f"番号の頭文字「{prefix}」は英字にしてください。")
-        used = [r[0] for r in self._select(t, f'"{column}"', where)] + list(taken)
-        pattern = re.compile(rf"{prefix}(\d+)")
-        nums = [int(m.group(1)) for u in used if (m := pattern.fullmatch(str(u)))]
-        start = max(nums, default=0) + 1
-        return [f"{prefix}{i:03d}" for i in range(start, start + n)]
 
     def export_folder(self) -> Path:
         """Where exports of this workshop are written: ``<name>_出力`` next to the file (created)."""

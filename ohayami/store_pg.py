@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,7 +33,7 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .labels import column_label
-from .store import (APP_ID, BUSY_TIMEOUT_S, MIGRATIONS, SCHEMA_VERSION, TABLES, Table, _log_text, _norm, _q,
+from .store import (APP_ID, BUSY_TIMEOUT_S, MIGRATIONS, SCHEMA_VERSION, TABLES, StoreBase, Table, _log_text, _norm, _q,
                     default_folder, now_iso)
 from .textio import one_line
 
@@ -117,7 +116,7 @@ def _key_values(t: Table, key: dict) -> list:
     return [_cast(t, k, key[k]) for k in t.keys]
 
 
-class PgWorkshop:
+class PgWorkshop(StoreBase):
     """One workshop on a PostgreSQL server. Open it with :func:`open_pg_workshop` or :func:`open_workshop_url`."""
 
     def __init__(self, conn, name: str, schema: str, workshop_id: str, folder: Path, actor: str):
@@ -131,15 +130,6 @@ class PgWorkshop:
         self._in_batch = False
 
     # ------------------------------------------------------------------ lifecycle
-    def close(self) -> None:
-        self._conn.close()
-
-    def __enter__(self) -> "PgWorkshop":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     @property
     def name(self) -> str:
         return self._name
@@ -196,12 +186,6 @@ class PgWorkshop:
         except psycopg.OperationalError as exc:  # e.g. the commit itself lost the server
             raise OhayamiError("ワークショップのデータベースサーバーとの接続が切れました。入力は保存されて"
                                f"いない可能性があります。ページを開き直してください（{_first_line(exc)}）。") from exc
-
-    def _table(self, table: str) -> Table:
-        try:
-            return TABLES[table]
-        except KeyError:
-            raise OhayamiError(f"表「{table}」はワークショップにありません。") from None
 
     def _log(self, rows: list[tuple]) -> None:
         if rows:
@@ -268,10 +252,6 @@ class PgWorkshop:
         df = pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description], dtype=object)
         return df.drop(columns="_seq")
 
-    def get(self, table: str, **key: Any) -> dict | None:
-        df = self.rows(table, **key)
-        return None if df.empty else df.iloc[0].to_dict()
-
     def history(self, table: str | None = None) -> pd.DataFrame:
         """The change log, oldest first: id, at, actor, tbl, row_key, field, old, new."""
         sql = f"SELECT {', '.join(CHANGELOG)} FROM changelog" + (" WHERE tbl=%s" if table else "") + " ORDER BY id"
@@ -282,25 +262,7 @@ class PgWorkshop:
         row = self._execute('SELECT value FROM settings WHERE "key"=%s', (key,)).fetchone()
         return default if row is None else json.loads(row[0])
 
-    def set_setting(self, key: str, value: Any, actor: str | None = None) -> None:
-        self.upsert("settings", {"key": key}, {"value": json.dumps(value, ensure_ascii=False)}, actor)
-
     # ------------------------------------------------------------------ ids and files
-    def next_id(self, table: str, prefix: str, n: int = 1, *, column: str | None = None,
-                taken: Any = (), **where: Any) -> list[str]:
-        """``n`` fresh ids ``<prefix>001``… after the highest number used in the table (among rows
-        matching ``where``) or in ``taken``; inside :meth:`batch` no other writer can take them first."""
-        t = self._table(table)
-        column = column or t.keys[-1]
-        if column not in t.keys:
-            raise OhayamiError(f"{t.label}の「{column_label(column)}」は番号を振る列ではありません。")
-        if not re.fullmatch(r"[A-Za-z]+", prefix):
-            raise OhayamiError(f"番号の頭文字「{prefix}」は英字にしてください。")
-        used = [r[0] for r in self._select(t, f'"{column}"', where)] + list(taken)
-        pattern = re.compile(rf"{prefix}(\d+)")
-        start = max((int(m.group(1)) for u in used if (m := pattern.fullmatch(str(u)))), default=0) + 1
-        return [f"{prefix}{i:03d}" for i in range(start, start + n)]
-
     def export_folder(self) -> Path:
         """Where exports of this workshop are written: a local folder ``<name>_出力`` (created)."""
         self.path.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,17 @@ def limit_hint() -> str:
     return SPLIT_HINT.format(rows=MAX_ROWS, cols=MAX_COLUMNS)
 
 
+def first_decoding(raw: bytes, encodings=ENCODINGS) -> str | None:
+    """``raw`` decoded with the first of ``encodings`` that fits (UTF-8 with or without BOM, then
+    CP932), or None."""
+    for enc in encodings:
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def decode_bytes(raw: bytes, name: str = "") -> str:
     """Decode a text file saved by Excel or an editor: UTF-8 (any number of BOMs), CP932, UTF-16
     with a BOM or ISO-2022-JP. A file that is none of them is refused, naming the encoding tried."""
@@ -61,13 +72,8 @@ def decode_bytes(raw: bytes, name: str = "") -> str:
             # a BOM says UTF-8: falling back to CP932 would read the whole file as garbage
             raise refuse(f"UTF-8（BOM 付き）のはずですが、{exc.start + 4} バイト目が UTF-8 ではありません。") from exc
     else:
-        for enc in ENCODINGS:
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
+        text = first_decoding(raw)
+        if text is None:
             raise refuse("文字コードを判別できません（UTF-8 でも Shift_JIS（CP932）でもありません）。")
     # Some editors add a BOM to a file that already has one; the second would become part of the first header.
     return text.lstrip("\ufeff")
