@@ -724,8 +724,8 @@ class ProblemWorkbench(Workbench, Snapshots):
             p = self._existing(pid)
             if p.get("exclusion"):
                 raise OhayamiError(f"課題「{p['title']}」は検討から外しています。", field="round")
-        no = self.current_round() + 1
-        with self.ws.batch(actor):
+        with self.ws.batch(actor):   # the number is taken inside the transaction: two clicks open one round each
+            no = self.current_round() + 1
             self.ws.upsert("rounds", {"set_id": SET_ID, "round_no": no}, {"at": now_iso(), "actor": actor or self.ws.actor},
                            actor=actor)
             for pid in ids:
@@ -827,20 +827,24 @@ class ProblemWorkbench(Workbench, Snapshots):
         p = self._existing(problem_id)
         if p.get("exclusion"):
             raise OhayamiError(f"課題「{p['title']}」は検討から外しています。", field="dots")
-        mine = self.dots(who)
-        now = mine.get(problem_id, 0) + step
-        if now < 0:
-            raise OhayamiError(f"「{p['title']}」にはシールを貼っていません。", field="dots")
-        budget = self.dot_budget()
-        if step > 0 and sum(mine.values()) + step > budget:
-            raise OhayamiError(f"シールは1人 {budget} 枚までです（すべて貼りました）。はがしてから貼り直してください。", field="dots")
-        key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id}
-        if now:
-            self.ws.upsert("dots", key, {"count": now}, actor=who)
-        else:
-            self.ws.delete("dots", key, actor=who)
-        if self.ws.get("people", name=who) is None:
-            self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
+        # read, check and write in one transaction: two devices of one person (or two people typing
+        # the same name) placing dots at once never pass the budget or lose a dot
+        with self.ws.batch(who):
+            mine = self.dots(who)
+            now = mine.get(problem_id, 0) + step
+            if now < 0:
+                raise OhayamiError(f"「{p['title']}」にはシールを貼っていません。", field="dots")
+            budget = self.dot_budget()
+            if step > 0 and sum(mine.values()) + step > budget:
+                raise OhayamiError(f"シールは1人 {budget} 枚までです（すべて貼りました）。はがしてから貼り直してください。",
+                                   field="dots")
+            key = {"set_id": SET_ID, "evaluator": who, "alternative_id": problem_id}
+            if now:
+                self.ws.upsert("dots", key, {"count": now}, actor=who)
+            else:
+                self.ws.delete("dots", key, actor=who)
+            if self.ws.get("people", name=who) is None:
+                self.ws.upsert("people", {"name": who}, {"role": "参加者"}, actor=who)
         return budget - sum(mine.values()) - step
 
     def dot_ranking_frame(self) -> pd.DataFrame:
