@@ -114,3 +114,34 @@ def test_score_grid_saves_shows_and_restores(tmp_path, monkeypatch):
     assert dd.value == stored["value"].iloc[0] and "ディスクの空き" in msg.value
     # the third row has no problem: hidden
     assert g.labels[2].layout.display == "none"
+
+
+class _Broken(_Counting):
+    title = "壊れる"
+    builds = 0
+    fail = "refresh"
+
+    def build(self):
+        if self.fail == "build":
+            raise sqlite3.OperationalError("database is locked")
+        return super().build()
+
+    def refresh(self):
+        if self.fail == "refresh":
+            raise sqlite3.OperationalError("database is locked")
+
+
+def test_a_tab_that_fails_to_load_says_so_in_japanese_and_loads_later():
+    _Broken.fail = "build"
+    view = TabbedView(None, None, [_Counting, _Broken], "見出し")
+    view.tabs.selected_index = 1
+    assert "少し待って" in view.msg.value and not view.panels[1].built   # tried again next time
+    _Broken.fail = "refresh"
+    view.tabs.selected_index = 0
+    assert view.msg.value == ""
+    view.tabs.selected_index = 1
+    assert view.panels[1].built and "少し待って" in view.msg.value   # built, but not brought up to date
+    _Broken.fail = ""
+    view.tabs.selected_index = 0
+    view.tabs.selected_index = 1
+    assert view.msg.value == ""

@@ -187,7 +187,8 @@ class TabbedView:
         self.tabs = W.Tab(children=self._slots)
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
-        self.widget = W.VBox([connection_banner(), html(header), self.tabs])
+        self.msg = W.HTML()   # where a tab that cannot be built or brought up to date says why
+        self.widget = W.VBox([connection_banner(), html(header), self.msg, self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")
 
@@ -201,16 +202,21 @@ class TabbedView:
 
     def _mount(self, i: int) -> None:
         p = self.panels[i]
-        if not p.built:
-            self._slots[i].children = [p.widget]
-            p.refresh()
+        if p.built:
+            return
+        self.msg.value = ""
+        built, widget = attempt(self.msg, lambda: p.widget)   # a failed build is tried again next time
+        if built:
+            self._slots[i].children = [widget]
+            attempt(self.msg, p.refresh)
 
     def show_panel(self, i: int | None) -> None:
         if i is None:
             return
         p = self.panels[i]
         if p.built:
-            attempt(W.HTML(), p.refresh)
+            self.msg.value = ""
+            attempt(self.msg, p.refresh)
         else:
             self._mount(i)
 
@@ -218,4 +224,4 @@ class TabbedView:
         """Tell the built panels (other than ``source``) that ``topic`` changed."""
         for p in self.panels:
             if p is not source and p.built:
-                p.on_change(topic)
+                attempt(self.msg, lambda p=p: p.on_change(topic))
