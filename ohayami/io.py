@@ -151,6 +151,11 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: str | Path, *, title: s
 _XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def xlsx_text(value: object) -> str:
+    """Text a workbook cell can hold: the characters XML forbids removed (an old file may hold them)."""
+    return _XLSX_ILLEGAL.sub("", str(value))
+
+
 def _cell_value(v: object) -> object:
     if v is None or v is pd.NA or (isinstance(v, float) and v != v):
         return None

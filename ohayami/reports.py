@@ -218,6 +218,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
         return number_text(v, digits)
 
     gates, thresholds = model.pass_rules(), model.threshold_texts()
+    ew = model.evaluator_weights()
+    blind = not ew.empty and not model.weights_revealed()   # blind weighting: no one's weights are printed yet
     parts = ['<div class="oh">', "<h2>事業者選定 選定理由書</h2>",
              fit_table(["ワークショップ", "作成日時", "事業者", "評価者"],
                        [(ws.name, jst_text(now_jst()), f"{len(vendors)} 者",
@@ -229,13 +231,14 @@ def vendors_report_html(model, figures: bool = True) -> str:
              "<h3>2. 評価項目と重み</h3>",
              fit_table(["評価項目", "要件", "要件内訳", "求める水準", "区分", "合否の判定", "配点", "割合", "重い理由"],
                        [(r.name, r.requirement, r.grp, r.example, must_label(r.must_have), gates.get(r.criterion_id, ""),
-                         pts(r.weight), f"{r.weight / total_w:.0%}" if total_w else "", reasons.get(r.criterion_id, ""))
-                        for r in crit.itertuples()], numeric=[6, 7], small=True),
+                         *(("（公開前）", "") if blind else (pts(r.weight), f"{r.weight / total_w:.0%}" if total_w else "")),
+                         reasons.get(r.criterion_id, "")) for r in crit.itertuples()], numeric=[6, 7], small=True),
              f"<p>{esc(model.must_have_rule_text())}　{esc(model.maximum_text())}</p>",
              f"<p>{esc(model.weight_message())}</p>",
              f'<p class="oh-weights-version">結果に使う重み：{esc(model.current_weights_version().label)}</p>']
-    ew = model.evaluator_weights()
-    if not ew.empty:
+    if blind:
+        parts.append(f"<p>{esc(model.weights_note())}</p>")
+    elif not ew.empty:
         parts.append("<h4>評価者ごとの重み</h4>" + matrix_tables(
             ["評価項目", *ew.index], [[labels[c]] + [pts(ew.loc[e, c]) for e in ew.index] for c in ew.columns]))
     price = rules.price
@@ -308,7 +311,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
               "・".join(vn.get(w, w) for w in r["winner_before"]), "・".join(vn.get(w, w) for w in r["winner_after"]))
              for r in revs], names=[3, 4], small=True))
     versions = model.weight_versions()
-    if len(versions):
+    if len(versions) and not blind:
         parts.append("<h4>重みの版（新しい順）</h4>" + fit_table(list(versions.columns[:8]), versions.iloc[:, :8].values.tolist(),
                                                               small=True))
     parts.append("<h3>7. 結果の頑健さ</h3>")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .exchange import SHEET_SECRET, ImportRefused
-from .io import text_only
+from .io import text_only, xlsx_text
 from .scoring.scales import normalise_entry, parse_scale
 from .store import Workshop
 
@@ -116,7 +116,7 @@ def scoring_sheet(ws: Workshop, set_id: str, evaluator: str, alternatives: pd.Da
     sh["A1"].font = Font(bold=True, size=16)
     for r, (label, value) in enumerate([("ワークショップ", ws.name), ("評価者", evaluator), ("評価セット", set_id)], start=2):
         sh.cell(r, 1, label).font = bold
-        sh.cell(r, 2, value)
+        sh.cell(r, 2, xlsx_text(value))
     sh["A5"] = "記入方法"
     sh["A5"].font = bold
     sh["B5"] = ("黄色のセルに、各列の「入力できる値」のどれかを入れてください。ほかのセルは変更できません。"
@@ -133,12 +133,12 @@ def scoring_sheet(ws: Workshop, set_id: str, evaluator: str, alternatives: pd.Da
         col = FIRST_COL + j
         scale = parse_scale(str(c.scale), getattr(c, "direction", "higher") == "lower")
         sh.cell(ID_ROW, col, str(c.criterion_id)).font = Font(color="888888")
-        name_cell = sh.cell(NAME_ROW, col, str(c.name))
+        name_cell = sh.cell(NAME_ROW, col, xlsx_text(c.name))
         name_cell.font, name_cell.fill, name_cell.border = bold, head_fill, box
         name_cell.alignment = Alignment(wrap_text=True, vertical="top")
         if int(getattr(c, "must_have", 0) or 0):
             name_cell.comment = Comment("必須項目：満たしていなければ「いいえ」", "ohayami")
-        sh.cell(SCALE_ROW, col, scale.describe()).alignment = Alignment(wrap_text=True)
+        sh.cell(SCALE_ROW, col, xlsx_text(scale.describe())).alignment = Alignment(wrap_text=True)
         last = FIRST_ROW + len(alternatives) - 1
         rng = f"{_col(col)}{FIRST_ROW}:{_col(col)}{last}"
         if scale.kind == "numeric":
@@ -150,7 +150,7 @@ def scoring_sheet(ws: Workshop, set_id: str, evaluator: str, alternatives: pd.Da
                                 allow_blank=True)
         dv.error = f"{scale.describe()}を入れてください。"
         dv.errorTitle = "尺度の外です"
-        dv.prompt = f"{c.name}：{scale.describe()}"
+        dv.prompt = xlsx_text(f"{c.name}：{scale.describe()}")[:250]  # Excel refuses longer prompts
         dv.showErrorMessage = dv.showInputMessage = True
         sh.add_data_validation(dv)
         dv.add(rng)
@@ -158,7 +158,7 @@ def scoring_sheet(ws: Workshop, set_id: str, evaluator: str, alternatives: pd.Da
     for i, a in enumerate(alternatives.reset_index(drop=True).itertuples(index=False)):
         r = FIRST_ROW + i
         sh.cell(r, 1, str(a.alternative_id))
-        name = sh.cell(r, 2, str(a.name))
+        name = sh.cell(r, 2, xlsx_text(a.name))
         name.alignment = Alignment(wrap_text=True, vertical="top")
         for j in range(len(crits)):
             cell = sh.cell(r, FIRST_COL + j)
@@ -328,7 +328,7 @@ def _alternatives_differ(claimed: list[str], alt_ids: list[str], alternatives: p
 def _visible_layout(sh, evaluator: str, alt_ids: list[str], crit_ids: list[str]) -> list[tuple[str, str]]:
     """Rows and columns a person moved on the visible sheet (it is protected, but without a password)."""
     errors: list[tuple[str, str]] = []
-    if str(sh.cell(3, 2).value or "").strip() != evaluator:
+    if str(sh.cell(3, 2).value or "").strip() != xlsx_text(evaluator).strip():
         errors.append((f"{SHEET}!B3", f"評価者の欄が「{evaluator}」から変わっています。元に戻してください"))
     for j, cid in enumerate(crit_ids):
         cell = sh.cell(ID_ROW, FIRST_COL + j)

@@ -377,7 +377,9 @@ _META_DDL = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)"
 # C0 and C1 controls (tab and newlines are handled before), DEL, lone surrogates and the two
 # non-characters XML forbids: none of them can be typed on purpose, and any of them makes an XLSX
 # export fail, so no text is stored with them.
-_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# also the invisible format characters (zero-width spaces and joiners, direction marks and overrides,
+# the BOM): they make look-alike names (「田中」 and 「田\u200b中」) and can disguise what a title says
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _clean_text(text: str) -> str:

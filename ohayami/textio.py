@@ -186,7 +186,9 @@ MAX_TEXT = 2000   # free text: long enough for an analysis note, short enough fo
 # C0/C1 control characters, DEL, and what XML (so XLSX) cannot hold. A newline survives in free text;
 # a tab becomes a space. Stripped, not refused: they arrive invisibly from copy and paste, and the
 # person typing cannot see what to remove.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# also the invisible format characters (zero-width spaces and joiners, direction marks and overrides,
+# the BOM): they make look-alike names (「田中」 and 「田\u200b中」) and can disguise what a title says
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def strip_controls(text: str) -> str:

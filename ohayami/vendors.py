@@ -816,16 +816,18 @@ class VendorWorkbench(Workbench, Snapshots):
 
         crit = self.criteria()
         labels = crit.set_index("criterion_id")["name"].to_dict()
+        ew = self.evaluator_weights()
+        blind = not ew.empty and not self.weights_revealed()   # blind weighting: nobody's weights leave the kit yet
         frames = {"評価項目": sheet(pd.DataFrame({
             "評価項目": crit["name"], "要件": crit["requirement"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
             "必須／任意": np.where(crit["must_have"] == 1, MUST_LABELS[1], MUST_LABELS[0]),
             "合否の判定": [self.pass_rules().get(c, "") for c in crit["criterion_id"]],
             "合格の水準": [p if m else "" for p, m in zip(crit["pass_level"].fillna(""), crit["must_have"])],
-            "尺度": [scale_text(x) for x in crit["scale"]], "配点": crit["weight"].astype(float),
+            "尺度": [scale_text(x) for x in crit["scale"]],
+            "配点": ["（公開前）"] * len(crit) if blind else crit["weight"].astype(float),
             "重みの理由": [self.weight_reasons().get(c, "") for c in crit["criterion_id"]]}))}
         frames["評価のルール"] = self.rules_frame()
-        ew = self.evaluator_weights()
-        if not ew.empty:
+        if not ew.empty and not blind:
             ew = ew.rename(columns=labels).rename_axis(columns=None)
             frames["評価者ごとの重み"] = sheet(ew.reset_index().rename(columns={"evaluator": "評価者"}),
                                             excel_number_format(rules.digits))
@@ -864,7 +866,7 @@ class VendorWorkbench(Workbench, Snapshots):
                     columns={"n": "人数", "min": "最低", "max": "最高", "mean": "平均", "std": "標準偏差", "range": "幅",
                              "disagreement": "ばらつき（0～1）"}), points, 人数="0")
         versions = self.weight_versions()
-        if len(versions):
+        if len(versions) and not blind:
             frames["重みの版"] = versions
         revs = self.revisions()
         if revs:
@@ -918,10 +920,14 @@ class VendorWorkbench(Workbench, Snapshots):
         ew = self.evaluator_weights()
         if ew.empty:
             return pd.DataFrame()
-        if not self.weights_revealed():
+        blind = not self.weights_revealed()
+        if blind:
             ew = ew.iloc[:0]
         crit = self.criteria()
-        rows = [[name] + ["" if np.isnan(ew.loc[e, c]) else f"{ew.loc[e, c]:.1f}" for e in ew.index] + [f"{w:.1f}"]
+        # while weighting is blind, the weights in force (made from the evaluators' so far) would tell
+        # one evaluator's weights to the next: they show once revealed
+        rows = [[name] + ["" if np.isnan(ew.loc[e, c]) else f"{ew.loc[e, c]:.1f}" for e in ew.index] +
+                ["（公開前）" if blind else f"{w:.1f}"]
                 for c, name, w in zip(crit["criterion_id"], crit["name"], crit["weight"])]
         return pd.DataFrame(rows, columns=["評価項目", *ew.index, f"結果に使う重み（{self.current_weights_version().label}）"])
 

@@ -155,3 +155,17 @@ def test_rules_form_percent_and_price(tmp_path):
     assert "予定価格「inf」は数ではありません" in res.res_msg.value
     assert v.model.rules().price.ceiling == 2_000_000  # nothing saved
 
+
+
+def test_invisible_format_characters_never_make_a_look_alike_name(ws):
+    from ohayami.problems import ProblemWorkbench
+
+    m = ProblemWorkbench(ws)
+    pid = m.add_problem("窓口が\u202e混む")
+    m.set_dot_budget(10)
+    assert m.problem(pid)["title"] == "窓口が混む"
+    for name in ("田中", "田中\u200b", "\u200c田中", "田\u2060中", "\ufeff田中"):
+        m.place_dot(name, pid)
+    assert [p for p in m.participants() if "田" in p] == ["田中"]
+    with pytest.raises(OhayamiError, match="名前"):
+        m.place_dot("\u200b\u200d", pid)

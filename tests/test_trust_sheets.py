@@ -186,3 +186,20 @@ def test_kernels_making_their_first_sheets_together_share_one_secret(tmp_path):
     for t in threads:
         t.join()
     assert not errors and len(keys) == 8 and len(set(keys)) == 1
+
+
+def test_a_sheet_from_an_old_file_with_forbidden_characters_is_made_and_read_back(ws):
+    """An older workshop file may hold characters an XLSX cannot (they are stripped on entry now)."""
+    import sqlite3
+
+    m = ProblemWorkbench(ws)
+    pid = m.add_problem("窓口が混む")
+    conn = sqlite3.connect(ws.path)
+    conn.execute("UPDATE problems SET title = ? WHERE problem_id = ?", ("窓口\x01が混む", pid))
+    conn.commit()
+    conn.close()
+    data = ProblemWorkbench(open_workshop(ws.path)).scoring_sheet("田中")
+    sh = openpyxl.load_workbook(io.BytesIO(data))[S.SHEET]
+    assert sh.cell(S.FIRST_ROW, 2).value == "窓口が混む"
+    filled = _edit(data)
+    assert ProblemWorkbench(open_workshop(ws.path)).import_scoring_sheet(filled, name="tanaka.xlsx") > 0

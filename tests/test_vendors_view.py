@@ -317,3 +317,31 @@ def test_tabs_are_built_when_first_opened(tmp_path):
     # a criterion added in tab 1 reaches the scoring grid that is already built
     _criteria(v, numbers=(1, 2), must=())
     assert len(v.panel(ScoringPanel).cells) == 2
+
+
+def test_blind_weights_never_leave_the_kit_before_they_are_revealed(tmp_path):
+    """Found by the attack run: one evaluator's saved weights showed as the weights in force, in the
+    workbook and in the report, before the others had saved theirs."""
+    import io as _io
+
+    import openpyxl as _openpyxl
+
+    from ohayami.reports import vendors_report_html
+    from ohayami.store import open_workshop
+    from ohayami.vendors import VendorWorkbench
+
+    m = VendorWorkbench(open_workshop(tmp_path / "blind"))
+    a, b = m.add_criterion("機能"), m.add_criterion("使いやすさ")
+    m.ws.upsert("people", {"name": "佐藤"}, {"role": "評価者"})
+    m.set_evaluator_weights("山田", "direct", {a: 83, b: 17})
+    assert not m.weights_revealed()
+    shown = m.weights_frame()
+    assert "83.0" not in shown.to_string() and "（公開前）" in shown.iloc[:, -1].tolist()
+    book = _openpyxl.load_workbook(_io.BytesIO(m.export_xlsx()))
+    cells = [str(c.value) for sh in book.worksheets for row in sh.iter_rows() for c in row if c.value is not None]
+    assert "評価者ごとの重み" not in book.sheetnames and not any(v.startswith("83") for v in cells)
+    html = vendors_report_html(m, figures=False)
+    assert "83.0" not in html and "（公開前）" in html
+    m.reveal_weights()
+    assert "83.0" in m.weights_frame().to_string() and "評価者ごとの重み" in _openpyxl.load_workbook(
+        _io.BytesIO(m.export_xlsx())).sheetnames

@@ -121,7 +121,7 @@ def login(action: str, xsrf_html: str, next_url: str, failed: bool) -> str:
     body = ("<h1>ワークショップに参加する</h1>"
             "<p>このページを開くには、ファシリテーターが配ったQRコードかアドレスから開き直してください。"
             "アドレスの最後にある <code>token=</code> の後ろの文字（合言葉）を下に入力しても入れます。</p>"
-            f'{error}<form action="{esc(action)}?next={esc(next_url)}" method="post">{xsrf_html}'
+            f'{error}<form action="{esc(action)}?next={esc(quote(next_url, safe="/"))}" method="post">{xsrf_html}'
             '<label for="password_input">合言葉（トークン）</label>'
             '<input type="password" name="password" id="password_input" autocomplete="off" autofocus>'
             '<br><button type="submit" id="login_submit">入る</button></form>')
