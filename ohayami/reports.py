@@ -174,11 +174,13 @@ def problems_report_html(model, figures: bool = True) -> str:
 
 # columns of the results frame that lead the printed results table; any other column (subtotals
 # per 要件内訳 and the like) goes to the detail tables after it
-LEAD_COLUMNS = ("順位", "事業者", "技術点", "価格", "価格点", "合計")
+# what the ranking table leads with (issue 15: rank, vendor, total / maximum, the reason a vendor is out);
+# every other column goes to the detail tables so that the vendor's name keeps its width on A4
+LEAD_COLUMNS = ("順位", "事業者", "合計", "合計／満点", "除外・対象外の理由／備考", "除外・対象外の理由")
 
 
 def _is_lead(column: str) -> bool:
-    return column in LEAD_COLUMNS or "合計" in column or "満点" in column or "理由" in column
+    return column in LEAD_COLUMNS
 
 
 def results_tables(frame, codes: dict[str, str]) -> str:

@@ -23,35 +23,28 @@ NOTEBOOKS = {
     "00_guide.ipynb": [
         ("md", "# お悩みタイプ別「初めの一手」ガイドを読む\n\n"
                "下の一覧からタイプ（A～I）を選ぶと、そのタイプの悩み・初めの一手・ステップ・メリットとデメリット・"
-               "留意点・参考となる事例・関連資料が表示されます。\n\n"
-               "（ファシリテーターの方へ：このノートブックは上から順に実行するだけです。"
-               "コードを変更する必要はありません。）"),
+               "留意点・参考となる事例・関連資料が表示されます。"),
         ("code", "from ohayami.ui import guide_browser\nguide_browser.show()"),
     ],
     "01_chart.ipynb": [
         ("md", "# 診断チャート（お悩みタイプ診断）\n\n"
                "参加者が順番に はい／いいえ で答えると、お悩みタイプ（A～I）と「初めの一手」が表示され、"
                "結果はワークショップファイルに保存されます。「集計」タブでタイプ別の人数をプロジェクターに映し、"
-               "Excel・CSV で保存できます。\n\n"
-               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。JupyterLab で開いたときに下のセルで"
-               "変えられ、回ごとに変えると別々に集計できます。ファイルは `workshops/` フォルダーに保存されます。）"),
+               "Excel・CSV で保存できます。"),
         ("code", "from ohayami.ui import chart\nfrom ohayami.app.address import workshop_in_address\nchart.show(workshop_in_address(\"workshop\"))"),
     ],
     "02_type_c_problems.ipynb": [
         ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"
                "ガイドのCタイプ「もっと良くなってほしい生活のワンシーンを考えよう」の3つのステップ"
                "（課題洗い出し → 課題分析・絞り込み → 実現したい地域像の設定）を、上のタブの順に進めます。"
-               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
-               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。診断チャートと同じ名前にすると、"
-               "同じファイルにまとまります。）"),
+               "入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import problems\nfrom ohayami.app.address import workshop_in_address\nproblems.show(workshop_in_address(\"workshop\"))"),
     ],
     "03_type_e_vendors.ipynb": [
         ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"
                "ガイドのEタイプの3つのステップ（評価項目の設定 → 評価項目の重みづけ → 評価項目と重みづけの妥当性チェック）"
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
-               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
-               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
+               "入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import vendors\nfrom ohayami.app.address import workshop_in_address\nvendors.show(workshop_in_address(\"workshop\"))"),
     ],
     # 1x: one worksheet per trouble type, x = the type's place in A–I (10 A … 18 I)
@@ -60,16 +53,14 @@ NOTEBOOKS = {
                "ガイドのAタイプの3つのポイント（デジタル実装を進めたいテーマ・推進の中心的人物・味方になってくれる上長）"
                "について、いまの状態（できている・一部・まだ）、誰が、根拠、次の一手と期日を書きます。"
                "「準備度カード」が、まず押さえるポイントとガイドの助言を示します。"
-               "入力はすべてワークショップファイルに自動で保存されます。\n\n"
-               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
+               "入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import readiness\nfrom ohayami.app.address import workshop_in_address\nreadiness.show(workshop_in_address(\"workshop\"))"),
     ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"
                "ガイドのIタイプの3つのステップ（専門家に求める要件の整理 → ボトルネックを解消できる専門家を見つける → "
                "専門家の協力を得て推進）に沿って、ボトルネック、専門家に求める役割・スキル、探し方、受入れ環境を確かめ、"
-               "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。\n\n"
-               "（ファシリテーターの方へ：ワークショップの名前は `\"workshop\"` です。）"),
+               "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import experts\nfrom ohayami.app.address import workshop_in_address\nexperts.show(workshop_in_address(\"workshop\"))"),
     ],
 }

@@ -77,16 +77,21 @@ def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]
     items = "".join(f'<li><a href="{esc(base + render_path(p.name))}">{esc(notebook_title(p))}</a></li>'
                     for p in notebooks)
     body = ("<h1>デジタル実装ワークショップ・キット</h1>"
-            "<p>開きたいページを選んでください。</p>"
-            f'<h2>ページ</h2><ul class="oh-pages">{items}</ul>')
+            "<p>開きたいページを選んでください。</p>")
     joinable = [w for w in workshops if w.code]
+    pages_list = f'<ul class="oh-pages">{items}</ul>'
+    if not joinable:
+        body += f"<h2>ページ</h2>{pages_list}"
     if joinable:
         rows = "".join(
             f"<tr><td>{esc(w.name)}</td><td>{esc(w.kind_label)}</td><td>{esc(w.date)}</td>"
             f'<td><a href="{esc(base)}/j/{esc(w.code)}">ページを開く</a></td>'
             f'<td><a href="{esc(base)}/join/{esc(w.code)}">参加用QRコード</a></td></tr>' for w in joinable)
         body += ("<h2>ワークショップ</h2><table><thead><tr><th>名前</th><th>種類</th><th>日付</th>"
-                 f"<th></th><th></th></tr></thead><tbody>{rows}</tbody></table>")
+                 f"<th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+                 "<h2>ワークショップを選ばずに開く（練習用）</h2>"
+                 "<p>ここから開いたページの入力は、練習用の共通ファイル「workshop」に保存されます。"
+                 "本番は上のワークショップの「ページを開く」から開いてください。</p>" + pages_list)
     return page("デジタル実装ワークショップ・キット", body)
 
 

@@ -80,7 +80,9 @@ def save_export(ws: Workshop, data: bytes, name: str, mime: str, label: str) -> 
     """Write an export next to the workshop file; return the message with a download link."""
     path = ws.export_folder() / name
     path.write_bytes(data)
-    return ok(f"保存しました：{path}") + download_link(data, name, mime, label)
+    # the download link is what a participant's own PC uses; the folder is the facilitator's copy
+    return ok(f"保存しました：{name}（ファシリテーターのパソコンの「{path.parent.name}」フォルダーにも保存）") + \
+        download_link(data, name, mime, label)
 
 
 def uploaded_files(upload) -> list[tuple[str, bytes]]:

@@ -188,7 +188,8 @@ class TabbedView:
         for i, p in enumerate(self.panels):
             self.tabs.set_title(i, p.title)
         self.msg = W.HTML()   # where a tab that cannot be built or brought up to date says why
-        self.widget = W.VBox([connection_banner(), html(header), self.msg, self.tabs])
+        where = f'<div class="oh-note">ワークショップ：{esc(ws.name)}</div>' if ws is not None else ""
+        self.widget = W.VBox([connection_banner(), html(header + where), self.msg, self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")
 

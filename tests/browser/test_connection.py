@@ -96,6 +96,6 @@ def _server_kernels(base: str) -> list[int]:
             cmd = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if any(a == f"--port={port}".encode() for a in cmd) and any(b"voila" in a for a in cmd):
+        if any(a == f"--port={port}".encode() for a in cmd) and any(b"voila" in a or b"ohayami.app.server" in a for a in cmd):
             return _kernels_of(int(entry.name))
     return []

@@ -23,8 +23,10 @@ def _committee(ws):
     ids = m.adopt_template([1, 2, 9, 12, 16, 20, 25, 28, 29, 31], must={25})
     for i, name in enumerate(LONG_NAMES):
         m.add_vendor(name, "窓口支援サービス" if i % 2 else "", 1_000_000 + 150_000 * i)
-    for who, base in (("山田", 3), ("佐藤", 4), ("鈴木", 2)):
+    committee = (("山田", 3), ("佐藤", 4), ("鈴木", 2))
+    for who, base in committee:   # everyone weights before anyone scores (weights lock once scoring starts)
         m.set_evaluator_weights(who, "direct", {c: 0 if c == ids[6] else (k % 4) + base for k, c in enumerate(ids)})
+    for who, base in committee:
         for j, vid in enumerate(m.vendors()["vendor_id"]):
             for k, cid in enumerate(ids):
                 m.set_score(who, vid, cid, "はい" if cid == ids[6] else 1 + (j + k + base) % 5)
