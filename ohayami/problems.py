@@ -243,6 +243,11 @@ def _raw_order(level: str):
         return (1, 0.0)
 
 
+def _two_places(value) -> str:
+    """A number as the ranking shows it; blank (not "nan") for one nobody has scored yet."""
+    return "" if value is None or value != value else f"{value:.2f}"
+
+
 class RoundScoring:
     """One scoring round seen through the workbench's score methods, for the shared ScoreGrid."""
 
@@ -655,7 +660,7 @@ class ProblemWorkbench(Workbench, Snapshots):
         for a, r in res.ranking.iterrows():
             rows.append([rank_text(r["rank"], r["tie"]), r["name"], f"{r['total']:.2f}", "★" if a in short else "", a] +
                         [f"{res.breakdown.at[a, c]:.2f}" for c in crit["criterion_id"]] +
-                        [r["n_scorers"], f"{spread.get(a, 0):.2f}", STATUS_LABELS[r["analysis"]], "／".join(r["reasons"])])
+                        [r["n_scorers"], _two_places(spread.get(a)), STATUS_LABELS[r["analysis"]], "／".join(r["reasons"])])
         df = pd.DataFrame(rows, index=list(res.ranking.index), columns=[
             "順位", "課題", "合計点", "短いリスト", "ID", *crit["name"], "採点した人数", "ばらつき", "分析", "対象外の理由"])
         df.attrs["criteria"] = list(crit["name"])

@@ -904,7 +904,7 @@ class VendorWorkbench(Workbench, Snapshots):
         return pd.DataFrame({
             "評価項目": crit["name"], "要件内訳": crit["grp"], "求める水準（例）": crit["example"],
             "区分": [must_label(m) for m in crit["must_have"]], "合否の判定": [gates.get(c, "") for c in crit["criterion_id"]],
-            "尺度": crit["scale"],
+            "尺度": [scale_text(x) for x in crit["scale"]],
             "配点": [f"{w:.1f}" for w in crit["weight"]],
             "割合": [f"{w / total:.0%}" if total else "" for w in crit["weight"]]}, columns=CRITERIA_COLUMNS)
 

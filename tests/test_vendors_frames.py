@@ -35,7 +35,7 @@ def test_criteria_frame_shares_labels_and_summary(m):
     m.update_criterion(ids[2], weight=3)
     f = m.criteria_frame()
     assert list(f.columns) == ["評価項目", "要件内訳", "求める水準（例）", "区分", "合否の判定", "尺度", "配点", "割合"]
-    assert list(f["区分"]) == ["任意", "必須", "任意"] and list(f["尺度"]) == ["1-5", "yes/no", "1-5"]
+    assert list(f["区分"]) == ["任意", "必須", "任意"] and list(f["尺度"]) == ["1～5 の整数", "はい か いいえ", "1～5 の整数"]  # words, not codes
     assert list(f["合否の判定"]) == ["", "いいえは不合格", ""]
     assert list(f["配点"]) == ["1.0", "0.0", "3.0"] and list(f["割合"]) == ["25%", "0%", "75%"]
     assert m.criteria_summary() == "全 3 項目（必須 1）。" + MUST_HAVE_RULES[False]
