@@ -49,7 +49,7 @@ def test_each_kind_of_scale_has_its_own_explicit_gate(m):
         assert t.loc[name, "excluded"] and t.loc[name, "reasons"] == [f"必須項目「{gate}」を満たしていない（山田）"]
     assert list(m.pass_rules().values()) == ["いいえは不合格", "×（対応不可）のみ不合格", "4以上で合格", "B以上で合格"]
     crit = m.criteria_frame().set_index("評価項目")
-    assert crit.loc["稼働率", "合否の判定"] == "4以上で合格" and crit.loc["稼働率", "尺度"] == "1-5"
+    assert crit.loc["稼働率", "合否の判定"] == "4以上で合格" and crit.loc["稼働率", "尺度"] == "1～5 の整数"
     assert crit.loc["機能", "合否の判定"] == ""
     sheet = m.export_frames()["評価項目"].set_index("評価項目")
     assert (sheet.loc["体制", "合否の判定"], sheet.loc["体制", "合格の水準"], sheet.loc["暗号化", "合格の水準"]) == (
