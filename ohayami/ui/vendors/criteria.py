@@ -28,7 +28,9 @@ class CriteriaPanel(Panel):
 
         self.t_checks, rows = {}, []
         for r in self.model.template().itertuples():
-            use = W.Checkbox(value=False, description=f"#{r.no} {r.item[:24]}", indent=False, layout=W.Layout(width="26em"))
+            shown = r.item if len(r.item) <= 24 else r.item[:23] + "…"   # the full name in the tooltip
+            use = W.Checkbox(value=False, description=f"#{r.no} {shown}", tooltip=r.item, indent=False,
+                             layout=W.Layout(width="26em"))
             must = _must_toggle(style={"button_width": "4em"})
             self.t_checks[r.no] = (use, must)
             rows.append(W.HBox([use, must, W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>')]))
