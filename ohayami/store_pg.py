@@ -33,8 +33,8 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .labels import column_label
-from .store import (APP_ID, BUSY_TIMEOUT_S, MIGRATIONS, SCHEMA_VERSION, TABLES, StoreBase, Table, _log_text, _norm, _q,
-                    default_folder, now_iso)
+from .store import (APP_ID, BUSY_TIMEOUT_S, MIGRATIONS, SCHEMA_VERSION, TABLES, StoreBase, Table, _column_value,
+                    _log_text, _norm, _q, default_folder, now_iso)
 from .textio import one_line
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -87,21 +87,23 @@ def _first_line(exc: Exception) -> str:
 
 def _cast(t: Table, column: str, value: Any) -> Any:
     """A value as its column keeps it. SQLite converts by column affinity (a number written to a text
-    column reads back as text); PostgreSQL refuses instead, so the conversion is done here."""
+    column reads back as text); PostgreSQL refuses instead, so the conversion is done here. Text goes
+    through the file store's own checks (control characters stripped, JSON where JSON is kept)."""
+    if column not in t.numeric:
+        value = _column_value(t, column, value)
+        return None if value is None else value if isinstance(value, str) else str(value)
     value = _norm(value)
     if value is None:
         return None
     if isinstance(value, bool):
         value = int(value)
-    if column in t.numeric:
-        if isinstance(value, (int, float)):
-            return float(value)
-        try:
-            return float(str(value).strip())
-        except ValueError:
-            raise OhayamiError(f"{t.label}の「{column_label(column)}」には数値を入れてください"
-                               f"（「{value}」は数値ではありません）。", field=column) from None
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        raise OhayamiError(f"{t.label}の「{column_label(column)}」には数値を入れてください"
+                           f"（「{value}」は数値ではありません）。", field=column) from None
 
 
 def _lock_key(workshop_id: str) -> int:

@@ -424,6 +424,16 @@ def test_pg_values_are_stored_as_their_columns_say(backend):
         assert e.value.field == "price" and w.get("vendors", vendor_id="V001")["price"] == 1200.0
 
 
+def test_both_stores_strip_controls_and_refuse_broken_json(backend):
+    """The server store applies the file store's own value checks (one mechanism, not a copy)."""
+    with backend.open("values") as w:
+        w.upsert("problems", {"problem_id": "P001"}, {"title": "窓口\x07が\u200b混む"})
+        assert w.get("problems", problem_id="P001")["title"] == "窓口が混む"
+        with pytest.raises(OhayamiError, match="JSON"):
+            w.upsert("settings", {"key": "x"}, {"value": "{broken"})
+        assert w.get("settings", key="x") is None
+
+
 @pg_only
 def test_pg_workshop_from_a_newer_kit_is_refused_untouched(backend):
     with backend.open("newer") as w:
