@@ -16,10 +16,7 @@ Kinds:
 
 from __future__ import annotations
 
-import codecs
 import io
-import json
-import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from typing import Callable
@@ -242,4 +239,3 @@ def _set_csv_cell(folder, name: str, column: str, value: str) -> None:
 
 # the kinds that need the workshop-file and scoring-sheet machinery are added in their own module
 # (tests/bad_files.py) so that this one stays readable
-_ = (codecs, json, sqlite3)
