@@ -7,10 +7,9 @@ font, compact tables, and the guide's words quoted with their source.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pandas as pd
 
+from .formats import now_jst
 from .html import STYLE, esc, table, ul
 
 A4_PAGE = """<!DOCTYPE html>
@@ -34,7 +33,7 @@ def _frame(df: pd.DataFrame) -> str:
 
 
 def _head(title: str, workshop: str, extra: list[tuple[str, str]]) -> str:
-    now = datetime.now().strftime("%Y年%m月%d日")
+    now = f"{now_jst():%Y年%m月%d日}"   # the date in Japan, wherever the server runs
     return f"<h2>{esc(title)}</h2>" + table(["ワークショップ", "作成日", *[k for k, _ in extra]],
                                             [[workshop, now, *[v for _, v in extra]]])
 

@@ -33,12 +33,13 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Protocol, runtime_checkable
 
 import pandas as pd
 
+from . import formats
 from .errors import OhayamiError
 from .labels import COLUMN_LABELS, column_label  # noqa: F401  (COLUMN_LABELS kept importable from here)
 
@@ -128,7 +129,6 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
 ]}
 
-JST = timezone(timedelta(hours=9), "JST")
 
 
 def now_iso() -> str:
@@ -137,7 +137,7 @@ def now_iso() -> str:
 
 def now_jst() -> str:
     """Now in Japan Standard Time, ISO 8601 with its offset (records a committee signs carry JST)."""
-    return datetime.now(JST).isoformat(timespec="seconds")
+    return formats.now_jst().isoformat(timespec="seconds")
 
 
 def _q(cols) -> str:

@@ -19,8 +19,8 @@ from .labels import DIRECTION_LABELS
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
-from .store import JST, Workshop, WorkshopStore, now_iso, now_jst
-from .formats import change_text
+from .store import Workshop, WorkshopStore, now_iso, now_jst
+from .formats import JST, change_text
 from .textio import clean_name, one_line, text_field
 
 __all__ = ["ROOM", "VERSION_KINDS", "WEIGHT_METHODS", "WeightsVersion", "Workbench", "jst_text", "one_line",
