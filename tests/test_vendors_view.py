@@ -345,3 +345,16 @@ def test_blind_weights_never_leave_the_kit_before_they_are_revealed(tmp_path):
     m.reveal_weights()
     assert "83.0" in m.weights_frame().to_string() and "評価者ごとの重み" in _openpyxl.load_workbook(
         _io.BytesIO(m.export_xlsx())).sheetnames
+
+
+def test_choosing_must_on_a_template_row_ticks_that_row(tmp_path):
+    """A facilitator who clicks 必須 on an example means to use it: the row is ticked and added as a must-have."""
+    v = VendorsView(tmp_path / "e")
+    crit = v.panel(CriteriaPanel)
+    use, must = crit.t_checks[25]
+    must.value = True
+    assert use.value is True
+    crit.t_add.click()
+    frame = v.model.criteria()
+    assert len(frame) == 1 and bool(frame["must_have"].iloc[0])
+    assert crit.t_checks[3][0].value is False  # other rows untouched

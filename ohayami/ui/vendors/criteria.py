@@ -32,6 +32,7 @@ class CriteriaPanel(Panel):
             use = W.Checkbox(value=False, description=f"#{r.no} {shown}", tooltip=r.item, indent=False,
                              layout=W.Layout(width="26em"))
             must = _must_toggle(style={"button_width": "4em"})
+            must.observe(lambda ch, use=use: ch["new"] and setattr(use, "value", True), names="value")  # 必須 implies 使う
             self.t_checks[r.no] = (use, must)
             rows.append(W.HBox([use, must, W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>')]))
         self.t_add = C.big_button("選んだ項目を追加", "primary")
