@@ -9,6 +9,8 @@ Times read in JST and numbers with the decimals the committee's rules give. A bu
 
 from __future__ import annotations
 
+import re
+
 from .chart import Chart
 from .formats import change_text, jst_text, now_jst, number_text
 from .guide import type_card
@@ -30,9 +32,21 @@ body {{ margin: 0 auto; padding: 1em; }}
 MATRIX_COLUMNS = 6
 
 
+# a numbered section heading as the reports write it: <h3>4. … or <h3 class="…">4. …
+_SECTION = re.compile(r'(<h3(?: class="[^"]*")?>)\d+\. ')
+
+
+def number_sections(body: str) -> str:
+    """Number the sections 1, 2, 3 … in the order they appear, so that a section left out (nothing to
+    report) leaves no gap in the numbering a manager reads. Headings come from our own code: user text
+    is escaped and cannot contain ``<h3``."""
+    count = iter(range(1, 1000))
+    return _SECTION.sub(lambda m: f"{m.group(1)}{next(count)}. ", body)
+
+
 def page(title: str, body: str) -> str:
     """A standalone printable HTML page (A4 portrait) with a print button that does not print."""
-    return PRINT_PAGE.format(title=esc(title), style=STYLE, body=body)
+    return PRINT_PAGE.format(title=esc(title), style=STYLE, body=number_sections(body))
 
 
 def symbols(ids) -> dict[str, str]:

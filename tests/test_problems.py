@@ -254,3 +254,14 @@ def test_problem_and_vision_records(m):
     assert m.vision(pid) is None
     m.set_vision(pid, beneficiary="高齢者")
     assert m.vision(pid)["beneficiary"] == "高齢者"
+
+
+def test_report_sections_are_numbered_without_gaps(m):
+    """Sections with nothing to report are left out; the ones shown are numbered 1, 2, 3 … all the same."""
+    import re
+    _full_round(m, 3)
+    m.set_cut_line("top", 3)   # every problem chosen: no 「惜しくも選ばなかった」, no excluded ones
+    html = problems_report_html(m, figures=False)
+    numbers = [int(n) for n in re.findall(r"<h3(?: class=\"[^\"]*\")?>(\d+)\. ", html)]
+    assert "惜しくも選ばなかった課題" not in html and "参加者の意見が分かれた点" in html
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 4
