@@ -197,11 +197,12 @@ def place_labels(ax, points, texts, *, fontsize: float = QUADRANT_FONT, strong=(
 
 @plain_text_figure
 def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), x_mid=0.5, y_mid=0.5,
-             title: str = "効果と難しさ"):
+             title: str = "効果と難しさ", xticks=None, yticks=None):
     """A 2 × 2 matrix: each point is a candidate, labelled with its short title (★ on the short list)
     where no label covers another; projector-sized text.
 
-    ``x`` and ``y`` are Series of ratios (0–1) indexed like ``table``."""
+    ``x`` and ``y`` are Series of ratios (0–1) indexed like ``table``; ``xticks``/``yticks`` are
+    (ratio, text) pairs, e.g. where each entry of the participants' 1–5 scale falls."""
     import numpy as np
 
     fig, ax = new_figure(10, 7)
@@ -227,6 +228,9 @@ def quadrant(table, x, y, labels: dict, xlabel: str, ylabel: str, highlight=(), 
     ax.set_ylim(-0.12, 1.12)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    for ticks, set_ticks in ((xticks, ax.set_xticks), (yticks, ax.set_yticks)):
+        if ticks:
+            set_ticks([p for p, _ in ticks], [t for _, t in ticks])
     ax.set_title(title)
     corner = ax.text(1.1, 1.1, "優先して検討", ha="right", va="top", fontsize=13, color=PALETTE[2])
     ax.spines[["top", "right"]].set_visible(False)

@@ -898,6 +898,17 @@ class ProblemWorkbench(Workbench, Snapshots):
         rankable = res.table.index[res.table["selectable"].astype(bool)]
         return pd.DataFrame({"x": share.loc[rankable, x], "y": share.loc[rankable, y]}, index=rankable)
 
+    def matrix_ticks(self, criterion_id: str) -> list[tuple[float, str]]:
+        """Where each entry of a criterion's scale falls on the priority matrix's 0–1 axis, as
+        (position, entry): participants read 「1」…「5」 on the axis, not the ratio the points use.
+        A lower-is-better criterion reads 5 on the left and 1 on the right (right is always better)."""
+        crit = self.criteria().set_index("criterion_id")
+        if criterion_id not in crit.index:
+            raise OhayamiError(f"評価項目「{criterion_id}」はありません。軸を選び直してください。", field="axis")
+        r = crit.loc[criterion_id]
+        scale = parse_scale(r["scale"], r["direction"] == "lower")
+        return sorted((float(scale.ratio(level)), level) for level in scale.levels)
+
     def matrix_axes(self) -> tuple[str, str]:
         """The criteria the priority matrix starts with (x, y): the guide's 難易度 × 効果 when present,
         otherwise the last and the first criterion."""

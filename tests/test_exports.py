@@ -3,7 +3,6 @@ as numbers and Japanese words, exports named by their time, and frozen result ve
 
 import io
 import re
-import sqlite3
 
 import openpyxl
 import pytest

@@ -265,3 +265,26 @@ def test_report_sections_are_numbered_without_gaps(m):
     numbers = [int(n) for n in re.findall(r"<h3(?: class=\"[^\"]*\")?>(\d+)\. ", html)]
     assert "惜しくも選ばなかった課題" not in html and "参加者の意見が分かれた点" in html
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 4
+
+
+def test_priority_matrix_axes_read_in_the_participants_scale(m):
+    """The matrix plots ratios 0–1; its axes say 1…5 as the participants scored, and a lower-is-better
+    criterion (難易度) reads 5 on the left and 1 on the right, so that right stays better."""
+    from ohayami import plots
+    cid = m.add_criterion("住民の声の多さ", "higher", "1-3", 2)
+    assert m.matrix_ticks(cid) == [(0.0, "1"), (0.5, "2"), (1.0, "3")]
+    low = m.add_criterion("手間", "lower", "1-5", 1)
+    assert [t for _, t in m.matrix_ticks(low)] == ["5", "4", "3", "2", "1"]
+    with pytest.raises(OhayamiError, match="軸を選び直して"):
+        m.matrix_ticks("nope")
+    ids = [m.add_problem(f"課題{i}") for i in range(3)]
+    for c in m.criteria().criterion_id:
+        for i, pid in enumerate(ids):
+            m.set_score("山田", pid, c, i + 1)
+    res = m.results()
+    pts = m.matrix(res, low, cid)
+    fig = plots.quadrant(pts, pts["x"], pts["y"], {i: i for i in ids}, "手間", "声", xticks=m.matrix_ticks(low),
+                         yticks=m.matrix_ticks(cid))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["5", "4", "3", "2", "1"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1", "2", "3"]

@@ -2,7 +2,6 @@
 
 import itertools
 import re
-import sqlite3
 
 import matplotlib
 import pandas as pd

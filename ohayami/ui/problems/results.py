@@ -96,7 +96,9 @@ class ResultsPanel(Panel):
         points = self.model.matrix(res, self.x.value, self.y.value)
         if len(points):
             xl, yl = labels[self.x.value], labels[self.y.value]
-            C.show_figure(self.quad, plots.quadrant(points, points["x"], points["y"], names_by_id, f"{xl}（右ほど良い）",
-                                                    f"{yl}（上ほど良い）", highlight=short, title=f"{yl} × {xl}"))
+            C.show_figure(self.quad, plots.quadrant(
+                points, points["x"], points["y"], names_by_id, f"{xl}（採点の平均・右ほど良い）",
+                f"{yl}（採点の平均・上ほど良い）", highlight=short, title=f"{yl} × {xl}",
+                xticks=self.model.matrix_ticks(self.x.value), yticks=self.model.matrix_ticks(self.y.value)))
             C.show_figure(self.heat, plots.disagreement_heatmap(res.spread, names_by_id, labels, list(res.ranking.index[:20]),
                                                                 title="参加者の評価のばらつき（上位20件）"))
