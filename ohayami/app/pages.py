@@ -28,7 +28,7 @@ ul.oh-pages a { display: block; padding: 0.7em 1em; border: 1px solid #c8d1da; b
 ul.oh-pages a:hover, ul.oh-pages a:focus { background: #eef5fb; }
 table { border-collapse: collapse; } td, th { padding: 0.3em 0.8em; border-bottom: 1px solid #dde; text-align: left; }
 .oh-join { text-align: center; }
-.oh-join .oh-qr svg { width: min(70vh, 90vw); height: auto; }
+.oh-join .oh-qr svg { display: block; margin: 0 auto; width: min(70vh, 100%); height: auto; }
 .oh-join .oh-address { font-size: 26px; font-weight: bold; word-break: break-all; }
 .oh-code { font-family: monospace; font-size: 1.4em; letter-spacing: 0.15em; }
 label { display: block; margin: 0.6em 0 0.2em; }

@@ -66,6 +66,11 @@ def test_join_page_qr_code_leads_to_the_workshop_page_with_no_outside_request(ne
     pg.get_by_role("link", name="参加用QRコード").click()
     pg.get_by_role("heading", name="第1回 課題検討会").wait_for()
     assert pg.locator(".oh-qr svg").count() == 1
+    for width, height in ((1280, 800), (390, 844)):   # a projector's laptop and a phone
+        pg.set_viewport_size({"width": width, "height": height})
+        qr, main = pg.locator(".oh-qr svg").bounding_box(), pg.locator("main").bounding_box()
+        # centred under the title: equal margins left and right within 2 px (on a phone it stuck out to the right)
+        assert abs((qr["x"] - main["x"]) - (main["x"] + main["width"] - qr["x"] - qr["width"])) <= 2, width
     address = pg.locator(".oh-address").inner_text().strip()
     assert address == f"{base}/j/{entry.code}?token={TOKEN}"
     shot(pg, "room-join-qr")
