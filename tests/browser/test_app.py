@@ -91,8 +91,10 @@ def test_the_card_links_the_workbench_on_the_same_workshop(page, voila):
     page.get_by_text("質問 3 / 8").wait_for()
     page.get_by_role("button", name="はい", exact=True).click()
     page.get_by_text("結果を保存しました：Cタイプ").wait_for()
-    link = page.get_by_role("link", name="02_type_c_problems.ipynb")
+    link = page.get_by_role("link", name="この作業台を開く")
     assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?workshop=workshop"
+    # a button, not a footnote: the first thing under the first move, large and filled
+    assert link.evaluate("a => getComputedStyle(a).backgroundColor") == "rgb(0, 114, 178)"
     with page.context.expect_page() as opened:
         link.click()
     workbench = opened.value
