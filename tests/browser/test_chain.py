@@ -9,7 +9,7 @@ from chain_fill import CHOSEN, VISION, fill_c, fill_e
 from ohayami.app import workshops as W
 from ohayami.store import open_workshop
 
-from .conftest import shot
+from .conftest import diagnose_type_c, shot
 
 
 def test_chart_card_opens_the_worksheet_and_the_summary_on_the_same_workshop(page, voila, workshops):
@@ -19,14 +19,7 @@ def test_chart_card_opens_the_worksheet_and_the_summary_on_the_same_workshop(pag
         fill_e(ws)
 
     page.goto(f"{voila}/voila/render/01_chart.ipynb?w={entry.code}")
-    page.get_by_text("質問 1 / 8").wait_for()
-    no = page.get_by_role("button", name="いいえ", exact=True)
-    no.click()
-    page.get_by_text("質問 2 / 8").wait_for()
-    no.click()
-    page.get_by_text("質問 3 / 8").wait_for()
-    page.get_by_role("button", name="はい", exact=True).click()
-    page.get_by_text("結果を保存しました：Cタイプ").wait_for()
+    diagnose_type_c(page)
     link = page.get_by_role("link", name="この作業台を開く")
     assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?w={entry.code}"
     shot(page, "chain-chart-card")
