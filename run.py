@@ -155,8 +155,9 @@ def app_parser() -> argparse.ArgumentParser:
                    help="同じネットワークの参加者も開けるようにする（合言葉付き） / let participants on the "
                         "same network join (with a token)")
     p.add_argument("--workshop", metavar="名前", help="使うワークショップの名前 / the workshop's name")
-    p.add_argument("--kind", choices=["chart", "C", "E"],
-                   help="新しいワークショップの種類：chart 診断チャート、C Cタイプ、E Eタイプ / kind of a new workshop")
+    p.add_argument("--kind", metavar="種類",
+                   help="新しいワークショップの種類：chart 診断チャート、A～I そのタイプの作業台、summary "
+                        "プロジェクトのまとめ（作業台のあるものだけ） / kind of a new workshop")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="開催日（省略時は今日） / date (default: today)")
     p.add_argument("--port", type=int, default=8866, help="ポート番号（既定 8866） / port (default 8866)")
     return p

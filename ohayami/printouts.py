@@ -88,3 +88,30 @@ def expert_request_html(model) -> str:
     parts = [_head("専門家への依頼要件", model.ws.name, [("いつまでに", model.request().due or "—")]),
              expert_sheet_html(model), f'<p class="oh-note">ohayami Iタイプ作業台で作成。{SOURCE_NOTE}</p>']
     return a4_page("専門家への依頼要件", "".join(parts))
+
+
+def summary_section_html(section) -> str:
+    """One section of the project summary (escaped HTML): its facts, its tables and what is still
+    missing; an empty section says where to fill it in. The worksheet's screen shows the same."""
+    parts = [f"<h3>{esc(section.heading)}</h3>"]
+    if section.error:
+        return parts[0] + f'<p class="oh-error">{esc(section.error)}</p>'
+    if section.part is None:
+        return parts[0] + f'<p class="oh-note oh-empty">{esc(section.provider.empty_text)}</p>'
+    if section.part.facts:
+        parts.append(table(["項目", "内容"], [list(f) for f in section.part.facts]))
+    for title, df in section.part.tables:
+        parts.append(f"<h4>{esc(title)}</h4>" + _frame(df))
+    parts.append("".join(f'<p class="oh-note">{esc(n)}</p>' for n in section.part.notes))
+    return "".join(parts)
+
+
+def project_summary_html(model) -> str:
+    """The project summary (問題 → 調査 → 選定 → 体制) on one A4 page for a manager."""
+    sections = model.sections()
+    parts = [_head("プロジェクトのまとめ", model.ws.name,
+                   [("入力のある段階", f"{sum(s.filled for s in sections)} / {len(sections)}")]),
+             "<h3>流れ（問題 → 調査 → 選定 → 体制）</h3>", _frame(model.overview_frame(sections)),
+             *[summary_section_html(s) for s in sections],
+             f'<p class="oh-note">ohayami プロジェクトのまとめで作成（各作業台の入力から）。{SOURCE_NOTE}</p>']
+    return a4_page("プロジェクトのまとめ", "".join(parts))

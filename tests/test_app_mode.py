@@ -97,7 +97,7 @@ def test_a_japanese_workshop_is_created_with_its_kind_date_and_a_join_code(folde
 
 def test_kind_and_date_are_checked(folder):
     with pytest.raises(OhayamiError) as e:
-        workshops.create_workshop("会議", "D")
+        workshops.create_workshop("会議", "Z")  # no such kind (D is a kind once its worksheet exists)
     assert e.value.field == "kind"
     with pytest.raises(OhayamiError) as e:
         workshops.create_workshop("会議", "E", "2025-13-01")

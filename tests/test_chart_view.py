@@ -233,7 +233,8 @@ def test_tally_csv_button_writes_readable_percentages(tmp_path, exported):
 def test_the_workbench_link_opens_the_same_workshop(tmp_path):
     v = _view(tmp_path, "第2回 a&b")
     v.no.click(), v.no.click(), v.yes.click()
-    href = re.search(r'<a href="([^"]*)" target="_blank"><b>02_type_c_problems\.ipynb</b></a>', v.result.value)
+    href = re.search(r'<a class="oh-open" href="([^"]*)" target="_blank" style="[^"]*">この作業台を開く</a>',
+                     v.result.value)
     # relative: /voila/render/<nb> in the app and /lab/tree/<nb> in JupyterLab both resolve it to the sibling
     assert href and href.group(1) == "02_type_c_problems.ipynb?workshop=%E7%AC%AC2%E5%9B%9E%20a%26b"
     browse = v.view.panel(BrowsePanel)
@@ -241,3 +242,28 @@ def test_the_workbench_link_opens_the_same_workshop(tmp_path):
     assert 'href="03_type_e_vendors.ipynb?workshop=%E7%AC%AC2%E5%9B%9E%20a%26b"' in browse.card.value
     from ohayami.ui.cards import card_html
     assert 'href="02_type_c_problems.ipynb" target="_blank"' in card_html("C")  # the guide browser has no workshop
+
+
+def test_a_page_joined_with_a_code_links_the_worksheet_with_the_same_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "w=K7Q3M&x=1")  # as Voilà gives the page's address to its kernel
+    v = _view(tmp_path, "第3回")
+    v.yes.click()  # yes to the first question: type A, whose worksheet exists
+    assert 'href="10_type_a_readiness.ipynb?w=K7Q3M"' in v.result.value and "?workshop=" not in v.result.value
+    browse = v.view.panel(BrowsePanel)
+    browse.browse.value = "I"
+    assert 'href="18_type_i_experts.ipynb?w=K7Q3M"' in browse.card.value
+    from dataclasses import replace
+
+    from ohayami.guide import type_card
+    from ohayami.ui.cards import card_html
+    assert "この作業台を開く" not in card_html(replace(type_card("C"), workbench=""))  # no worksheet: the card only
+
+
+def test_the_card_and_the_app_read_the_same_address_words():
+    from ohayami.app import address
+    from ohayami.ui import cards
+    assert (cards.JOIN_PARAM, cards.NAME_PARAM) == (address.PARAM, address.NAME_PARAM)
+    assert cards.joined_code("w=ABCDE") == address.code_in_query("w=ABCDE") == "ABCDE"
+    assert cards.joined_code("workshop=x") is None and cards.joined_code("w=") is None
+    # a code is data in the address: quoted, then escaped in the HTML
+    assert cards.notebook_href("02_type_c_problems.ipynb", "x", code='A"&<') == "02_type_c_problems.ipynb?w=A%22%26%3C"

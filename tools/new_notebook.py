@@ -63,6 +63,14 @@ NOTEBOOKS = {
                "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import experts\nfrom ohayami.app.address import workshop_in_address\nexperts.show(workshop_in_address(\"workshop\"))"),
     ],
+    # 2x: pages over several worksheets
+    "20_project_summary.ipynb": [
+        ("md", "# プロジェクトのまとめ：問題 → 調査 → 選定 → 体制\n\n"
+               "Cタイプ作業台の絞り込んだ課題と実現したい地域像、Dタイプの調査、Eタイプの選定結果、Hタイプの体制案を"
+               "1枚にまとめ、上長に見せる A4 1枚の HTML と Excel にします。まだ入力されていない段階は、"
+               "どの作業台で入力するかを示します。"),
+        ("code", "from ohayami.ui import summary\nfrom ohayami.app.address import workshop_in_address\nsummary.show(workshop_in_address(\"workshop\"))"),
+    ],
 }
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Callable, TextIO
 from ..errors import OhayamiError
 from . import pages, server
 from .network import lan_addresses
-from .workshops import (KINDS, WorkshopEntry, check_date, check_kind, check_name, create_workshop, find,
+from .workshops import (WorkshopEntry, available_kinds, check_date, check_kind, check_name, create_workshop, find,
                         list_workshops, prepare)
 
 
@@ -61,7 +61,7 @@ def pick(ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> Worksho
             return prepare(entries[int(answer) - 1])
         print(f"1〜{len(entries)} の番号か n を入力してください。", file=out)
     name = _ask_until(ask, "ワークショップ名 (name) > ", _new_name, out)
-    kinds = "、".join(f"{k}＝{label}" for k, (label, _) in KINDS.items())
+    kinds = "、".join(f"{k}＝{label}" for k, (label, _) in available_kinds().items())
     kind = _ask_until(ask, f"種類 (kind)　{kinds} > ", check_kind, out)
     date = _ask_until(ask, "開催日 YYYY-MM-DD（Enter で今日） > ", check_date, out)
     return create_workshop(name, kind, date)

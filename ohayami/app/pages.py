@@ -86,13 +86,34 @@ def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]
         rows = "".join(
             f"<tr><td>{esc(w.name)}</td><td>{esc(w.kind_label)}</td><td>{esc(w.date)}</td>"
             f'<td><a href="{esc(base)}/j/{esc(w.code)}">ページを開く</a></td>'
+            f'<td><a href="{esc(base)}{esc(workshop_path(w.code))}">作業台の一覧</a></td>'
             f'<td><a href="{esc(base)}/join/{esc(w.code)}">参加用QRコード</a></td></tr>' for w in joinable)
         body += ("<h2>ワークショップ</h2><table><thead><tr><th>名前</th><th>種類</th><th>日付</th>"
-                 f"<th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+                 f"<th></th><th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
                  "<h2>ワークショップを選ばずに開く（練習用）</h2>"
                  "<p>ここから開いたページの入力は、練習用の共通ファイル「workshop」に保存されます。"
                  "本番は上のワークショップの「ページを開く」から開いてください。</p>" + pages_list)
     return page("デジタル実装ワークショップ・キット", body)
+
+
+def workshop_path(code: str) -> str:
+    """The address of a workshop's own page (every worksheet of the workshop)."""
+    return f"/ws/{quote(code, safe='')}"
+
+
+def workshop(base_url: str, entry: WorkshopEntry, kinds: dict[str, tuple[str, str]]) -> str:
+    """A workshop's page: every worksheet the kit has, each opening on this workshop (one workshop
+    file holds them all), the workshop's own kind first."""
+    base = base_url.rstrip("/")
+    order = sorted(kinds, key=lambda k: k != entry.kind)
+    items = "".join(f'<li><a href="{esc(base + render_path(kinds[k][1], entry.code))}">{esc(kinds[k][0])}</a></li>'
+                    for k in order)
+    body = (f"<h1>{esc(entry.name)}</h1><p>{esc(entry.kind_label)}　{esc(entry.date)}　参加コード："
+            f'<span class="oh-code">{esc(entry.code)}</span></p>'
+            "<p>このワークショップの作業台です。どの作業台の入力も、このワークショップのファイルに保存されます。</p>"
+            f'<h2>作業台</h2><ul class="oh-pages">{items}</ul>'
+            f'<p><a href="{esc(base)}/join/{esc(entry.code)}">参加用QRコード</a>　<a href="{esc(base)}/">最初のページへ</a></p>')
+    return page(f"作業台の一覧：{entry.name}", body)
 
 
 def join_url(public_base: str, code: str, token: str | None) -> str:

@@ -22,7 +22,7 @@ from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
 from . import pages
-from .workshops import find_code, list_workshops
+from .workshops import available_kinds, find_code, list_workshops
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 TEMPLATE = "ohayami"
@@ -103,6 +103,17 @@ class JoinPageHandler(_WorkshopPage):
         self.write_page(pages.join(entry, pages.join_url(base, entry.code, token)))
 
 
+class WorkshopPageHandler(_WorkshopPage):
+    """``/ws/<code>``: the workshop's page, linking every worksheet on the same workshop."""
+
+    @web.authenticated
+    def get(self, code: str) -> None:
+        entry = self.entry(code)
+        if entry is not None:
+            kinds = available_kinds(self.settings["ohayami_notebooks"])
+            self.write_page(pages.workshop(self.base_url, entry, kinds))
+
+
 class KernelListHandler(_Page):
     """``GET /api/kernels`` for the facilitator's own computer only: the running kernels (id, state,
     open connections, last activity), to see that closed pages free theirs. Participants get 403:
@@ -161,6 +172,7 @@ class OhayamiVoila(Voila):
                 handler, kwargs = LandingHandler, []
             handlers.append((pattern, handler, *kwargs))
         ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler),
+                (base + r"/ws/([^/]+)", WorkshopPageHandler),
                 (base + r"/api/kernels/?", KernelListHandler)]
         return ours + handlers
 

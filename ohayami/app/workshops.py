@@ -1,7 +1,7 @@
 """The workshops a facilitator can open in the app: list, create, find by join code.
 
 A workshop is one workshop file (see :mod:`ohayami.store`) whose settings also hold its kind
-(chart / C / E), its date and a short join code. The file's name is derived from the workshop's
+(the chart, a type's worksheet or the project summary: :data:`KINDS`), its date and a short join code. The file's name is derived from the workshop's
 name after validation, so a name can never reach outside the workshops folder; participants see
 the name and the join code, never the file.
 """
@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,14 +25,22 @@ MAX_NAME = 40
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 CODE_LENGTH = 5
 
-# kind → (what a facilitator reads, the notebook that serves it)
+# kind → (what a facilitator reads, the notebook that serves it). A new worksheet is one entry; a
+# kind is offered only while its notebook is in the notebooks folder (see available_kinds).
 KINDS: dict[str, tuple[str, str]] = {
     "chart": ("診断チャート", "01_chart.ipynb"),
+    "A": ("Aタイプ作業台（基本の3ポイント）", "10_type_a_readiness.ipynb"),
+    "B": ("Bタイプ作業台（基本の流れ）", "11_type_b_flow.ipynb"),
     "C": ("Cタイプ作業台（課題を選ぶ）", "02_type_c_problems.ipynb"),
+    "D": ("Dタイプ作業台（サービスを知る）", "13_type_d_research.ipynb"),
     "E": ("Eタイプ作業台（事業者を比べる）", "03_type_e_vendors.ipynb"),
+    "F": ("Fタイプ作業台（財源の支援策）", "15_type_f_funding.ipynb"),
+    "G": ("Gタイプ作業台（人材の支援策）", "16_type_g_people.ipynb"),
+    "H": ("Hタイプ作業台（役割分担案）", "17_type_h_roles.ipynb"),
+    "I": ("Iタイプ作業台（専門家を頼る）", "18_type_i_experts.ipynb"),
+    "summary": ("プロジェクトのまとめ（問題→調査→選定→体制）", "20_project_summary.ipynb"),
 }
-_KIND_ALIASES = {"chart": "chart", "c": "C", "e": "E", "チャート": "chart", "診断チャート": "chart",
-                 "cタイプ": "C", "eタイプ": "E"}
+_MORE_ALIASES = {"チャート": "chart", "まとめ": "summary"}
 _FORBIDDEN = set('/\\:*?"<>|')
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _KEYS = {"kind": "app.kind", "date": "app.date", "code": "app.code"}
@@ -41,7 +50,7 @@ _KEYS = {"kind": "app.kind", "date": "app.date", "code": "app.code"}
 class WorkshopEntry:
     """One workshop as the app lists it."""
     name: str
-    kind: str        # "chart", "C", "E", or "" for a file made outside the app (JupyterLab)
+    kind: str        # a key of KINDS, or "" for a file made outside the app (JupyterLab)
     date: str        # ISO date or ""
     code: str        # join code, or "" until one is given
 
@@ -71,13 +80,37 @@ def check_name(value: object) -> str:
     return name
 
 
-def check_kind(value: object) -> str:
-    """``chart``, ``C`` or ``E`` (case and the Japanese labels accepted)."""
+def notebooks_folder() -> Path:
+    """Where the kit's notebooks are: ``$OHAYAMI_NOTEBOOKS``, else ``notebooks/`` next to the package."""
+    env = os.environ.get("OHAYAMI_NOTEBOOKS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def available_kinds(folder: str | Path | None = None) -> dict[str, tuple[str, str]]:
+    """The kinds whose notebook exists (in :data:`KINDS`' order): a worksheet still being built
+    elsewhere is never offered."""
+    root = Path(folder) if folder else notebooks_folder()
+    return {k: v for k, v in KINDS.items() if (root / v[1]).is_file()}
+
+
+def _aliases(kinds: dict[str, tuple[str, str]]) -> dict[str, str]:
+    out = {}
+    for key, (label, _) in kinds.items():
+        for word in (key, f"{key}タイプ", label):
+            out[unicodedata.normalize("NFKC", word).lower()] = key
+    out.update({k: v for k, v in _MORE_ALIASES.items() if v in kinds})
+    return out
+
+
+def check_kind(value: object, folder: str | Path | None = None) -> str:
+    """A kind of :func:`available_kinds` (its key, 「Cタイプ」 or its label; case forgiven)."""
+    kinds = available_kinds(folder)
     key = unicodedata.normalize("NFKC", str(value or "")).strip().lower()
-    if key in _KIND_ALIASES:
-        return _KIND_ALIASES[key]
-    raise OhayamiError("ワークショップの種類は chart（診断チャート）、C（Cタイプ）、E（Eタイプ）の"
-                       f"どれかにしてください（いま「{value}」）。", field="kind")
+    found = _aliases(kinds).get(key)
+    if found:
+        return found
+    offered = "、".join(f"{k}（{label}）" for k, (label, _) in kinds.items())
+    raise OhayamiError(f"ワークショップの種類は次のどれかにしてください：{offered}（いま「{value}」）。", field="kind")
 
 
 def check_date(value: object) -> str:

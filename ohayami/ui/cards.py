@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+import os
+from urllib.parse import parse_qs, quote
 
 import pandas as pd
 
@@ -12,25 +13,54 @@ from ..html import STYLE, esc, table, ul
 WORKBENCH_NAMES = {
     "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",
     "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
+    "10_type_a_readiness.ipynb": "Aタイプ作業台（基本の3ポイント・準備度カード）",
+    "18_type_i_experts.ipynb": "Iタイプ作業台（専門家への依頼要件）",
 }
+# The page address's parameters, as ohayami.app.address reads them (a test keeps the two equal; the
+# app's layer sits above the views, so the words are repeated here rather than imported).
+JOIN_PARAM, NAME_PARAM = "w", "workshop"
+# A link that looks like a button: the card's way into the worksheet must not read as a footnote.
+OPEN_STYLE = ("display:inline-block;padding:0.5em 1.2em;margin:0.4em 0;border-radius:6px;background:#0072B2;"
+              "color:#fff;font-size:20px;font-weight:bold;text-decoration:none")
 
 
-def notebook_href(notebook: str, workshop: str | None = None) -> str:
-    """The address of a notebook next to the current one, carrying the workshop (``?workshop=…``).
+def joined_code(query: str | None = None) -> str | None:
+    """The join code this page was opened with (``?w=…``), or None.
+
+    Voilà hands each page's kernel the page's query string as ``$QUERY_STRING``; JupyterLab has none.
+    The notebook already opened the workshop from the same code (or refused it), so links that carry
+    it open the same workshop."""
+    query = os.environ.get("QUERY_STRING", "") if query is None else query
+    values = parse_qs(query or "", keep_blank_values=True).get(JOIN_PARAM)
+    return values[-1] if values and values[-1] else None
+
+
+def notebook_href(notebook: str, workshop: str | None = None, code: str | None = None) -> str:
+    """The address of a notebook next to the current one, carrying the workshop: the join code
+    (``?w=…``) when the page was joined with one, else the workshop's name (``?workshop=…``).
 
     Relative on purpose: the app shows a notebook at ``/voila/render/<nb>`` and JupyterLab at
     ``/lab/tree/<nb>``, so the bare name resolves to the sibling notebook in either (an absolute
     address would suit only one of them)."""
-    return notebook + (f"?workshop={quote(workshop, safe='')}" if workshop else "")
+    if code:
+        return f"{notebook}?{JOIN_PARAM}={quote(code, safe='')}"
+    return notebook + (f"?{NAME_PARAM}={quote(workshop, safe='')}" if workshop else "")
 
 
-def notebook_link(notebook: str, workshop: str | None = None) -> str:
+def notebook_link(notebook: str, workshop: str | None = None, code: str | None = None) -> str:
     """An escaped link to a sibling notebook that opens in a new browser tab, the page left as it is."""
-    return (f'<a href="{esc(notebook_href(notebook, workshop))}" target="_blank">'
+    return (f'<a href="{esc(notebook_href(notebook, workshop, code))}" target="_blank">'
             f"<b>{esc(notebook)}</b></a>")
 
 
-def with_page_refs(text: str, pages: pd.DataFrame, workshop: str | None = None) -> str:
+def open_button(notebook: str, workshop: str | None = None, code: str | None = None,
+                label: str = "この作業台を開く") -> str:
+    """A prominent, button-like link to a worksheet on the same workshop (a new browser tab)."""
+    return (f'<a class="oh-open" href="{esc(notebook_href(notebook, workshop, code))}" target="_blank" '
+            f'style="{OPEN_STYLE}">{esc(label)}</a>')
+
+
+def with_page_refs(text: str, pages: pd.DataFrame, workshop: str | None = None, code: str | None = None) -> str:
     """``text`` escaped, each of the guide's page references (「本書p.48」) followed by where the kit keeps
     that page: a relative notebook link (works in JupyterLab and Voilà alike) or a plain note."""
     html = esc(text)
@@ -38,17 +68,17 @@ def with_page_refs(text: str, pages: pd.DataFrame, workshop: str | None = None) 
         ref = esc(r.ref)
         if ref not in html:
             continue
-        link = f"：{notebook_link(r.link, workshop)}" if r.link else ""
+        link = f"：{notebook_link(r.link, workshop, code)}" if r.link else ""
         note = (f'<span class="oh-note" title="{esc(r.guide_place)}">（→ ohayami では：{esc(r.kit_place)}{link}）</span>')
         html = html.replace(ref, ref + note)
     return html
 
 
-def _steps(card: TypeCard, workshop: str | None) -> str:
+def _steps(card: TypeCard, workshop: str | None, code: str | None) -> str:
     label = "ポイント" if card.type_id == "A" else "Step"
     return "".join(
         f'<div class="oh-step"><h4>{esc(label)}{int(r.step_no)}：{esc(r.title)}</h4>'
-        f"<div>{with_page_refs(r.text, card.page_refs, workshop)}</div></div>"
+        f"<div>{with_page_refs(r.text, card.page_refs, workshop, code)}</div></div>"
         for r in card.steps.itertuples())
 
 
@@ -116,9 +146,10 @@ def _references(card: TypeCard) -> str:
     return table(["資料", "発行", "内容"], rows) if rows else ""
 
 
-def card_html(card: TypeCard | str, *, with_style: bool = True, workshop: str | None = None) -> str:
+def card_html(card: TypeCard | str, *, with_style: bool = True, workshop: str | None = None,
+              code: str | None = None) -> str:
     """The full card as HTML; every guide and user text is escaped. Links to a workbench notebook
-    carry ``workshop``, so it opens on the same workshop."""
+    carry the join ``code`` when given, else ``workshop``, so it opens on the same workshop."""
     if isinstance(card, str):
         card = type_card(card)
     parts = [STYLE if with_style else "", '<div class="oh">']
@@ -130,11 +161,12 @@ def card_html(card: TypeCard | str, *, with_style: bool = True, workshop: str | 
     if card.first_move_note:
         parts.append(f"<div>{esc(card.first_move_note)}</div>")
     parts.append(f'<div class="oh-move">{esc(card.first_move)}</div>')
-    parts.append(_steps(card, workshop))
     if card.workbench:
         name = WORKBENCH_NAMES.get(card.workbench, card.workbench)
-        parts.append(f'<div class="oh-trouble">この初めの一手は作業台ノートブック '
-                     f"{notebook_link(card.workbench, workshop)}（{esc(name)}）で実際に進められます。</div>")
+        parts.append(f'<div class="oh-trouble">{open_button(card.workbench, workshop, code)}'
+                     f"<div>この初めの一手は {esc(name)} で実際に進められます"
+                     f"（同じワークショップのファイルに保存されます）。</div></div>")
+    parts.append(_steps(card, workshop, code))
     parts.append("<h3>メリット（悩みを解消することによる）</h3>" + ul(card.merits, "oh-merit"))
     parts.append("<h3>デメリット（解消しないままにしておくことによる）</h3>" + ul(card.risks, "oh-risk"))
     if card.cautions:

@@ -138,3 +138,14 @@ def page(new_page):
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def diagnose_type_c(pg) -> None:
+    """Answer the chart on an open chart page until it says type C (いいえ, いいえ, はい) and the result is saved."""
+    pg.get_by_text("質問 1 / 8").wait_for()
+    no = pg.get_by_role("button", name="いいえ", exact=True)
+    for k in (2, 3):
+        no.click()
+        pg.get_by_text(f"質問 {k} / 8").wait_for()
+    pg.get_by_role("button", name="はい", exact=True).click()
+    pg.get_by_text("結果を保存しました：Cタイプ").wait_for()

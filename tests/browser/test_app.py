@@ -2,7 +2,7 @@
 
 import re
 
-from .conftest import shot
+from .conftest import diagnose_type_c, shot
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -84,15 +84,11 @@ def test_all_questions_mode_shows_the_chosen_answer_unmistakably(page, voila):
 
 def test_the_card_links_the_workbench_on_the_same_workshop(page, voila):
     _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
-    no = page.get_by_role("button", name="いいえ", exact=True)
-    no.click()
-    page.get_by_text("質問 2 / 8").wait_for()
-    no.click()
-    page.get_by_text("質問 3 / 8").wait_for()
-    page.get_by_role("button", name="はい", exact=True).click()
-    page.get_by_text("結果を保存しました：Cタイプ").wait_for()
-    link = page.get_by_role("link", name="02_type_c_problems.ipynb")
+    diagnose_type_c(page)
+    link = page.get_by_role("link", name="この作業台を開く")
     assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?workshop=workshop"
+    # a button, not a footnote: the first thing under the first move, large and filled
+    assert link.evaluate("a => getComputedStyle(a).backgroundColor") == "rgb(0, 114, 178)"
     with page.context.expect_page() as opened:
         link.click()
     workbench = opened.value

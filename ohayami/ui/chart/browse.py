@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...guide import load_types
-from ..cards import card_html
+from ..cards import card_html, joined_code
 from ..panel import Panel
 
 
@@ -23,4 +23,4 @@ class BrowsePanel(Panel):
         return W.VBox([self.browse, self.card])
 
     def _card(self, type_id: str) -> str:
-        return card_html(type_id, workshop=self.ws.name)
+        return card_html(type_id, workshop=self.ws.name, code=joined_code())

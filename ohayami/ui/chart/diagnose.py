@@ -12,7 +12,7 @@ from ...labels import NO, YES
 from ...reports import chart_result_html
 from ...workbench import person as known_person
 from .. import common as C
-from ..cards import card_html
+from ..cards import card_html, joined_code
 from ..panel import Panel, attempt
 from .all_check import AllCheck
 
@@ -150,7 +150,7 @@ class DiagnosePanel(Panel):
         extra = f"（ほかに当てはまるタイプ：{'、'.join(others)}）" if others else ""
         replaced = f"。前回の回答（{rec['replaced']}タイプ）を置き換えました" if rec["replaced"] else ""
         self.message.value = C.ok(f"結果を保存しました：{rec['result']}タイプ{extra}{replaced}")
-        self.result.value = card_html(rec["result"], workshop=self.ws.name)
+        self.result.value = card_html(rec["result"], workshop=self.ws.name, code=joined_code())
         html = chart_result_html(rec, self.chart, workshop=self.ws.name)
         fname = stamped_name(f"診断結果_{rec['participant'] or '参加者'}", "html")
         self.report_link.value = C.download_link(html.encode("utf-8"), fname, "text/html",

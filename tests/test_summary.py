@@ -1,0 +1,129 @@
+"""The project summary (問題 → 調査 → 選定 → 体制) over real type C and type E workshops."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from chain_fill import CHOSEN, PROBLEMS, VISION, fill_c, fill_e
+from ohayami.errors import OhayamiError
+from ohayami.printouts import project_summary_html
+from ohayami.summary import PROVIDERS, Part, ProjectSummary, Provider, research_part, roles_part
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def summary(ws):
+    return ProjectSummary(ws)
+
+
+def _section(summary, key):
+    return next(s for s in summary.sections() if s.provider.key == key)
+
+
+def test_the_chain_runs_problem_research_selection_team_each_from_its_type():
+    assert [(p.title, p.type_id) for p in PROVIDERS] == [("問題", "C"), ("調査", "D"), ("選定", "E"), ("体制", "H")]
+
+
+def test_an_untouched_workshop_says_where_each_step_is_filled_in_and_writes_nothing(summary):
+    before = summary.ws.revision()
+    sections = summary.sections()
+    assert [s.filled for s in sections] == [False] * 4
+    assert sections[1].lead == "まだ入力されていません（Dタイプ作業台で取組事例・実装されたサービス・類似サービスを記録してください）。"
+    assert all(s.lead.startswith(f"まだ入力されていません（{s.provider.type_id}タイプ作業台で") for s in sections)
+    assert list(summary.overview_frame()["状態"]) == ["まだ"] * 4
+    assert summary.ws.revision() == before  # reading the summary seeded no criteria, wrote no row
+    assert summary.ws.rows("criteria").empty
+    assert [s.notebook for s in sections][0::2] == ["02_type_c_problems.ipynb", "03_type_e_vendors.ipynb"]
+
+
+def test_the_problem_section_shows_the_chosen_problem_and_its_vision(summary):
+    fill_c(summary.ws)
+    part = _section(summary, "problem").part
+    assert dict(part.facts) == {"洗い出した課題": "3件", "絞り込んだ課題": CHOSEN}
+    (title, table), = part.tables
+    assert title == "絞り込んだ課題と実現したい地域像"
+    assert table.to_dict("records") == [{"順位": 1, "課題": CHOSEN, "合計点": table.iloc[0]["合計点"],
+                                        "受益者": VISION["beneficiary"], "受益者の状態はどう変わるか": VISION["change"],
+                                        "変化の程度": VISION["degree"]}]
+    assert part.notes == ()
+
+
+def test_problems_not_yet_narrowed_and_a_missing_vision_are_said(summary):
+    from ohayami.problems import ProblemWorkbench
+    m = ProblemWorkbench(summary.ws)
+    for t in PROBLEMS:
+        m.add_problem(t, scene=f"{t}の場面")
+    part = _section(summary, "problem").part
+    assert dict(part.facts)["絞り込んだ課題"] == "まだありません"
+    assert "「5 結果と絞り込み」" in part.notes[0]
+    assert list(part.tables[0][1]["課題"]) == list(PROBLEMS)
+    # scored and cut, but no vision written for the chosen one
+    crit = m.criteria()
+    for k, pid in enumerate(m.problems()["problem_id"]):
+        for c in crit.itertuples():
+            m.set_score("山田", pid, c.criterion_id, 5 - k if c.direction == "higher" else 1 + k)
+    m.set_cut_line("top", 2)
+    part = _section(summary, "problem").part
+    assert dict(part.facts)["絞り込んだ課題"] == "、".join(PROBLEMS[:2])
+    assert part.notes == (f"実現したい地域像がまだ書かれていない課題があります：{PROBLEMS[0]}、{PROBLEMS[1]}"
+                          "（Cタイプ作業台の「6 実現したい地域像」で書いてください）。",)
+
+
+def test_the_selection_section_names_the_winner_its_score_and_the_weights_version(summary):
+    fill_e(summary.ws)
+    part = _section(summary, "selection").part
+    facts = dict(part.facts)
+    # A社: 60 × (5→1.0) + 40 × (4→0.75) = 90; B社: 60 × 0.5 + 40 × 0.5 = 50
+    assert facts["選定（1位）"] == "A社（窓口くん）" and facts["合計／満点"] == "90.00 / 100"
+    assert facts["重みの版"].startswith("版1（") and "委員会" in facts["重みの版"]
+    assert facts["比べた事業者"] == "2者"
+    ranking = part.tables[0][1]
+    assert list(ranking["事業者"]) == ["A社（窓口くん）", "B社（スマート窓口）"] and list(ranking["順位"]) == ["1", "2"]
+
+
+def test_vendors_without_scores_or_with_a_missing_price_are_said_not_hidden(summary):
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(summary.ws)
+    m.add_vendor("A社")
+    part = _section(summary, "selection").part
+    assert dict(part.facts) == {"候補の事業者": "A社"} and "まだ採点されていません" in part.notes[0]
+    fill_e(summary.ws, vendors=(("B社", "", ""), ("C社", "", 500)))
+    m.set_rules(price={"method": "lowest", "points": 30})
+    part = _section(summary, "selection").part
+    assert part.notes[0].startswith("結果を計算できません：価格点を使うには")
+
+
+def test_a_section_that_cannot_be_read_says_why_and_the_others_still_show(summary):
+    fill_c(summary.ws)
+
+    def broken(ws, data=None):
+        raise OhayamiError("壊れています")
+    summary.providers = [*PROVIDERS[:1], Provider("x", "調査", "D", "Dタイプ作業台", "…", broken)]
+    first, second = summary.sections()
+    assert first.filled and second.state == "読めません" and second.error == "Dタイプ作業台のデータを読めません：壊れています"
+
+
+def test_a_worksheet_adds_its_section_with_one_entry(summary):
+    assert research_part(summary.ws) is None and roles_part(summary.ws) is None  # slots until D and H merge
+    summary.providers = [*PROVIDERS, Provider("extra", "財源", "F", "Fタイプ作業台", "支援策を集めてください",
+                                              lambda ws, data=None: Part((("採択", "デジタル田園都市国家構想交付金"),)))]
+    last = summary.sections()[-1]
+    assert last.heading == "財源（Fタイプ作業台）" and last.lead == "採択：デジタル田園都市国家構想交付金"
+
+
+def test_the_one_page_printout_and_the_workbook_escape_user_text(summary):
+    fill_c(summary.ws, problems=(EVIL, "バス", "子育て"), vision={**VISION, "change": "=HYPERLINK(\"x\")"})
+    fill_e(summary.ws, vendors=(("A社" + EVIL, "", 1), ("=1+1", "", 2)))
+    html = project_summary_html(summary)
+    assert "size: A4 portrait" in html and EVIL not in html and "&lt;img src=x" in html
+    assert "まだ入力されていません（Dタイプ作業台で" in html and "まだ入力されていません（Hタイプ作業台で" in html
+    assert "入力のある段階" in html and "2 / 4" in html
+    wb = openpyxl.load_workbook(io.BytesIO(summary.export_xlsx()))
+    assert wb.sheetnames == ["まとめ", "問題", "問題・絞り込んだ課題と実現したい地域像", "選定", "選定・ランキング"]
+    cells = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert EVIL in cells and all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
+    assert "=HYPERLINK(\"x\")" in cells and "A社" + EVIL in cells and "=1+1" in cells  # text, never a formula
