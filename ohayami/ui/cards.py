@@ -12,6 +12,7 @@ from ..html import STYLE, esc, table, ul
 WORKBENCH_NAMES = {
     "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",
     "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
+    "13_type_d_research.ipynb": "Dタイプ作業台（取組事例・サービスの調査ログ・RFI）",
 }
 
 
