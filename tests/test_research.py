@@ -13,7 +13,7 @@ from ohayami.errors import OhayamiError
 from ohayami.labels import MARK_YES
 from ohayami.printouts import rfi_html
 from ohayami.problems import ProblemWorkbench
-from ohayami.research import (CASE, GUIDE, KEYWORD, LOG, OWN, QUESTION, RECIPIENT, RFI_QUESTIONS, SIMILAR, THEME,
+from ohayami.research import (CASE, GUIDE, KEYWORD, LOG, QUESTION, RECIPIENT, RFI_QUESTIONS, SIMILAR, THEME,
                               UNKNOWN, Research, split_keywords)
 from ohayami.store import open_workshop
 from ohayami.vendors import VendorWorkbench

@@ -9,10 +9,17 @@ from .test_app import _open
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def _service(page, name, vendor, keywords):
+def _service(page, sid, name, vendor, keywords, found_at=None):
+    """Add a service in the open tab and tick it as a candidate."""
     page.get_by_role("textbox", name="サービス名").fill(name)
     page.get_by_role("textbox", name="事業者").fill(vendor)
     page.get_by_role("textbox", name="キーワード・カテゴリ").fill(keywords)
+    if found_at:
+        page.get_by_role("combobox", name="見つけた場所").select_option(label=found_at)
+    page.get_by_role("button", name="追加", exact=True).click()
+    page.get_by_text(f"追加しました：{sid}").wait_for()
+    page.get_by_role("checkbox", name=f"候補：{sid} {name}（{vendor}）").check()
+    page.get_by_text(f"{sid} を候補にしました").wait_for()
 
 
 def test_type_d_worksheet_two_services_to_e_and_exported(page, voila):
@@ -32,20 +39,11 @@ def test_type_d_worksheet_two_services_to_e_and_exported(page, voila):
     assert page.locator("img[src='x']").count() == 0
 
     page.get_by_role("tab", name="3 事例のサービス").click()
-    _service(page, "書かない窓口", "X社", "窓口DX、行かない窓口")
-    page.get_by_role("button", name="追加", exact=True).click()
-    page.get_by_text("追加しました：S001").wait_for()
-    page.get_by_role("checkbox", name="候補：S001 書かない窓口（X社）").check()
-    page.get_by_text("S001 を候補にしました").wait_for()
+    _service(page, "S001", "書かない窓口", "X社", "窓口DX、行かない窓口")
 
     page.get_by_role("tab", name="4 類似サービス").click()
     page.get_by_text("まだ類似サービスを調べていないキーワード").wait_for()
-    _service(page, "コンビニ交付", "Y社", "窓口DX")
-    page.get_by_role("combobox", name="見つけた場所").select_option(label="カタログ")
-    page.get_by_role("button", name="追加", exact=True).click()
-    page.get_by_text("追加しました：S002").wait_for()
-    page.get_by_role("checkbox", name="候補：S002 コンビニ交付（Y社）").check()
-    page.get_by_text("S002 を候補にしました").wait_for()
+    _service(page, "S002", "コンビニ交付", "Y社", "窓口DX", found_at="カタログ")
     page.get_by_role("button", name="候補をEタイプの事業者一覧へ送る").click()
     page.get_by_text("Eタイプの事業者一覧へ 2 件送りました（S001→V").wait_for()
     page.get_by_role("button", name="候補をEタイプの事業者一覧へ送る").click()
