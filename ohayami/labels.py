@@ -39,6 +39,13 @@ COLUMN_LABELS: dict[str, str] = {
     # type I: the request to an expert and its checklists
     "request_id": "依頼ID", "bottleneck": "ボトルネック", "outcome": "期待する成果", "list_id": "リスト",
     "item_id": "項目ID", "source": "出所", "checked": "チェック",
+    # type D: the research log and the RFI draft
+    "theme_id": "テーマID", "theme": "テーマ", "vision": "実現したい地域像", "problem_ids": "Cタイプの課題ID",
+    "read_theme": "Cタイプから読み込んだテーマ", "read_vision": "Cタイプから読み込んだ地域像", "read_at": "読み込んだ日時",
+    "rfi_purpose": "RFIの目的", "rfi_due": "RFIの回答期限", "case_id": "事例ID", "town": "自治体", "what": "取組内容",
+    "service_id": "サービスID", "vendor": "事業者", "keywords": "キーワード・カテゴリ", "found_at": "見つけた場所",
+    "unknown": "まだ分からないこと", "candidate": "候補", "sent_vendor_id": "Eタイプの事業者ID",
+    "sent_at": "Eタイプへ送った日時", "part": "区分", "text": "RFIの項目", "included": "RFIに含める",
 }
 
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both

@@ -115,3 +115,20 @@ def project_summary_html(model) -> str:
              *[summary_section_html(s) for s in sections],
              f'<p class="oh-note">ohayami プロジェクトのまとめで作成（各作業台の入力から）。{SOURCE_NOTE}</p>']
     return a4_page("プロジェクトのまとめ", "".join(parts))
+def rfi_sheet_html(model) -> str:
+    """The body of the RFI draft (escaped HTML): overview, the questions and the recipients included; the
+    type D worksheet's 出力 tab previews it."""
+    parts = []
+    for title, df in model.rfi_frames().items():
+        parts.append(f"<h3>{esc(title)}</h3>")
+        parts.append(_frame(df) if len(df) else '<p class="oh-note">（まだありません）</p>')
+    parts.append(f'<p class="oh-note">ガイド※5：{esc(model.rfi_note())}（質問の文は ohayami による）</p>')
+    return "".join(parts)
+
+
+def rfi_html(model) -> str:
+    """Type D: the RFI (情報提供依頼書) draft generated from the research log, on one page."""
+    purpose, due = model.rfi_info()
+    parts = [_head("RFI（情報提供依頼書）の下書き", model.ws.name, [("回答期限", due or "—")]),
+             rfi_sheet_html(model), f'<p class="oh-note">ohayami Dタイプ作業台で作成。{SOURCE_NOTE}</p>']
+    return a4_page("RFI（情報提供依頼書）の下書き", "".join(parts))

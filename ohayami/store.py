@@ -50,7 +50,7 @@ READ_ONLY_MESSAGE = ("このワークショップファイルは読み取り専�
                      "書き込みできる場所にコピーするか、読み取り専用を外してから開き直してください。")
 DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できませんでした。" + NOT_SAVED +
                      "ディスクの空きを作ってから、もう一度保存してください。")
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -127,6 +127,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("round_scores", "再採点の評価点", ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"), ("value",),
           numeric=("round_no",)),
     Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
+    # type D (version 8): the research theme (one row, read from C's short list), the cases found, the
+    # services (kind "case": implemented in a case; "similar": found elsewhere) and the RFI draft
+    Table("research_theme", "調査のテーマ", ("theme_id",),
+          ("theme", "vision", "problem_ids", "read_theme", "read_vision", "read_at", "rfi_purpose", "rfi_due")),
+    Table("research_cases", "取組事例", ("case_id",), ("town", "what", "source", "notes")),
+    Table("research_services", "調べたサービス", ("service_id",),
+          ("kind", "case_id", "name", "vendor", "keywords", "found_at", "notes", "unknown", "candidate",
+           "sent_vendor_id", "sent_at"), numeric=("candidate",)),
+    Table("research_rfi", "RFIの下書き", ("part", "item_id"), ("text", "source", "included", "position"),
+          numeric=("included", "position")),
 ]}
 
 
@@ -366,6 +376,17 @@ MIGRATIONS: dict[int, list] = {
     7: [
         'ALTER TABLE "sets" ADD COLUMN "weight_must_haves" REAL',
         'ALTER TABLE "sets" ADD COLUMN "weights_revealed" TEXT',
+    ],
+    8: [
+        'CREATE TABLE IF NOT EXISTS "research_theme" ("theme_id" TEXT, "theme" TEXT, "vision" TEXT, "problem_ids" TEXT, '
+        '"read_theme" TEXT, "read_vision" TEXT, "read_at" TEXT, "rfi_purpose" TEXT, "rfi_due" TEXT, PRIMARY KEY ("theme_id"))',
+        'CREATE TABLE IF NOT EXISTS "research_cases" ("case_id" TEXT, "town" TEXT, "what" TEXT, "source" TEXT, '
+        '"notes" TEXT, PRIMARY KEY ("case_id"))',
+        'CREATE TABLE IF NOT EXISTS "research_services" ("service_id" TEXT, "kind" TEXT, "case_id" TEXT, "name" TEXT, '
+        '"vendor" TEXT, "keywords" TEXT, "found_at" TEXT, "notes" TEXT, "unknown" TEXT, "candidate" REAL, '
+        '"sent_vendor_id" TEXT, "sent_at" TEXT, PRIMARY KEY ("service_id"))',
+        'CREATE TABLE IF NOT EXISTS "research_rfi" ("part" TEXT, "item_id" TEXT, "text" TEXT, "source" TEXT, '
+        '"included" REAL, "position" REAL, PRIMARY KEY ("part", "item_id"))',
     ],
 }
 

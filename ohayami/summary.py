@@ -128,13 +128,29 @@ def problem_part(ws: WorkshopStore, data=None) -> Part | None:
 
 # ---------------------------------------------------------------------- 調査 (type D)
 def research_part(ws: WorkshopStore, data=None) -> Part | None:
-    """調査: the type D research log (取組事例 → 実装されたサービス → 類似サービス).
+    """調査: the type D research log (取組事例 → 実装されたサービス → 類似サービス): the theme, how much
+    was found, and the candidate services with their vendor, where they were found and whether they
+    went on to type E. ``None`` while nothing is entered."""
+    if ws.rows("research_theme").empty and ws.rows("research_cases").empty and ws.rows("research_services").empty:
+        return None
+    from .research import Research
 
-    Plug-in point for ``ohayami.research``: until it is merged this says nothing is entered. To plug
-    it in, read its model here (facts such as the number of cases and services found, and a table of
-    candidate services with their vendor and where they were found) and return ``None`` while its
-    tables are empty."""
-    return None
+    model = Research(ws, data)
+    theme, services = model.theme(), model.services_frame()
+    facts = [("テーマ", theme.theme or "まだ決まっていません"),
+             ("調べたもの", f"取組事例 {len(model.cases())}件・サービス {len(services)}件"
+                             f"（候補 {int((services['候補'] != '').sum())}件）")]
+    notes = []
+    if theme.vision:
+        facts.append(("実現したい地域像", theme.vision))
+    candidates = services[services["候補"] != ""]
+    shown = candidates if len(candidates) else services
+    table = shown[["サービス名", "事業者", "区分", "見つけた場所", "Eタイプへ"]].reset_index(drop=True)
+    table["Eタイプへ"] = table["Eタイプへ"].map(lambda v: "送った" if _text(v) else "")
+    if len(services) and not len(candidates):
+        notes.append("候補のサービスがまだ選ばれていません（Dタイプ作業台で「候補」に印をつけてください）。")
+    tables = ((("候補のサービス" if len(candidates) else "調べたサービス"), table),) if len(services) else ()
+    return Part(tuple(facts), tables, tuple(notes))
 
 
 # ---------------------------------------------------------------------- 選定 (type E)

@@ -7,7 +7,7 @@ Japanese, names the problem, and that no table (nor the change log, nor the file
 cases that open a file) changed.
 
 Kinds:
-- ``C`` / ``E``: ``action(model)`` on a seeded type C / type E workbench must raise OhayamiError.
+- ``C`` / ``E`` / ``D``: ``action(model)`` on a seeded type C / type E / type D workbench must raise OhayamiError.
 - ``import``: the bytes are imported into ``table`` (problems, vendors) and must be refused.
 - ``open``: ``build(path)`` writes a file at ``path``; opening it must be refused, the file byte-identical.
 - ``sheet``: ``tamper(sheet_bytes)`` edits a scoring sheet made for 佐藤; importing it must be refused.
@@ -239,3 +239,31 @@ def _set_csv_cell(folder, name: str, column: str, value: str) -> None:
 
 # the kinds that need the workshop-file and scoring-sheet machinery are added in their own module
 # (tests/bad_files.py) so that this one stays readable
+
+
+# ---------------------------------------------------------------------- type D forms (research log)
+_D = "D"
+case("d-theme-empty", "form", _D, "空", lambda m: m.save_theme("　\t"))
+case("d-theme-too-long", "form", _D, "文字", lambda m: m.save_theme("長" * 5000))
+case("d-read-c-empty", "form", _D, "Cタイプ作業台", lambda m: m.read_from_c())
+case("d-case-town-empty", "form", _D, "空", lambda m: m.add_case("\x01\x07"))
+case("d-case-town-too-long", "form", _D, "文字", lambda m: m.add_case("市" * 500))
+case("d-case-unknown", "form", _D, "ありません", lambda m: m.update_case("K999", "B市"))
+case("d-case-linked", "form", _D, "つながっている", lambda m: m.delete_case("K001"))
+case("d-service-no-case", "form", _D, "取組事例", lambda m: m.add_service("case", "窓口予約", "Z社"))
+case("d-service-unknown-case", "form", _D, "ありません", lambda m: m.add_service("case", "窓口予約", "Z社", case_id="K9"))
+case("d-service-name-empty", "form", _D, "空", lambda m: m.add_service("similar", "\u200b", found_at="展示会"))
+case("d-service-dup-width", "13.12", _D, "すでに", lambda m: m.add_service("similar", "書かない　窓口", "Ｘ社",
+                                                                       found_at="展示会"))
+case("d-service-found-at-bad", "form", _D, "選べません", lambda m: m.add_service("similar", "窓口予約", found_at="=1+1"))
+case("d-service-found-at-empty", "form", _D, "選んで", lambda m: m.add_service("similar", "窓口予約", found_at=""))
+case("d-service-kind-bad", "form", _D, "区分", lambda m: m.add_service("vendor", "窓口予約"))
+case("d-service-keywords-too-long", "form", _D, "文字", lambda m: m.add_service("similar", "窓口予約", keywords="k、" * 400,
+                                                                              found_at="展示会"))
+case("d-candidate-no-vendor", "form", _D, "事業者名", lambda m: m.set_candidate("S002", True))
+case("d-candidate-not-bool", "form", _D, "はい", lambda m: m.set_candidate("S001", "true"))
+case("d-send-no-candidates", "form", _D, "候補", lambda m: m.send_candidates_to_e())
+case("d-rfi-empty", "form", _D, "空", lambda m: m.add_rfi("question", "  "))
+case("d-rfi-part-bad", "form", _D, "区分", lambda m: m.add_rfi("answer", "x"))
+case("d-rfi-due-bad", "form", _D, "日付|月は", lambda m: m.save_rfi_info("目的", "2026-13-01"))
+case("d-rfi-unknown", "form", _D, "ありません", lambda m: m.delete_rfi("recipient", "R404"))

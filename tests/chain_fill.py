@@ -4,6 +4,7 @@ tests and the chain's browser test start from here instead of clicking through b
 from __future__ import annotations
 
 from ohayami.problems import ProblemWorkbench
+from ohayami.research import CASE, SIMILAR, Research
 from ohayami.vendors import VendorWorkbench
 
 PROBLEMS = ("証明書の窓口が昼に混む", "バスの本数が少ない", "子育ての相談先が分からない")
@@ -38,4 +39,22 @@ def fill_e(ws, vendors=VENDORS) -> VendorWorkbench:
     for vid, values in (("V001", (5, 4)), ("V002", (3, 3))):
         for cid, v in zip(ids, values):
             m.set_score("山田", vid, cid, v)
+    return m
+
+
+SERVICES = (("窓口くん", "A社"), ("スマート窓口", "B社"))
+
+
+def fill_d(ws, services=SERVICES) -> Research:
+    """The theme read from C, one case, two services found (one in the case, one similar from a
+    catalogue), both candidates and sent to type E's vendor list."""
+    m = Research(ws)
+    m.read_from_c()
+    case = m.add_case("北見市", "書かない窓口", "自治体DX事例集")
+    (n1, v1), (n2, v2) = services
+    first = m.add_service(CASE, n1, v1, "窓口DX", case_id=case)
+    second = m.add_service(SIMILAR, n2, v2, "窓口DX", found_at="catalogue")
+    for sid in (first, second):
+        m.set_candidate(sid, True)
+    m.send_candidates_to_e()
     return m

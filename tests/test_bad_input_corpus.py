@@ -28,6 +28,13 @@ def corpus_size() -> int:
 
 
 def _seed(ws, kind):
+    if kind == "D":
+        from ohayami.research import Research
+        m = Research(ws)
+        k = m.add_case("A市", "申請書の自動作成")
+        m.add_service("case", "書かない窓口", "X社", "窓口DX", case_id=k)
+        m.add_service("similar", "コンビニ交付", "", found_at="カタログ")
+        return m
     if kind == "E":
         m = VendorWorkbench(ws)
         m.adopt_template([1, 28])
@@ -73,12 +80,12 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
         return
     ws = open_workshop(tmp_path / "w")
     try:
-        model = _seed(ws, "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
+        model = _seed(ws, "D" if c.kind == "D" else "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
         if c.kind == "sheet":
             data = c.action(model, model.scoring_sheet("佐藤"))
         before = _state(ws)
         with pytest.raises(OhayamiError) as info:
-            if c.kind in ("C", "E"):
+            if c.kind in ("C", "E", "D"):
                 c.action(model)
             elif c.kind == "import":
                 exchange.import_table(ws, c.table, c.data, name=c.name)

@@ -14,7 +14,8 @@ an import to a higher layer fails, and so does any cycle. The order, lowest firs
 7. ``tally sheets``                   — the chart's tally (uses chart); scoring sheets (use exchange)
 8. ``workbench``                      — what every scored worksheet shares
 9. ``problems vendors readiness experts`` (+ one model per new worksheet)
-9a. ``summary``                        — the project summary, over every worksheet model
+9a. ``research``                     — type D: reads C's short list, adds vendors to E
+9b. ``summary``                        — the project summary, over every worksheet model
 10. ``reports printouts``             — printable pages over the models (printouts: one-page worksheet sheets)
 11. ``ui.panel ui.common ui.cards ui.weights ui.score_grid ui.sheet_parts ui.connection`` — the error funnel, panels and shared widget pieces
 12. ``ui.*_view ui.guide_browser ui.<worksheet>.*`` — one view or panel package per notebook
@@ -51,11 +52,12 @@ LAYERS: list[tuple[str, ...]] = [
     ("tally", "sheets"),
     ("workbench",),
     ("problems", "vendors", "readiness", "experts"),
+    ("research",),  # type D reads C's short list and adds vendors to E: above both
     ("summary",),  # the project summary reads every worksheet model (research and roles too)
     ("reports", "printouts"),
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
-     "ui.vendors.*", "ui.readiness.*", "ui.experts.*", "ui.summary.*"),
+     "ui.vendors.*", "ui.readiness.*", "ui.experts.*", "ui.summary.*", "ui.research.*"),
     ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
     ("app", "app.address", "app.pages", "app.server", "app.launch", "app.*"),  # the served app
     ("",),  # ohayami/__init__.py

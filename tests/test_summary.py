@@ -108,7 +108,7 @@ def test_a_section_that_cannot_be_read_says_why_and_the_others_still_show(summar
 
 
 def test_a_worksheet_adds_its_section_with_one_entry(summary):
-    assert research_part(summary.ws) is None and roles_part(summary.ws) is None  # slots until D and H merge
+    assert research_part(summary.ws) is None and roles_part(summary.ws) is None  # nothing entered yet
     summary.providers = [*PROVIDERS, Provider("extra", "財源", "F", "Fタイプ作業台", "支援策を集めてください",
                                               lambda ws, data=None: Part((("採択", "デジタル田園都市国家構想交付金"),)))]
     last = summary.sections()[-1]
@@ -127,3 +127,17 @@ def test_the_one_page_printout_and_the_workbook_escape_user_text(summary):
     cells = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert EVIL in cells and all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
     assert "=HYPERLINK(\"x\")" in cells and "A社" + EVIL in cells and "=1+1" in cells  # text, never a formula
+
+
+def test_research_from_type_d_shows_the_theme_and_the_candidates_sent_on_to_e(summary):
+    from chain_fill import fill_d
+    fill_c(summary.ws)
+    fill_d(summary.ws)
+    part = _section(summary, "research").part
+    facts = dict(part.facts)
+    assert CHOSEN in facts["テーマ"] and facts["実現したい地域像"]
+    assert facts["調べたもの"] == "取組事例 1件・サービス 2件（候補 2件）"
+    (title, table), = part.tables
+    assert title == "候補のサービス" and list(table["サービス名"]) == ["窓口くん", "スマート窓口"]
+    assert list(table["Eタイプへ"]) == ["送った", "送った"]
+    assert set(summary.ws.rows("vendors")["name"]) == {"A社", "B社"}   # the hand-over reached E

@@ -56,6 +56,13 @@ NOTEBOOKS = {
                "入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import readiness\nfrom ohayami.app.address import workshop_in_address\nreadiness.show(workshop_in_address(\"workshop\"))"),
     ],
+    "13_type_d_research.ipynb": [
+        ("md", "# Dタイプ作業台：具体的な実装事例からサービスを知ろう\n\n"
+               "ガイドのDタイプの3つのステップ（取組事例を見つける → 取組事例に掲載のサービスを知る → 類似サービスを広く知る）"
+               "を調査ログとして記録します。テーマはCタイプの結果から読み込めます。候補にしたサービスはEタイプの事業者一覧へ送れ、"
+               "調査ログから RFI（情報提供依頼書）の下書きを作れます。入力はすべてワークショップファイルに自動で保存されます。"),
+        ("code", "from ohayami.ui import research\nfrom ohayami.app.address import workshop_in_address\nresearch.show(workshop_in_address(\"workshop\"))"),
+    ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"
                "ガイドのIタイプの3つのステップ（専門家に求める要件の整理 → ボトルネックを解消できる専門家を見つける → "

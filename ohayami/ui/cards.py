@@ -15,6 +15,7 @@ WORKBENCH_NAMES = {
     "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
     "10_type_a_readiness.ipynb": "Aタイプ作業台（基本の3ポイント・準備度カード）",
     "18_type_i_experts.ipynb": "Iタイプ作業台（専門家への依頼要件）",
+    "13_type_d_research.ipynb": "Dタイプ作業台（取組事例・サービスの調査ログ・RFI）",
 }
 # The page address's parameters, as ohayami.app.address reads them (a test keeps the two equal; the
 # app's layer sits above the views, so the words are repeated here rather than imported).
