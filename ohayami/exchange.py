@@ -469,7 +469,8 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
 EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
                 "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
                 "set_options", "rounds", "round_items", "round_scores", "dots",
-                "chart_results", "readiness", "expert_request", "expert_items", "settings"]
+                "chart_results", "readiness", "expert_request", "expert_items",
+                "support_programmes", "support_criteria", "support_checks", "support_decisions", "settings"]
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file

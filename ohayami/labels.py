@@ -39,6 +39,9 @@ COLUMN_LABELS: dict[str, str] = {
     # type I: the request to an expert and its checklists
     "request_id": "依頼ID", "bottleneck": "ボトルネック", "outcome": "期待する成果", "list_id": "リスト",
     "item_id": "項目ID", "source": "出所", "checked": "チェック",
+    # types F and G: support programmes, their checks and decisions
+    "programme_id": "支援策ID", "provider": "所管", "deadline": "締切", "url": "URL・参照先",
+    "guide_place": "ガイドの箇所", "decision": "決定",
 }
 
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both

@@ -50,7 +50,7 @@ READ_ONLY_MESSAGE = ("このワークショップファイルは読み取り専�
                      "書き込みできる場所にコピーするか、読み取り専用を外してから開き直してください。")
 DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できませんでした。" + NOT_SAVED +
                      "ディスクの空きを作ってから、もう一度保存してください。")
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -127,6 +127,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("round_scores", "再採点の評価点", ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"), ("value",),
           numeric=("round_no",)),
     Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
+    # types F and G (財源／人材の支援策): programmes, the kit's check criteria with their weights, one
+    # check mark per programme and criterion, and every decision as its own row (the latest counts)
+    Table("support_programmes", "支援策", ("kind", "programme_id"),
+          ("name", "provider", "deadline", "url", "description", "note", "source", "guide_place", "position"),
+          numeric=("position",)),
+    Table("support_criteria", "支援策の確認項目", ("kind", "criterion_id"),
+          ("name", "description", "weight", "must_have", "position"), numeric=("weight", "must_have", "position")),
+    Table("support_checks", "支援策の確認結果", ("kind", "programme_id", "criterion_id"), ("value",)),
+    Table("support_decisions", "支援策の決定", ("kind", "programme_id", "no"),
+          ("decision", "reason", "deadline", "actor", "at"), numeric=("no",)),
 ]}
 
 
@@ -366,6 +376,18 @@ MIGRATIONS: dict[int, list] = {
     7: [
         'ALTER TABLE "sets" ADD COLUMN "weight_must_haves" REAL',
         'ALTER TABLE "sets" ADD COLUMN "weights_revealed" TEXT',
+    ],
+    8: [
+        'CREATE TABLE IF NOT EXISTS "support_programmes" ("kind" TEXT, "programme_id" TEXT, "name" TEXT, '
+        '"provider" TEXT, "deadline" TEXT, "url" TEXT, "description" TEXT, "note" TEXT, "source" TEXT, '
+        '"guide_place" TEXT, "position" REAL, PRIMARY KEY ("kind", "programme_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_criteria" ("kind" TEXT, "criterion_id" TEXT, "name" TEXT, '
+        '"description" TEXT, "weight" REAL, "must_have" REAL, "position" REAL, PRIMARY KEY ("kind", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_checks" ("kind" TEXT, "programme_id" TEXT, "criterion_id" TEXT, '
+        '"value" TEXT, PRIMARY KEY ("kind", "programme_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_decisions" ("kind" TEXT, "programme_id" TEXT, "no" REAL, '
+        '"decision" TEXT, "reason" TEXT, "deadline" TEXT, "actor" TEXT, "at" TEXT, '
+        'PRIMARY KEY ("kind", "programme_id", "no"))',
     ],
 }
 
