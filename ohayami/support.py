@@ -25,7 +25,7 @@ from .scoring import Criterion, Evaluation, Result, Rules, evaluate
 from .scoring.scales import normalise_entry, parse_scale
 from .store import WorkshopStore
 from .store import now_jst as now_jst_iso
-from .textio import clean_name, one_line, parse_date, parse_number, text_field, title_key
+from .textio import clean_name, parse_date, parse_number, text_field, title_key
 
 GUIDE, OHAYAMI, OWN = "guide", "ohayami", "own"
 SOURCE_LABELS = {GUIDE: "ガイド", OHAYAMI: "ohayami による補足", OWN: "追加した支援策"}
@@ -89,7 +89,7 @@ class Decision:
 
 def parse_decision(value: object) -> str:
     """申請する／見送る／保留 (or apply/skip/hold) → the stored code."""
-    text = one_line(value, "決定", "decision", 20)
+    text = clean_name(value, "決定", "decision", 20)
     for code, label in DECISIONS.items():
         if text in (code, label):
             return code
@@ -108,6 +108,8 @@ def _text(value: object) -> str:
 
 class SupportWorksheet:
     """The type F or G model over one workshop: programmes, checks, decisions (``kind`` "F" or "G")."""
+
+    KIT_NOTE = KIT_CRITERIA_NOTE
 
     def __init__(self, ws: WorkshopStore, kind: str, data=None):
         if kind not in KINDS:
@@ -200,11 +202,11 @@ class SupportWorksheet:
             if not out["name"]:
                 raise OhayamiError(f"支援策の名前が空です。制度の名前を書いてください（{self.spec.example}）。", field="name")
         if provider is not None:
-            out["provider"] = one_line(provider, "所管", "provider", 60)
+            out["provider"] = clean_name(provider, "所管", "provider", 60)
         if deadline is not None:
             out["deadline"] = parse_date(deadline, "締切", "deadline")
         if url is not None:
-            out["url"] = one_line(url, "URL・参照先", "url", 300)
+            out["url"] = clean_name(url, "URL・参照先", "url", 300)
         if note is not None:
             out["note"] = text_field(note, "メモ", "note", 500)
         return out
@@ -285,6 +287,12 @@ class SupportWorksheet:
                 raise OhayamiError("配点がすべて 0 になります。少なくとも1つの確認項目に 0 より大きい配点を入れてください。",
                                    field="weight")
             self.ws.upsert("support_criteria", {"kind": self.kind, "criterion_id": criterion_id}, values, actor=actor)
+
+    def set_criteria(self, changes: dict, actor: str | None = None) -> None:
+        """Several criteria at once, all or nothing: criterion id → (points, must-have)."""
+        with self.ws.batch(actor):
+            for cid, (weight, must_have) in changes.items():
+                self.set_criterion(cid, weight=weight, must_have=must_have, actor=actor)
 
     def set_check(self, programme_id: str, criterion_id: str, value: object, actor: str | None = None) -> str:
         """One check mark (○ 合う・△ 一部・× 合わない; "" clears it); returns the mark stored."""
@@ -399,7 +407,7 @@ class SupportWorksheet:
         if not reason:
             raise OhayamiError(f"「{DECISIONS[code]}」の理由が空です。なぜそう決めたのかを書いてください"
                                "（例：対象経費に入らない、締切までに計画書が用意できる）。", field="reason")
-        actor = one_line(who, "決めた人", "who", 40)
+        actor = clean_name(who, "決めた人", "who", 40)
         if not actor:
             raise OhayamiError("決めた人が空です。決めた人（または会議の名前）を書いてください。", field="who")
         due = parse_date(deadline, "締切", "deadline") or row["deadline"]

@@ -12,6 +12,8 @@ from ..html import STYLE, esc, table, ul
 WORKBENCH_NAMES = {
     "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",
     "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
+    "15_type_f_funding.ipynb": "Fタイプ作業台（財源の支援策の収集・確認・決定）",
+    "16_type_g_people.ipynb": "Gタイプ作業台（人材の支援策の収集・確認・決定）",
 }
 
 
