@@ -35,8 +35,10 @@ class DecisionPanel(Panel):
         self.msg = W.HTML()
         self.table = W.HTML()
         self.history = W.HTML()
-        return W.VBox([note(text, f"ガイド：Step2 {title}"), heading("決定を記録", "決め直すと、前の決定は履歴に残ります。"),
+        root = W.VBox([note(text, f"ガイド：Step2 {title}"), heading("決定を記録", "決め直すと、前の決定は履歴に残ります。"),
                        self.pick, self.current, *inputs, self.decide_btn, self.msg, self.table, self.history])
+        root.add_class("oh-support-decisions")
+        return root
 
     def refresh(self) -> None:
         ranking = self.model.ranking()

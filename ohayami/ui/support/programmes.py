@@ -39,11 +39,13 @@ class ProgrammesPanel(Panel):
         self.remove_btn.on_click(self.remove)
         self.msg = W.HTML()
         sources = m.sources_frame()
-        return W.VBox([note(text, f"ガイド：Step1 {title}"), note(m.card.cautions[-1], "ガイド：留意点"),
+        root = W.VBox([note(text, f"ガイド：Step1 {title}"), note(m.card.cautions[-1], "ガイド：留意点"),
                        W.HTML(frame_html(sources, "探すときの情報源（ガイド4章）")) if len(sources) else W.HTML(),
                        self.load_btn, self.table, heading("支援策を追加・編集",
                                                           "ガイドの支援策は名前と所管を変えられません。締切・URL・メモを書き込めます。"),
                        self.pick, *inputs, W.HBox([self.add_btn, self.save_btn, self.remove_btn]), self.msg])
+        root.add_class("oh-support-programmes")
+        return root
 
     def refresh(self) -> None:
         frame = self.model.programmes_frame().drop(columns=["ID", "ガイドの箇所"])
