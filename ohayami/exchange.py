@@ -470,7 +470,8 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
                 "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
                 "set_options", "rounds", "round_items", "round_scores", "dots",
                 "chart_results", "readiness", "expert_request", "expert_items",
-                "research_theme", "research_cases", "research_services", "research_rfi", "settings"]
+                "research_theme", "research_cases", "research_services", "research_rfi",
+                "support_programmes", "support_criteria", "support_checks", "support_decisions", "settings"]
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file

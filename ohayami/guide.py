@@ -83,6 +83,8 @@ SPECS: dict[str, TableSpec] = {
     "weighting_scenes": TableSpec(
         "weighting_scenes.csv", ("scene_id", "situation", "emphasis", "source"), ("note",), key="scene_id"),
     "page_refs": TableSpec("page_refs.csv", ("ref", "guide_place", "kit_place"), ("link",), key="ref"),
+    "support_programmes": TableSpec("support_programmes.csv", ("kind", "name", "source", "guide_place"),
+                                    ("provider", "description", "url", "note")),
 }
 
 COLUMN_LABELS = GUIDE_COLUMN_LABELS  # one catalogue: ohayami.labels
@@ -318,7 +320,23 @@ def _validate_page_refs(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
     return df
 
 
+def _validate_programmes(df: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    file = SPECS["support_programmes"].file
+    seen = set()
+    for _, r in df.iterrows():
+        if r["kind"] not in ("F", "G"):
+            raise OhayamiError(f"種類「{r['kind']}」は F（財源）か G（人材）にしてください。",
+                               file=file, row=int(r["_row"]), column="kind")
+        _check_source(r["source"], file, int(r["_row"]))
+        if (r["kind"], r["name"]) in seen:
+            raise OhayamiError(f"「{r['name']}」が {r['kind']} に2回あります。1行にまとめてください。",
+                               file=file, row=int(r["_row"]), column="name")
+        seen.add((r["kind"], r["name"]))
+    return df
+
+
 _VALIDATORS = {
+    "support_programmes": _validate_programmes,
     "chart": _validate_chart,
     "criteria_template": _validate_criteria,
     "priority_criteria": _validate_priority,
@@ -688,6 +706,13 @@ def load_page_refs(data: str | Path | None = None) -> pd.DataFrame:
     return _load("page_refs", data)
 
 
+def load_support_programmes(data: str | Path | None = None) -> pd.DataFrame:
+    """The programmes types F (財源) and G (人材) start from, with where the guide names them. Columns:
+    ``kind`` (F/G), ``name``, ``provider``, ``description``, ``source`` (guide/ohayami), ``guide_place``,
+    ``url``, ``note``."""
+    return _load("support_programmes", data)
+
+
 def load_exclusion_reasons(data: str | Path | None = None) -> pd.DataFrame:
     """Reasons the guide's cases give for taking a problem out. Columns: ``reason_id``, ``label``,
     ``description``, ``source``."""
@@ -759,3 +784,4 @@ def validate_all(data: str | Path | None = None) -> None:
     load_references(data)
     load_weighting_scenes(data)
     load_page_refs(data)
+    load_support_programmes(data)

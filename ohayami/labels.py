@@ -46,6 +46,9 @@ COLUMN_LABELS: dict[str, str] = {
     "service_id": "サービスID", "vendor": "事業者", "keywords": "キーワード・カテゴリ", "found_at": "見つけた場所",
     "unknown": "まだ分からないこと", "candidate": "候補", "sent_vendor_id": "Eタイプの事業者ID",
     "sent_at": "Eタイプへ送った日時", "part": "区分", "text": "RFIの項目", "included": "RFIに含める",
+    # types F and G: support programmes, their checks and decisions
+    "programme_id": "支援策ID", "provider": "所管", "deadline": "締切", "url": "URL・参照先",
+    "guide_place": "ガイドの箇所", "decision": "決定",
 }
 
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both

@@ -132,3 +132,23 @@ def rfi_html(model) -> str:
     parts = [_head("RFI（情報提供依頼書）の下書き", model.ws.name, [("回答期限", due or "—")]),
              rfi_sheet_html(model), f'<p class="oh-note">ohayami Dタイプ作業台で作成。{SOURCE_NOTE}</p>']
     return a4_page("RFI（情報提供依頼書）の下書き", "".join(parts))
+def support_html(model) -> str:
+    """Types F and G: the decisions by deadline with their reasons, the check results and the criteria's
+    points, on one page."""
+    title = f"{model.spec.title}の検討結果"
+    decisions = model.decisions_frame()
+    ranking = model.ranking().drop(columns=["満点"])
+    crit = model.criteria_frame()
+    points = "・".join(f"{r.確認項目} {r.配点:g}点{'（必須）' if r.必須 == '必須' else ''}" for r in crit.itertuples())
+    parts = [_head(title, model.ws.name, [("申請する", f"{(decisions['決定'] == '申請する').sum()} 件"),
+                                         ("確認した支援策", f"{len(ranking)} 件")]),
+             "<h3>決定（締切の順）</h3>",
+             _frame(decisions.drop(columns=["日時（JST）"]).assign(**{"決めた人・日時": [
+                 f"{a} {t}" for a, t in zip(decisions["決めた人"], decisions["日時（JST）"])]}).drop(columns=["決めた人"]))
+             if len(decisions) else '<p class="oh-note">（まだ決めていません）</p>',
+             "<h3>確認結果</h3>",
+             _frame(ranking) if len(ranking) else '<p class="oh-note">（まだ支援策がありません）</p>',
+             f'<p class="oh-note">確認項目と配点：{esc(points)}。{esc(model.KIT_NOTE)}</p>',
+             f'<p class="oh-note">ガイドの留意点：{esc(model.card.cautions[0])}</p>',
+             f'<p class="oh-note">ohayami {esc(model.kind)}タイプ作業台で作成。{SOURCE_NOTE}</p>']
+    return a4_page(title, "".join(parts))

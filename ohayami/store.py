@@ -137,6 +137,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
            "sent_vendor_id", "sent_at"), numeric=("candidate",)),
     Table("research_rfi", "RFIの下書き", ("part", "item_id"), ("text", "source", "included", "position"),
           numeric=("included", "position")),
+    # types F and G (財源／人材の支援策): programmes, the kit's check criteria with their weights, one
+    # check mark per programme and criterion, and every decision as its own row (the latest counts)
+    Table("support_programmes", "支援策", ("kind", "programme_id"),
+          ("name", "provider", "deadline", "url", "description", "note", "source", "guide_place", "position"),
+          numeric=("position",)),
+    Table("support_criteria", "支援策の確認項目", ("kind", "criterion_id"),
+          ("name", "description", "weight", "must_have", "position"), numeric=("weight", "must_have", "position")),
+    Table("support_checks", "支援策の確認結果", ("kind", "programme_id", "criterion_id"), ("value",)),
+    Table("support_decisions", "支援策の決定", ("kind", "programme_id", "no"),
+          ("decision", "reason", "deadline", "actor", "at"), numeric=("no",)),
 ]}
 
 
@@ -387,6 +397,16 @@ MIGRATIONS: dict[int, list] = {
         '"sent_vendor_id" TEXT, "sent_at" TEXT, PRIMARY KEY ("service_id"))',
         'CREATE TABLE IF NOT EXISTS "research_rfi" ("part" TEXT, "item_id" TEXT, "text" TEXT, "source" TEXT, '
         '"included" REAL, "position" REAL, PRIMARY KEY ("part", "item_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_programmes" ("kind" TEXT, "programme_id" TEXT, "name" TEXT, '
+        '"provider" TEXT, "deadline" TEXT, "url" TEXT, "description" TEXT, "note" TEXT, "source" TEXT, '
+        '"guide_place" TEXT, "position" REAL, PRIMARY KEY ("kind", "programme_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_criteria" ("kind" TEXT, "criterion_id" TEXT, "name" TEXT, '
+        '"description" TEXT, "weight" REAL, "must_have" REAL, "position" REAL, PRIMARY KEY ("kind", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_checks" ("kind" TEXT, "programme_id" TEXT, "criterion_id" TEXT, '
+        '"value" TEXT, PRIMARY KEY ("kind", "programme_id", "criterion_id"))',
+        'CREATE TABLE IF NOT EXISTS "support_decisions" ("kind" TEXT, "programme_id" TEXT, "no" REAL, '
+        '"decision" TEXT, "reason" TEXT, "deadline" TEXT, "actor" TEXT, "at" TEXT, '
+        'PRIMARY KEY ("kind", "programme_id", "no"))',
     ],
 }
 

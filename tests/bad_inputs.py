@@ -107,6 +107,36 @@ case("c-weights-unknown-criterion", "form", _C, "ありません", lambda m: m.s
 case("c-weights-unknown-method", "form", _C, "方法", lambda m: m.set_weights("magic", {}))
 case("c-weights-rank-missing", "form", _C, "順位", lambda m: m.set_weights("rank", {m.criteria()["criterion_id"][0]: 1}))
 
+# ---------------------------------------------------------------------- types F and G forms (支援策)
+# The seeded F/G worksheet holds the guide's list and one own programme (the last row).
+def own(m) -> str:
+    return m.programmes()["programme_id"].iloc[-1]
+
+
+def first(m) -> str:
+    return m.programmes()["programme_id"].iloc[0]
+
+
+for _K in ("F", "G"):
+    k = _K.lower()
+    case(f"{k}-name-empty", "form", _K, "空", lambda m: m.add_programme("　 "))
+    case(f"{k}-name-dup-width", "form", _K, "すでに", lambda m: m.add_programme("ＤＸ 補助金"))
+    case(f"{k}-deadline-impossible", "form", _K, "ありえない", lambda m: m.add_programme("新制度", deadline="2026/2/30"))
+    case(f"{k}-deadline-words", "form", _K, "日付", lambda m: m.add_programme("新制度", deadline="来年度"))
+    case(f"{k}-url-too-long", "form", _K, "文字", lambda m: m.add_programme("新制度", url="https://x/" + "a" * 400))
+    case(f"{k}-guide-rename", "form", _K, "変えられません", lambda m: m.update_programme(first(m), name="別名"))
+    case(f"{k}-guide-delete", "form", _K, "削除できません", lambda m: m.remove_programme(first(m)))
+    case(f"{k}-check-off-scale", "form", _K, "○・△・×", lambda m: m.set_check(own(m), "K1", "5"))
+    case(f"{k}-weight-inf", "13.12", _K, "inf|数", lambda m: m.set_criterion("K1", weight="inf"))
+    case(f"{k}-weight-over", "form", _K, "100", lambda m: m.set_criterion("K2", weight="1000"))
+    case(f"{k}-decision-no-reason", "form", _K, "理由", lambda m: m.decide(own(m), "見送る", "\u200b ", who="山田"))
+    case(f"{k}-decision-no-who", "form", _K, "決めた人", lambda m: m.decide(own(m), "保留", "検討中", who="\x07"))
+    case(f"{k}-decision-unknown", "form", _K, "申請する", lambda m: m.decide(own(m), "やる", "理由", who="山田"))
+    case(f"{k}-apply-no-deadline", "form", _K, "締切", lambda m: m.decide(own(m), "申請する", "理由", who="山田"))
+    case(f"{k}-apply-passed", "form", _K, "過ぎて",
+         lambda m: m.decide(own(m), "申請する", "理由", "2000-01-01", who="山田"))
+
+
 # ---------------------------------------------------------------------- type E forms
 _E = "E"
 case("e-vendor-empty", "form", _E, "空", lambda m: m.add_vendor(""))

@@ -17,6 +17,7 @@ from ohayami import exchange, guide
 from ohayami.errors import OhayamiError
 from ohayami.problems import ProblemWorkbench
 from ohayami.store import open_workshop
+from ohayami.support import SupportWorksheet
 from ohayami.vendors import VendorWorkbench
 
 ALL = CASES + FILE_CASES
@@ -34,6 +35,11 @@ def _seed(ws, kind):
         k = m.add_case("A市", "申請書の自動作成")
         m.add_service("case", "書かない窓口", "X社", "窓口DX", case_id=k)
         m.add_service("similar", "コンビニ交付", "", found_at="カタログ")
+        return m
+    if kind in ("F", "G"):
+        m = SupportWorksheet(ws, kind)
+        m.load_guide_list()
+        m.add_programme("DX補助金", "〇〇県")
         return m
     if kind == "E":
         m = VendorWorkbench(ws)
@@ -80,12 +86,13 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
         return
     ws = open_workshop(tmp_path / "w")
     try:
-        model = _seed(ws, "D" if c.kind == "D" else "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
+        model = _seed(ws, c.kind if c.kind in ("D", "F", "G") else
+                      "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
         if c.kind == "sheet":
             data = c.action(model, model.scoring_sheet("佐藤"))
         before = _state(ws)
         with pytest.raises(OhayamiError) as info:
-            if c.kind in ("C", "E", "D"):
+            if c.kind in ("C", "E", "D", "F", "G"):
                 c.action(model)
             elif c.kind == "import":
                 exchange.import_table(ws, c.table, c.data, name=c.name)

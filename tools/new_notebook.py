@@ -62,6 +62,21 @@ NOTEBOOKS = {
                "を調査ログとして記録します。テーマはCタイプの結果から読み込めます。候補にしたサービスはEタイプの事業者一覧へ送れ、"
                "調査ログから RFI（情報提供依頼書）の下書きを作れます。入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import research\nfrom ohayami.app.address import workshop_in_address\nresearch.show(workshop_in_address(\"workshop\"))"),
+    "15_type_f_funding.ipynb": [
+        ("md", "# Fタイプ作業台：制度（補助金・交付金）を活用しよう\n\n"
+               "ガイドのFタイプの2つのステップ（財源の支援策の収集 → 支援策の決定）に沿って、ガイドの支援策を読み込み、"
+               "自分たちで見つけた支援策を足し、事業に合うかを確かめ（趣旨・ゴール、対象経費、締切、必要書類）、"
+               "申請する・見送る・保留を理由と締切とともに決めます。入力はすべてワークショップファイルに自動で保存されます。"),
+        ("code", "from ohayami.ui import support\nfrom ohayami.app.address import workshop_in_address\n"
+                 "support.show(workshop_in_address(\"workshop\"), \"F\")"),
+    ],
+    "16_type_g_people.ipynb": [
+        ("md", "# Gタイプ作業台：制度（外部人材派遣）を活用しよう\n\n"
+               "ガイドのGタイプの2つのステップ（人材の支援策の収集 → 支援策の決定）に沿って、ガイドの「人材の支援策一覧」を"
+               "読み込み、自分たちで見つけた支援策を足し、事業に合うかを確かめ（趣旨・ゴール、対象となる人材・役割、締切、"
+               "必要書類）、申請する・見送る・保留を理由と締切とともに決めます。入力はすべてワークショップファイルに自動で保存されます。"),
+        ("code", "from ohayami.ui import support\nfrom ohayami.app.address import workshop_in_address\n"
+                 "support.show(workshop_in_address(\"workshop\"), \"G\")"),
     ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"

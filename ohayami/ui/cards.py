@@ -16,6 +16,8 @@ WORKBENCH_NAMES = {
     "10_type_a_readiness.ipynb": "Aタイプ作業台（基本の3ポイント・準備度カード）",
     "18_type_i_experts.ipynb": "Iタイプ作業台（専門家への依頼要件）",
     "13_type_d_research.ipynb": "Dタイプ作業台（取組事例・サービスの調査ログ・RFI）",
+    "15_type_f_funding.ipynb": "Fタイプ作業台（財源の支援策の収集・確認・決定）",
+    "16_type_g_people.ipynb": "Gタイプ作業台（人材の支援策の収集・確認・決定）",
 }
 # The page address's parameters, as ohayami.app.address reads them (a test keeps the two equal; the
 # app's layer sits above the views, so the words are repeated here rather than imported).
