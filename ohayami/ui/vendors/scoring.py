@@ -18,7 +18,8 @@ def describe(r, gates: dict | None = None) -> str:
     """A criterion's row in the grid: 【必須：its pass/fail rule】, name, group and the level asked for (escaped)."""
     rule = (gates or {}).get(r.criterion_id, "")
     tag = f"【{MUST_HAVE}：{rule}】" if r.must_have and rule else f"【{MUST_HAVE}】" if r.must_have else ""
-    return f"{esc(tag)}{esc(r.name)}<br><small>{esc(r.grp)}：{esc(r.example)}</small>"
+    more = "：".join(esc(t) for t in (r.grp, r.example) if t)   # a criterion of one's own may have neither
+    return f"{esc(tag)}{esc(r.name)}" + (f"<br><small>{more}</small>" if more else "")
 
 
 class ScoringPanel(Panel):
