@@ -68,6 +68,22 @@ def _stored(workshops, name: str, model, who: str) -> dict:
         return {(r.alternative_id, r.criterion_id): r.value for r in s.itertuples()}
 
 
+def _card(phone, url: str, who_box, who: str, level: str):
+    """Open the scoring tab at ``url`` (a narrow screen starts in the card by itself), name the scorer and
+    wait until the card's buttons can be tapped."""
+    phone.goto(url)
+    phone.get_by_role("tab", name="4 採点").tap()
+    card = phone.locator(".oh-score-card")
+    card.wait_for()
+    assert not phone.locator(".oh-score-grid").is_visible()
+    box = who_box(phone)
+    box.fill(who)
+    box.press("Enter")
+    phone.wait_for_function("v => [...document.querySelectorAll('.oh-score-card .oh-card-buttons button')]"
+                            ".some(b => !b.disabled && b.innerText.trim() === v)", arg=level)
+    return card
+
+
 def test_the_chart_fits_a_phone_and_reaches_a_result(phone, voila, workshops):
     name = _workshop(workshops, "スマホ診断", "chart", lambda ws: None)
     phone.goto(f"{voila}/voila/render/01_chart.ipynb?workshop={name}")
@@ -106,16 +122,8 @@ def test_type_c_one_problem_at_a_time_on_a_phone(phone, voila, workshops):
         for title in ("証明書の窓口が昼に混む", EVIL, "ごみの分別が分かりにくい"):
             m.add_problem(title)
     name = _workshop(workshops, "スマホC", "C", fill)
-    phone.goto(f"{voila}/voila/render/02_type_c_problems.ipynb?workshop={name}")
-    phone.get_by_role("tab", name="4 採点").tap()
-    card = phone.locator(".oh-score-card")
-    card.wait_for()                                 # a narrow screen starts in the card by itself
-    assert not phone.locator(".oh-score-grid").is_visible()
-    who = phone.get_by_role("combobox", name="採点する人")
-    who.fill("スマホの山田")
-    who.press("Enter")
-    phone.wait_for_function("() => [...document.querySelectorAll('.oh-score-card .oh-card-buttons button')]"
-                            ".some(b => !b.disabled && b.innerText.trim() === '4')")
+    card = _card(phone, f"{voila}/voila/render/02_type_c_problems.ipynb?workshop={name}",
+                 lambda pg: pg.get_by_role("combobox", name="採点する人"), "スマホの山田", "4")
     card.get_by_text("1/3").wait_for()
     anchors = card.get_by_text("1＝ごく一部の人　5＝住民の多く")
     first = card.locator(".oh-card-buttons").nth(0)
@@ -145,15 +153,8 @@ def test_type_e_one_vendor_at_a_time_on_a_phone(phone, voila, workshops):
         for vendor in ("A社", "B社"):
             m.add_vendor(vendor, price="1000000")
     name = _workshop(workshops, "スマホE", "E", fill)
-    phone.goto(f"{voila}/voila/render/03_type_e_vendors.ipynb?workshop={name}")
-    phone.get_by_role("tab", name="4 採点").tap()
-    card = phone.locator(".oh-score-card")
-    card.wait_for()
-    who = phone.locator(".oh-score-who input")
-    who.fill("委員 佐藤")
-    who.press("Enter")
-    phone.wait_for_function("() => [...document.querySelectorAll('.oh-score-card .oh-card-buttons button')]"
-                            ".some(b => !b.disabled && b.innerText.trim() === 'はい')")
+    card = _card(phone, f"{voila}/voila/render/03_type_e_vendors.ipynb?workshop={name}",
+                 lambda pg: pg.locator(".oh-score-who input"), "委員 佐藤", "はい")
     card.get_by_text("1/2").wait_for()
     rows = card.locator(".oh-card-buttons")
     for level in ("0", "1", "3", "4", "5"):
@@ -161,7 +162,7 @@ def test_type_e_one_vendor_at_a_time_on_a_phone(phone, voila, workshops):
     _on_screen(card.get_by_text("5＝非常に優れている", exact=False), min_size=10)
     rows.nth(0).get_by_role("button", name="4", exact=True).tap()
     phone.get_by_text("保存しました：V001 の「使いやすさ」＝4").wait_for()
-    _on_screen(rows.nth(1).get_by_role("button", name="はい", exact=True)).get("x")
+    _on_screen(rows.nth(1).get_by_role("button", name="はい", exact=True))
     _on_screen(card.get_by_text("はい＝満たしている"), min_size=10)
     rows.nth(1).get_by_role("button", name="はい", exact=True).tap()
     phone.get_by_text("保存しました：V001 の「個人情報の保護」＝はい").wait_for()
