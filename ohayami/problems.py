@@ -309,7 +309,7 @@ class ProblemWorkbench(Workbench, Snapshots):
     def criterion_heads(self) -> pd.DataFrame:
         """What each scoring column says about its scale, indexed by criterion id: ``name``,
         ``anchors`` (「1＝ごく一部の人　5＝住民の多く」), ``direction`` (「高いほど良い」) and ``source``
-        (where the anchors' words come from). Anchors come from the guide data's criteria template
+        (where the anchors' words come from), ``low``/``high`` (the words alone). Anchors come from the guide data's criteria template
         while the criterion keeps the template's scale; otherwise they only name the ends."""
         tpl = load_priority_criteria(self.data).set_index("criterion_id")
         rows = []
@@ -322,8 +322,10 @@ class ProblemWorkbench(Workbench, Snapshots):
             known = str(t.get("scale")) == r.scale and bool(t.get("anchor_low")) and bool(t.get("anchor_high"))
             words = (t["anchor_low"], t["anchor_high"]) if known else ("低い", "高い")
             source = (t.get("anchor_source") or "ガイドのデータ") if known else "ohayami の目安"
-            rows.append((r.criterion_id, r.name, f"{lo}＝{words[0]}　{hi}＝{words[1]}", direction_label(r.direction), source))
-        return pd.DataFrame(rows, columns=["criterion_id", "name", "anchors", "direction", "source"]).set_index("criterion_id")
+            rows.append((r.criterion_id, r.name, f"{lo}＝{words[0]}　{hi}＝{words[1]}", direction_label(r.direction), source,
+                         *words))
+        return pd.DataFrame(rows, columns=["criterion_id", "name", "anchors", "direction", "source", "low", "high"]
+                            ).set_index("criterion_id")
 
     def _alternative_name(self, alternative_id: str) -> str:
         return self._existing(alternative_id)["title"]

@@ -17,6 +17,7 @@ import ipywidgets as W
 from ..errors import OhayamiError
 from ..html import STYLE, esc
 from .connection import connection_banner
+from .phone import screen
 
 UNEXPECTED = ("予期しないエラーが起きました（{kind}）。これまでに保存された内容は失われていません。"
               "画面を閉じずに、ファシリテーターに知らせてください。")
@@ -189,7 +190,7 @@ class TabbedView:
             self.tabs.set_title(i, p.title)
         self.msg = W.HTML()   # where a tab that cannot be built or brought up to date says why
         where = f'<div class="oh-note">ワークショップ：{esc(ws.name)}</div>' if ws is not None else ""
-        self.widget = W.VBox([connection_banner(), html(header + where), self.msg, self.tabs])
+        self.widget = W.VBox([connection_banner(), screen(), html(header + where), self.msg, self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")
 

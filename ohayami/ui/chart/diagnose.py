@@ -49,7 +49,10 @@ class DiagnosePanel(Panel):
         self.no.on_click(lambda _: self._answer(False))
         self.back.on_click(lambda _: self._step(self.diag.back))
         self.restart.on_click(lambda _: self._step(self.diag.restart))
-        self.chart_box = W.VBox([self.progress, self.question, W.HBox([self.yes, self.no, self.back, self.restart])])
+        answers = W.HBox([self.yes, self.no, self.back, self.restart])
+        answers.add_class("oh-fit-row")
+        answers.add_class("oh-answer-buttons")
+        self.chart_box = W.VBox([self.progress, self.question, answers])
         self.all_check = AllCheck(self.chart)
         self.checks, self.judge = self.all_check.checks, self.all_check.judge
         self.judge.on_click(self._judge)
@@ -62,7 +65,9 @@ class DiagnosePanel(Panel):
         self.next_person.on_click(self._next_person)
         self.body = W.VBox()
         self._switch_mode()
-        return W.VBox([W.HBox([self.name, self.department]), self.who_msg, self.mode, self.body,
+        who = W.HBox([self.name, self.department])
+        who.add_class("oh-fit-row")
+        return W.VBox([who, self.who_msg, self.mode, self.body,
                        self.message, self.save_again, self.report_link, self.result, self.next_person])
 
     def refresh(self) -> None:
@@ -95,7 +100,7 @@ class DiagnosePanel(Panel):
             self.question.value = ""
         else:
             self.progress.value = f'{STYLE}<div class="oh" aria-live="polite"><b>質問 {n} / {total}</b></div>'
-            self.question.value = (f'{STYLE}<div class="oh"><div style="font-size:28px;line-height:1.5;'
+            self.question.value = (f'{STYLE}<div class="oh"><div class="oh-question" style="font-size:28px;line-height:1.5;'
                                    f'padding:0.5em 0">{esc(q.text)}</div></div>')
         self.yes.disabled = self.no.disabled = q is None
         self.back.disabled = not self.diag.answers

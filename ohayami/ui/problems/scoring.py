@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ...html import esc
+from ...labels import DIRECTION_LABELS
+from ...one_by_one import scale_anchors
 from ...workbench import ROOM
 from .. import common as C
+from ..score_card import ScoreCard, ScoringModes
 from ..score_grid import ScoreGrid
 from ..panel import Panel
 from .parts import NOTES, PAGE_SIZE, heading, scale_head, text_html
+
+
+def card_parts(model):
+    """The phone card's ``anchors`` and ``describe`` for type C: the guide data's words for the ends
+    of each scale (as the grid's column heads say them) and which way is better."""
+    def anchors(r):
+        h = model.criterion_heads().loc[r.criterion_id]
+        return scale_anchors(r.scale, r.direction, h["low"], h["high"])
+
+    def describe(r) -> str:
+        lower = r.direction == "lower"
+        colour = "#B00020;font-weight:bold" if lower else "#555"
+        return (f'<b>{esc(r.name)}</b> <span style="color:{colour}">'
+                f'（{esc(DIRECTION_LABELS["lower" if lower else "higher"])}）</span>')
+    return anchors, describe
 
 
 class ScoringPanel(Panel):
@@ -31,16 +50,24 @@ class ScoringPanel(Panel):
         self.msg = W.HTML()
         self.grid = ScoreGrid(self.model, self.who, self.msg, layout="rows", rows=PAGE_SIZE, head=scale_head(self.model))
         self.grid.use_criteria(self.model.criteria())
-        self.who.observe(lambda *_: self.turn(0), names="value")
-        self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.turn(0), "採点シート")
-        return W.VBox([heading("採点", NOTES["scoring"]), W.HBox([self.who, self.room_btn]),
-                       W.HBox([self.prev_btn, self.page_label, self.next_btn]), self.msg, self.grid.widget,
-                       heading("紙・Excel で採点する場合"), self.sheets.widget])
+        anchors, describe = card_parts(self.model)
+        self.card = ScoreCard(self.model, self.who, self.msg, self.model.scoring_alternatives, noun="課題",
+                              anchors=anchors, describe=describe)
+        self.card.use_criteria(self.model.criteria())
+        pager = W.HBox([self.prev_btn, self.page_label, self.next_btn])
+        self.modes = ScoringModes([pager, self.grid.widget], self.card, on_grid=lambda: self.turn(0))
+        self.who.observe(lambda *_: self.modes.refresh(), names="value")
+        self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.modes.refresh(), "採点シート")
+        who = W.HBox([self.who, self.room_btn])
+        who.add_class("oh-fit-row")
+        return W.VBox([heading("採点", NOTES["scoring"]), who, self.modes.widget, pager, self.msg, self.grid.widget,
+                       self.card.widget, heading("紙・Excel で採点する場合"), self.sheets.widget])
 
     def refresh(self) -> None:
         self.who.options = self.model.scorer_options()
         self.grid.use_criteria(self.model.criteria())
-        self.turn(0)
+        self.card.use_criteria(self.model.criteria())
+        self.modes.refresh()
 
     def turn(self, step: int) -> None:
         """Show the page ``step`` pages on (0: this page again, with the scores as stored now)."""

@@ -7,6 +7,7 @@ import ipywidgets as W
 from ...html import esc
 from ...labels import MUST_HAVE
 from ..panel import Panel, error, html
+from ..score_card import GRID, ScoreCard, ScoringModes
 from ..score_grid import ScoreGrid
 from .parts import C, set_people, vendor_choices, who_box
 
@@ -17,7 +18,8 @@ def describe(r, gates: dict | None = None) -> str:
     """A criterion's row in the grid: 【必須：its pass/fail rule】, name, group and the level asked for (escaped)."""
     rule = (gates or {}).get(r.criterion_id, "")
     tag = f"【{MUST_HAVE}：{rule}】" if r.must_have and rule else f"【{MUST_HAVE}】" if r.must_have else ""
-    return f"{esc(tag)}{esc(r.name)}<br><small>{esc(r.grp)}：{esc(r.example)}</small>"
+    more = "：".join(esc(t) for t in (r.grp, r.example) if t)   # a criterion of one's own may have neither
+    return f"{esc(tag)}{esc(r.name)}" + (f"<br><small>{more}</small>" if more else "")
 
 
 class ScoringPanel(Panel):
@@ -36,10 +38,16 @@ class ScoringPanel(Panel):
         self.grid = ScoreGrid(self.model, self.s_who, self.s_msg, layout="single",
                               describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
         self._crit = None
+        self.card = ScoreCard(self.model, self.s_who, self.s_msg, self.model.alternatives, noun="事業者",
+                              describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
+        self.modes = ScoringModes([self.s_vendor, self.grid.widget], self.card, on_grid=self.show_vendor,
+                                  current=lambda: self.s_vendor.value)
         self.sheets = C.SheetControls(self.ws, self.model, self.s_who, self.show_vendor, "評価シート")
+        who = W.HBox([self.s_who, self.s_vendor])
+        who.add_class("oh-fit-row")
         return W.VBox([html("<h3>採点</h3><div class=\"oh-note\">評価者の名前と事業者を選び、評価項目ごとに点数を選びます。"
                             "選ぶとすぐ保存されます。必須項目は【必須：…】に書いた判定で合否が決まり、不合格の事業者は除外されます。</div>"),
-                       W.HBox([self.s_who, self.s_vendor]), self.s_msg, self.grid.widget,
+                       who, self.modes.widget, self.s_msg, self.grid.widget, self.card.widget,
                        html("<h3>紙・Excel で採点する委員会</h3>"), self.sheets.widget])
 
     def refresh(self):
@@ -49,10 +57,15 @@ class ScoringPanel(Panel):
         if self._crit is None or not crit.equals(self._crit):
             self._crit = crit
             self.grid.set_criteria(crit)
-        self.show_vendor()
+            self.card.set_criteria(crit)
+        self.modes.refresh()
 
     def show_vendor(self):
-        """Fill the grid with the chosen evaluator's stored scores for the chosen vendor."""
+        """Fill the grid with the chosen evaluator's stored scores for the chosen vendor (in the card
+        mode: the card with the evaluator's scores)."""
+        if self.modes.mode != GRID:
+            self.card.show()
+            return
         alts = self.model.alternatives()
         self.grid.show(alts[alts["alternative_id"] == self.s_vendor.value])
         if self.grid.evaluator() and not self.s_vendor.value:
