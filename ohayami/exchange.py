@@ -469,7 +469,9 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
 EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
                 "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
                 "set_options", "rounds", "round_items", "round_scores", "dots",
-                "chart_results", "readiness", "expert_request", "expert_items", "settings"]
+                "chart_results", "readiness", "expert_request", "expert_items",
+                "flow_plan", "flow_interviews", "flow_stages", "role_tasks", "role_owners", "role_raci", "role_rules",
+                "settings"]
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file

@@ -39,6 +39,15 @@ COLUMN_LABELS: dict[str, str] = {
     # type I: the request to an expert and its checklists
     "request_id": "依頼ID", "bottleneck": "ボトルネック", "outcome": "期待する成果", "list_id": "リスト",
     "item_id": "項目ID", "source": "出所", "checked": "チェック",
+    # type B: the plan, the case interviews and the stage list
+    "plan_id": "計画ID", "start": "開始年月", "interview_id": "聞き取りID", "interviewee": "誰に",
+    "organisation": "所属・団体", "what_done": "取り組んだこと", "lessons": "学び", "heard_on": "聞いた日",
+    "stage_id": "段階ID", "stage_name": "段階", "purpose": "目的", "tasks": "主な作業", "lead": "主導",
+    "start_month": "開始月（何か月目）", "months": "期間（月）",
+    # type H: tasks, owners, RACI and the communication rules
+    "task_id": "作業ID", "task_name": "作業", "owner_id": "担い手ID", "owner_name": "担い手", "owner_kind": "担い手の区分",
+    "raci": "役割（RACI）", "rule_id": "ルールID", "meeting": "会議体", "frequency": "頻度", "channel": "連絡手段",
+    "members": "参加者",
 }
 
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both

@@ -49,11 +49,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("chart", "exchange", "plots", "snapshots"),
     ("tally", "sheets"),
     ("workbench",),
-    ("problems", "vendors", "readiness", "experts"),
+    ("problems", "vendors", "readiness", "experts", "flow", "roles"),
     ("reports", "printouts"),
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
-     "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
+     "ui.vendors.*", "ui.readiness.*", "ui.experts.*", "ui.flow.*", "ui.roles.*"),
     ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
     ("app", "app.address", "app.pages", "app.server", "app.launch", "app.*"),  # the served app
     ("",),  # ohayami/__init__.py
