@@ -179,6 +179,8 @@ def month_label(start: str, month: int) -> str:
 class Flow:
     """The type B model over one workshop: interviews (Step1) and the stage list (Step2)."""
 
+    KIT_NOTE = KIT_NOTE
+
     def __init__(self, ws: WorkshopStore, data=None):
         self.ws, self.data = ws, data
         self.card = type_card(TYPE_ID, data)

@@ -74,6 +74,8 @@ class SeedResult:
 class Roles:
     """The type H model over one workshop. Views call these methods and show the frames they return."""
 
+    RACI_NOTE = RACI_NOTE
+
     def __init__(self, ws: WorkshopStore, data=None):
         self.ws, self.data = ws, data
         self.card = type_card(TYPE_ID, data)

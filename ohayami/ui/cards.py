@@ -12,6 +12,8 @@ from ..html import STYLE, esc, table, ul
 WORKBENCH_NAMES = {
     "02_type_c_problems.ipynb": "Cタイプ作業台（課題の洗い出し・絞り込み・地域像）",
     "03_type_e_vendors.ipynb": "Eタイプ作業台（評価項目・重みづけ・サービス比較）",
+    "11_type_b_flow.ipynb": "Bタイプ作業台（事例の聞き取り・実装の段階一覧・タイムライン）",
+    "17_type_h_roles.ipynb": "Hタイプ作業台（作業・担い手・役割分担・体制図・体制案）",
 }
 
 
