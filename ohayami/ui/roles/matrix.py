@@ -22,6 +22,7 @@ class MatrixPanel(Panel):
         self.stage = W.Dropdown(description="段階", layout=W.Layout(width="30em"))
         self.stage.observe(lambda _: self.build_grid(), names="value")
         self.grid = W.VBox()
+        self.grid.add_class("oh-raci-grid")
         self.msg = W.HTML()
         self.checks = W.HTML()
         self.table = W.HTML()
