@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .errors import OhayamiError
-from .flow import default_stages, stored_stages
+from .flow import default_stages, guide_step, stored_stages
 from .guide import type_card
 from .store import WorkshopStore
 from .textio import clean_name, one_line, title_key
@@ -82,10 +82,7 @@ class Roles:
 
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's type H step ``step`` (1 作業の洗い出し, 2 推進体制, 3 体制構築)."""
-        hit = self.card.steps[self.card.steps.step_no == step]
-        if hit.empty:
-            raise OhayamiError(f"ガイドにHタイプの Step{step} がありません。ガイドのデータを確かめてください。", field="step")
-        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+        return guide_step(self.card, step)
 
     # ------------------------------------------------------------------ tasks
     def tasks(self) -> pd.DataFrame:

@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import re
-import sqlite3
-
 from ohayami.guide import type_card
 from ohayami.ui.cards import card_html
 from ohayami.ui.flow import ExportPanel as FlowExport
 from ohayami.ui.flow import FlowView, InterviewsPanel, StagesPanel, TimelinePanel
 from ohayami.ui.roles import ChartPanel, ExportPanel, MatrixPanel, OwnersPanel, RolesView, RulesPanel, TasksPanel
-
-READONLY = sqlite3.OperationalError("attempt to write a readonly database")
-EVIL = "<img src=x onerror=alert(1)>"
-
-
-def _fail(exc):
-    def raise_(*_a, **_k):
-        raise exc
-    return raise_
-
-
-def _download(msg_html: str) -> bytes:
-    return base64.b64decode(re.search(r'base64,([A-Za-z0-9+/=]+)"', msg_html).group(1))
+from test_worksheets_a_i_view import EVIL, READONLY, _download, _fail
 
 
 # ---------------------------------------------------------------------- type B
