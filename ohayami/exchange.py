@@ -471,7 +471,9 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
                 "set_options", "rounds", "round_items", "round_scores", "dots",
                 "chart_results", "readiness", "expert_request", "expert_items",
                 "research_theme", "research_cases", "research_services", "research_rfi",
-                "support_programmes", "support_criteria", "support_checks", "support_decisions", "settings"]
+                "support_programmes", "support_criteria", "support_checks", "support_decisions",
+                "flow_plan", "flow_interviews", "flow_stages", "role_tasks", "role_owners", "role_raci", "role_rules",
+                "settings"]
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file

@@ -49,6 +49,15 @@ COLUMN_LABELS: dict[str, str] = {
     # types F and G: support programmes, their checks and decisions
     "programme_id": "支援策ID", "provider": "所管", "deadline": "締切", "url": "URL・参照先",
     "guide_place": "ガイドの箇所", "decision": "決定",
+    # type B: the plan, the case interviews and the stage list
+    "plan_id": "計画ID", "start": "開始年月", "interview_id": "聞き取りID", "interviewee": "誰に",
+    "organisation": "所属・団体", "what_done": "取り組んだこと", "lessons": "学び", "heard_on": "聞いた日",
+    "stage_id": "段階ID", "stage_name": "段階", "purpose": "目的", "tasks": "主な作業", "lead": "主導",
+    "start_month": "開始月（何か月目）", "months": "期間（月）",
+    # type H: tasks, owners, RACI and the communication rules
+    "task_id": "作業ID", "task_name": "作業", "owner_id": "担い手ID", "owner_name": "担い手", "owner_kind": "担い手の区分",
+    "raci": "役割（RACI）", "rule_id": "ルールID", "meeting": "会議体", "frequency": "頻度", "channel": "連絡手段",
+    "members": "参加者",
 }
 
 # Columns of the guide's data files (data/*.csv) that the workshop tables do not have. A column both

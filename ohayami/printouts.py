@@ -152,3 +152,58 @@ def support_html(model) -> str:
              f'<p class="oh-note">ガイドの留意点：{esc(model.card.cautions[0])}</p>',
              f'<p class="oh-note">ohayami {esc(model.kind)}タイプ作業台で作成。{SOURCE_NOTE}</p>']
     return a4_page(title, "".join(parts))
+def _figure_img(fig, alt: str) -> str:
+    import base64
+
+    from .plots import figure_png
+
+    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    return f'<img alt="{esc(alt)}" style="max-width:100%;max-height:85mm" src="data:image/png;base64,{data}">'
+
+
+def _warnings(items: list[str], title: str = "確認が必要なこと") -> str:
+    return f'<h3>{esc(title)}</h3><div class="oh-error">' + ul(items) + "</div>" if items else ""
+
+
+def flow_html(model) -> str:
+    """Type B: the implementation flow on one page: the timeline, the stage list (marked as the kit's
+    where it is), and the case interviews."""
+    stages = model.stages_frame()
+    parts = [_head("デジタル実装の基本の流れ", model.ws.name, [("開始年月", model.plan_start() or "—"),
+                                                              ("段階の数", str(len(stages)))]),
+             "<h3>実装の予定</h3>", _figure_img(model.timeline_figure(), "実装の予定（段階ごとの期間）"),
+             _warnings(model.order_warnings()),
+             "<h3>実装の段階</h3>" + _frame(stages.drop(columns=["目的"])),
+             f'<p class="oh-note">{esc(model.KIT_NOTE)}</p>']
+    interviews = model.interviews_frame().drop(columns=["ID"])
+    parts.append("<h3>事例の聞き取り</h3>" + (_frame(interviews) if len(interviews) else
+                                          '<p class="oh-note">（まだありません）</p>'))
+    parts.append(f'<p class="oh-note">ohayami Bタイプ作業台で作成。{SOURCE_NOTE}</p>')
+    return a4_page("デジタル実装の基本の流れ", "".join(parts))
+
+
+APPROVAL_BOX = ('<h3>承認欄</h3><table class="oh-table" style="width:100%"><tr><th>起案</th><th>確認</th><th>承認</th>'
+                '<th>日付</th></tr><tr style="height:18mm"><td></td><td></td><td></td><td></td></tr></table>')
+
+
+def roles_html(model) -> str:
+    """Type H: the 体制案 for the 上長's approval on one page: the owners, the RACI matrix (owners by
+    number), the communication rules, the organisation chart, what still needs deciding, and an
+    approval box."""
+    owners = model.owners_frame()
+    numbers = {name: f"{i}" for i, name in enumerate(owners["担い手"], start=1)}
+    matrix = model.matrix_frame(short=True)
+    matrix.columns = ["段階", "作業", *numbers.values()]   # by place: an owner may be called 「段階」 too
+    parts = [_head("体制案（役割分担）", model.ws.name, [("担い手", f"{len(owners)}"), ("作業", f"{len(matrix)}")]),
+             "<h3>担い手</h3>" + _frame(pd.DataFrame({"番号": list(numbers.values()), "担い手": owners["担い手"],
+                                                    "区分": owners["区分"]})),
+             "<h3>役割分担（R 実行・A 責任・C 相談・I 報告）</h3>" + _frame(matrix),
+             f'<p class="oh-note">{esc(model.RACI_NOTE)}</p>',
+             "<h3>体制図</h3>", _figure_img(model.org_chart_figure(), "体制図（案）"),
+             "<h3>コミュニケーションルール</h3>"]
+    rules = model.rules_frame().drop(columns=["ID"])
+    parts.append(_frame(rules) if len(rules) else '<p class="oh-note">（まだありません）</p>')
+    parts.append(_warnings(model.warnings()))
+    parts.append(APPROVAL_BOX)
+    parts.append(f'<p class="oh-note">ohayami Hタイプ作業台で作成。{SOURCE_NOTE}</p>')
+    return a4_page("体制案（役割分担）", "".join(parts))

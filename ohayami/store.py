@@ -115,6 +115,20 @@ TABLES: dict[str, Table] = {t.name: t for t in [
           numeric=("seeded",)),
     Table("expert_items", "専門家の依頼要件の項目", ("list_id", "item_id"),
           ("name", "description", "source", "checked", "notes", "position"), numeric=("checked", "position")),
+    # type B (version 8): the plan (its first month, whether the kit's stages were put in), the case
+    # interviews of step 1, and the stage list of step 2, one row per stage in its own order
+    Table("flow_plan", "実装の計画", ("plan_id",), ("start", "seeded"), numeric=("seeded",)),
+    Table("flow_interviews", "事例の聞き取り", ("interview_id",),
+          ("interviewee", "organisation", "what_done", "lessons", "heard_on")),
+    Table("flow_stages", "実装の段階", ("stage_id",),
+          ("stage_name", "purpose", "tasks", "lead", "start_month", "months", "source", "position"),
+          numeric=("start_month", "months", "position")),
+    # type H (version 8): tasks per stage, the owners, one RACI letter per task and owner, the rules
+    Table("role_tasks", "実装の作業", ("task_id",), ("stage_name", "task_name", "source", "position"),
+          numeric=("position",)),
+    Table("role_owners", "担い手", ("owner_id",), ("owner_name", "owner_kind")),
+    Table("role_raci", "役割分担", ("task_id", "owner_id"), ("raci",)),
+    Table("role_rules", "コミュニケーションルール", ("rule_id",), ("meeting", "frequency", "channel", "members")),
     # a frozen result (版): the result frames as they were, so later edits never change a signed result
     Table("snapshots", "結果の版", ("set_id", "no"), ("at", "actor", "note", "weights_version", "frames"),
           numeric=("no", "weights_version")),
@@ -407,6 +421,19 @@ MIGRATIONS: dict[int, list] = {
         'CREATE TABLE IF NOT EXISTS "support_decisions" ("kind" TEXT, "programme_id" TEXT, "no" REAL, '
         '"decision" TEXT, "reason" TEXT, "deadline" TEXT, "actor" TEXT, "at" TEXT, '
         'PRIMARY KEY ("kind", "programme_id", "no"))',
+        'CREATE TABLE IF NOT EXISTS "flow_plan" ("plan_id" TEXT, "start" TEXT, "seeded" REAL, PRIMARY KEY ("plan_id"))',
+        'CREATE TABLE IF NOT EXISTS "flow_interviews" ("interview_id" TEXT, "interviewee" TEXT, "organisation" TEXT, '
+        '"what_done" TEXT, "lessons" TEXT, "heard_on" TEXT, PRIMARY KEY ("interview_id"))',
+        'CREATE TABLE IF NOT EXISTS "flow_stages" ("stage_id" TEXT, "stage_name" TEXT, "purpose" TEXT, "tasks" TEXT, '
+        '"lead" TEXT, "start_month" REAL, "months" REAL, "source" TEXT, "position" REAL, PRIMARY KEY ("stage_id"))',
+        'CREATE TABLE IF NOT EXISTS "role_tasks" ("task_id" TEXT, "stage_name" TEXT, "task_name" TEXT, "source" TEXT, '
+        '"position" REAL, PRIMARY KEY ("task_id"))',
+        'CREATE TABLE IF NOT EXISTS "role_owners" ("owner_id" TEXT, "owner_name" TEXT, "owner_kind" TEXT, '
+        'PRIMARY KEY ("owner_id"))',
+        'CREATE TABLE IF NOT EXISTS "role_raci" ("task_id" TEXT, "owner_id" TEXT, "raci" TEXT, '
+        'PRIMARY KEY ("task_id", "owner_id"))',
+        'CREATE TABLE IF NOT EXISTS "role_rules" ("rule_id" TEXT, "meeting" TEXT, "frequency" TEXT, "channel" TEXT, '
+        '"members" TEXT, PRIMARY KEY ("rule_id"))',
     ],
 }
 

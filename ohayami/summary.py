@@ -186,12 +186,21 @@ def selection_part(ws: WorkshopStore, data=None) -> Part | None:
 
 # ---------------------------------------------------------------------- 体制 (type H)
 def roles_part(ws: WorkshopStore, data=None) -> Part | None:
-    """体制: the type H 体制案 (tasks per stage × owner, communication rules).
+    """体制: the type H 体制案: who is 責任 and who 実行 for which stage's tasks, the meetings, and the
+    matrix's open points (a task without 責任, an owner with nothing). ``None`` while nothing is entered."""
+    if ws.rows("role_tasks").empty and ws.rows("role_owners").empty:
+        return None
+    from .roles import Roles
 
-    Plug-in point for ``ohayami.roles``: until it is merged this says nothing is entered. To plug it
-    in, read its model here (facts such as who leads and the meetings, and the role matrix as a
-    table) and return ``None`` while its tables are empty."""
-    return None
+    model = Roles(ws, data)
+    team, rules = model.summary_frame(), model.rules()
+    facts = [("担い手", f"{len(team)}者（" + "、".join(team["担い手"]) + "）" if len(team) else "まだいません"),
+             ("作業", f"{len(model.tasks())}件")]
+    if len(rules):
+        facts.append(("会議体", "、".join(f"{r.meeting}（{r.frequency}）" if r.frequency else r.meeting
+                                         for r in rules.itertuples())))
+    tables = (("担い手と役割", team),) if len(team) else ()
+    return Part(tuple(facts), tables, tuple(model.warnings()[:3]))
 
 
 PROVIDERS: list[Provider] = [

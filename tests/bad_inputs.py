@@ -297,3 +297,66 @@ case("d-rfi-empty", "form", _D, "空", lambda m: m.add_rfi("question", "  "))
 case("d-rfi-part-bad", "form", _D, "区分", lambda m: m.add_rfi("answer", "x"))
 case("d-rfi-due-bad", "form", _D, "日付|月は", lambda m: m.save_rfi_info("目的", "2026-13-01"))
 case("d-rfi-unknown", "form", _D, "ありません", lambda m: m.delete_rfi("recipient", "R404"))
+# ---------------------------------------------------------------------- type B and H forms
+# ``extra["seed"]`` builds the worksheet model the action runs on (test_bad_input_corpus._seed).
+def _flow(ws):
+    from ohayami.flow import Flow
+
+    m = Flow(ws)
+    m.add_interview("佐藤")
+    return m
+
+
+def _roles(ws):
+    from ohayami.roles import Roles
+
+    m = Roles(ws)
+    m.add_task("調達", "契約")
+    m.add_owner("企画課", "庁内の課")
+    return m
+
+
+def _t(m) -> str:
+    return m.tasks()["task_id"].iloc[0]
+
+
+def _o(m) -> str:
+    return m.owners()["owner_id"].iloc[0]
+
+
+_B, _H = "B", "H"
+_STAGE = dict(stage_name="広報", purpose="", tasks="", lead="自治体", start_month="3", months="2")
+for _id, _expect, _action in [
+    ("b-interviewee-empty", "空", lambda m: m.add_interview("　")),
+    ("b-interviewee-controls", "空", lambda m: m.add_interview("\x01\x07")),
+    ("b-interview-date", "ありえない", lambda m: m.add_interview("田中", heard_on="2026-02-30")),
+    ("b-interview-date-words", "読めません", lambda m: m.add_interview("田中", heard_on="来週")),
+    ("b-interview-lessons-long", "文字", lambda m: m.add_interview("田中", lessons="長" * 5000)),
+    ("b-interview-unknown", "ありません", lambda m: m.update_interview("IV999", "田中")),
+    ("b-stage-empty", "空", lambda m: m.add_stage(**{**_STAGE, "stage_name": ""})),
+    ("b-stage-dup", "すでに", lambda m: m.add_stage(**{**_STAGE, "stage_name": "調　達"})),
+    ("b-stage-lead", "選べません", lambda m: m.add_stage(**{**_STAGE, "lead": "県"})),
+    ("b-start-zero", "1～60", lambda m: m.add_stage(**{**_STAGE, "start_month": "0"})),
+    ("b-start-fraction", "整数", lambda m: m.add_stage(**{**_STAGE, "start_month": "2.5"})),
+    ("b-start-words", "数", lambda m: m.add_stage(**{**_STAGE, "start_month": "来月"})),
+    ("b-months-negative", "1～36", lambda m: m.add_stage(**{**_STAGE, "months": "-1"})),
+    ("b-months-huge", "数|大きすぎ", lambda m: m.add_stage(**{**_STAGE, "months": "1e999"})),
+    ("b-months-underscore", "_", lambda m: m.add_stage(**{**_STAGE, "months": "1_2"})),
+    ("b-stage-update-months", "1～36", lambda m: m.update_stage("ST001", **{**_STAGE, "months": "99"})),
+    ("b-stage-move-unknown", "ありません", lambda m: m.move_stage("ST999", 1)),
+    ("b-plan-start-month", "1～12", lambda m: m.set_plan_start("2026-13")),
+]:
+    case(_id, "form", _B, _expect, _action, extra={"seed": _flow})
+for _id, _expect, _action in [
+    ("h-task-empty", "空", lambda m: m.add_task("調達", "")),
+    ("h-task-dup", "すでに", lambda m: m.add_task("調達", "契　約")),
+    ("h-task-unknown", "ありません", lambda m: m.remove_task("T999")),
+    ("h-owner-empty", "空", lambda m: m.add_owner("", "ベンダー")),
+    ("h-owner-kind", "選べません", lambda m: m.add_owner("A社", "取引先")),
+    ("h-owner-dup", "すでに", lambda m: m.add_owner("企画課 ", "dept")),
+    ("h-raci-letter", "選べません", lambda m: m.set_raci(_t(m), _o(m), "X")),
+    ("h-raci-unknown-owner", "いません", lambda m: m.set_raci(_t(m), "O999", "A")),
+    ("h-rule-empty", "空", lambda m: m.add_rule("")),
+    ("h-rule-long", "文字", lambda m: m.add_rule("定例会", channel="長" * 500)),
+]:
+    case(_id, "form", _H, _expect, _action, extra={"seed": _roles})

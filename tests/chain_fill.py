@@ -58,3 +58,18 @@ def fill_d(ws, services=SERVICES) -> Research:
         m.set_candidate(sid, True)
     m.send_candidates_to_e()
     return m
+
+
+def fill_h(ws):
+    """Tasks seeded from type B's stages (the kit's defaults when B is empty), the planning department
+    責任 and the vendor 実行 for the first task, and a weekly meeting."""
+    from ohayami.roles import Roles
+
+    m = Roles(ws)
+    m.seed_from_flow()
+    first = m.tasks()["task_id"].iloc[0]
+    dept, vendor = m.add_owner("企画課", "庁内の課"), m.add_owner("A社", "ベンダー")
+    m.set_raci(first, dept, "A")
+    m.set_raci(first, vendor, "R")
+    m.add_rule("定例会", "週1回", "オンライン会議")
+    return m

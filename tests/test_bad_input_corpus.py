@@ -86,13 +86,14 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
         return
     ws = open_workshop(tmp_path / "w")
     try:
-        model = _seed(ws, c.kind if c.kind in ("D", "F", "G") else
-                      "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
+        model = c.extra["seed"](ws) if "seed" in c.extra else \
+            _seed(ws, c.kind if c.kind in ("D", "F", "G") else
+                  "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
         if c.kind == "sheet":
             data = c.action(model, model.scoring_sheet("佐藤"))
         before = _state(ws)
         with pytest.raises(OhayamiError) as info:
-            if c.kind in ("C", "E", "D", "F", "G"):
+            if c.kind in ("C", "E", "D", "F", "G") or "seed" in c.extra:
                 c.action(model)
             elif c.kind == "import":
                 exchange.import_table(ws, c.table, c.data, name=c.name)

@@ -187,7 +187,8 @@ def test_cards_annotate_page_references():
                      r'<a href="03_type_e_vendors.ipynb" target="_blank">', e)
     assert "本書p.48<span" in e and "本書p.20<span" in e and "Dタイプのカード" in e
     h = card_html("H")
-    assert "本書p.14<span" in h and "Bタイプの作業シート（準備中）" in h
+    assert re.search(r"本書p\.14<span[^>]*>（→ ohayami では：[^<]*Bタイプ作業台の「2 段階一覧」[^<]*"
+                     r'<a href="11_type_b_flow.ipynb" target="_blank">', h)
     assert ohayami.type_card("A").page_refs.empty and "→ ohayami では" not in card_html("A")  # no ref, no note
 
 

@@ -141,3 +141,17 @@ def test_research_from_type_d_shows_the_theme_and_the_candidates_sent_on_to_e(su
     assert title == "候補のサービス" and list(table["サービス名"]) == ["窓口くん", "スマート窓口"]
     assert list(table["Eタイプへ"]) == ["送った", "送った"]
     assert set(summary.ws.rows("vendors")["name"]) == {"A社", "B社"}   # the hand-over reached E
+
+
+def test_team_from_type_h_names_who_is_responsible_and_the_meetings(summary):
+    from chain_fill import fill_h
+    m = fill_h(summary.ws)
+    first = m.tasks().iloc[0]
+    part = _section(summary, "team").part
+    facts = dict(part.facts)
+    assert facts["担い手"] == "2者（企画課、A社）" and facts["会議体"] == "定例会（週1回）"
+    assert facts["作業"] == f"{len(m.tasks())}件"
+    (title, table), = part.tables
+    row = table.set_index("担い手").loc["企画課"]
+    assert title == "担い手と役割" and row["責任を持つ作業"] == f"{first.stage_name}：{first.task_name}"
+    assert part.notes and all("責任" in n or "担当" in n or "作業" in n for n in part.notes)  # the open points

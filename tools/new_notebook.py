@@ -77,6 +77,21 @@ NOTEBOOKS = {
                "必要書類）、申請する・見送る・保留を理由と締切とともに決めます。入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import support\nfrom ohayami.app.address import workshop_in_address\n"
                  "support.show(workshop_in_address(\"workshop\"), \"G\")"),
+    "11_type_b_flow.ipynb": [
+        ("md", "# Bタイプ作業台：デジタル実装の基本の流れを知ろう\n\n"
+               "ガイドのBタイプの2つのステップ（デジタル実装事例の調査 → 実装の基本の流れの理解）に沿って、"
+               "庁内の過去事例や他団体への聞き取りを記録し、実装の段階（目的・主な作業・主導・予定の月）を一覧にして"
+               "タイムラインで確かめます。段階一覧はガイドの図がないため ohayami が用意したものから始まります。"
+               "入力はすべてワークショップファイルに自動で保存されます。"),
+        ("code", "from ohayami.ui import flow\nfrom ohayami.app.address import workshop_in_address\nflow.show(workshop_in_address(\"workshop\"))"),
+    ],
+    "17_type_h_roles.ipynb": [
+        ("md", "# Hタイプ作業台：デジタル実装に関わる関係者の役割分担案をつくってみよう\n\n"
+               "ガイドのHタイプの3つのステップ（必要な作業の洗い出し → 推進体制の検討 → 体制構築）に沿って、"
+               "段階ごとの作業（Bタイプの段階一覧から読み込めます）と担い手、役割分担（実行・責任・相談・報告）、"
+               "体制図、コミュニケーションルールをまとめ、上長の承認を得る A4 1枚の体制案にします。"
+               "入力はすべてワークショップファイルに自動で保存されます。"),
+        ("code", "from ohayami.ui import roles\nfrom ohayami.app.address import workshop_in_address\nroles.show(workshop_in_address(\"workshop\"))"),
     ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"

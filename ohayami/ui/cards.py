@@ -18,6 +18,8 @@ WORKBENCH_NAMES = {
     "13_type_d_research.ipynb": "Dタイプ作業台（取組事例・サービスの調査ログ・RFI）",
     "15_type_f_funding.ipynb": "Fタイプ作業台（財源の支援策の収集・確認・決定）",
     "16_type_g_people.ipynb": "Gタイプ作業台（人材の支援策の収集・確認・決定）",
+    "11_type_b_flow.ipynb": "Bタイプ作業台（事例の聞き取り・実装の段階一覧・タイムライン）",
+    "17_type_h_roles.ipynb": "Hタイプ作業台（作業・担い手・役割分担・体制図・体制案）",
 }
 # The page address's parameters, as ohayami.app.address reads them (a test keeps the two equal; the
 # app's layer sits above the views, so the words are repeated here rather than imported).
