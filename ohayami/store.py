@@ -50,7 +50,7 @@ READ_ONLY_MESSAGE = ("このワークショップファイルは読み取り専�
                      "書き込みできる場所にコピーするか、読み取り専用を外してから開き直してください。")
 DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できませんでした。" + NOT_SAVED +
                      "ディスクの空きを作ってから、もう一度保存してください。")
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
@@ -127,6 +127,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("round_scores", "再採点の評価点", ("set_id", "round_no", "evaluator", "alternative_id", "criterion_id"), ("value",),
           numeric=("round_no",)),
     Table("dots", "シール投票", ("set_id", "evaluator", "alternative_id"), ("count",), numeric=("count",)),
+    # when a person first named themselves on a worksheet's page (JST), for the facilitator's cockpit
+    Table("joins", "参加の記録", ("set_id", "name"), ("joined_at",)),
 ]}
 
 
@@ -366,6 +368,10 @@ MIGRATIONS: dict[int, list] = {
     7: [
         'ALTER TABLE "sets" ADD COLUMN "weight_must_haves" REAL',
         'ALTER TABLE "sets" ADD COLUMN "weights_revealed" TEXT',
+    ],
+    8: [
+        'CREATE TABLE IF NOT EXISTS "joins" ("set_id" TEXT, "name" TEXT, "joined_at" TEXT, '
+        'PRIMARY KEY ("set_id", "name"))',
     ],
 }
 
