@@ -50,8 +50,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("tally", "sheets"),
     ("workbench",),
     ("problems", "vendors", "readiness", "experts"),
-    ("reports", "printouts"),
-    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection"),
+    ("reports", "printouts", "progress"),
+    ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection",
+     "ui.cockpit"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
      "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
     ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
