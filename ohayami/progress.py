@@ -13,6 +13,7 @@ their join record says. The whole room (:data:`workbench.ROOM`) is not a person.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,10 +22,10 @@ from .formats import to_jst
 from .problems import ProblemWorkbench
 from .store import WorkshopStore, now_jst
 from .textio import clean_name
-from .vendors import VendorWorkbench
+from .vendors import RESULT_LEAD, VendorWorkbench
 from .workbench import ROOM, Workbench
 
-__all__ = ["COLUMNS", "progress", "progress_lines", "progress_table", "record_join"]
+__all__ = ["COLUMNS", "Projection", "progress", "progress_lines", "progress_table", "projection", "record_join"]
 
 # the frame's columns; the kind-specific ones are present only where they apply (see progress())
 COLUMNS = ["name", "joined", "joined_at", "scored", "expected"]
@@ -167,9 +168,12 @@ def _time(iso: str) -> str:
     return f"{when:%H:%M}" if when is not None else ""
 
 
-def progress_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as the cockpit shows it (Japanese headers, texts): 名前, 参加, 採点, then the
-    kind's columns."""
+def progress_table(frame: pd.DataFrame, name_filter: str = "") -> pd.DataFrame:
+    """The frame as the cockpit shows it (Japanese headers, texts): 名前, 参加, 採点, 状況, then the
+    kind's columns; only the people whose name contains ``name_filter`` (spaces ignored) when given."""
+    wanted = "".join(str(name_filter or "").split())
+    if wanted:
+        frame = frame[frame["name"].str.replace(r"\s", "", regex=True).str.contains(wanted, regex=False)]
     done = _done(frame)
     out = pd.DataFrame({
         "名前": frame["name"],
@@ -186,3 +190,64 @@ def progress_table(frame: pd.DataFrame) -> pd.DataFrame:
         out[f"{frame.attrs.get('round_no', 2)}回目の採点"] = [f"{s}/{e}" for s, e in
                                                           zip(frame["round_scored"], frame["round_expected"])]
     return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- projector
+PROJECTED = 10   # rows a projector shows legibly at 1024×768 under the title
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The results as a projector shows them (results only): a heading, one line saying how they
+    were computed, the leading columns of the ranking (at most :data:`PROJECTED` rows), and the
+    totals for the bar figure (names, totals, which are highlighted, the maximum when there is one)."""
+
+    heading: str
+    note: str = ""
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    names: tuple = ()
+    totals: tuple = ()
+    highlight: tuple = ()
+    maximum: float | None = None
+    more: int = 0      # ranked rows not shown
+
+
+def projection(model: Workbench, name: str = "") -> Projection:
+    """What the projector view shows for a type C or type E workbench (``name``: the workshop's)."""
+    where = f"{name}：" if name else ""
+    if isinstance(model, VendorWorkbench):
+        heading = f"{where}事業者の評価結果"
+        res = model.results()
+        if res is None:
+            return Projection(heading, "評価項目・事業者・採点がそろうと結果が表示されます。")
+        frame = model.results_frame(res)
+        table = frame[RESULT_LEAD]
+        note = f"重みの{frame.attrs['weights_version']}で計算。{frame.attrs['maximums']}"
+        t = res.table.loc[frame.index]
+        chosen = tuple(a for a in frame.index if bool(t.loc[a, "selectable"]) and float(t.loc[a, "rank"]) == 1.0)
+        maximum = res.max_total
+    elif isinstance(model, ProblemWorkbench):
+        heading = f"{where}課題の優先順位"
+        res = model.results()
+        if res is None:
+            return Projection(heading, "課題と評価項目がそろい、採点が始まると結果が表示されます。")
+        frame = model.ranking_frame(res)
+        table = frame[["順位", "課題", "合計点", "短いリスト"]]
+        short = model.shortlist(res)
+        no = model.current_round()
+        note = (f"★は短いリスト（{model.cut_line().describe()}、{len(short)}件）。参加者の平均点"
+                + (f"、{no}回目の採点を反映" if no > 1 else "") + "。")
+        chosen = tuple(short)
+        t = res.table.loc[frame.index]
+        maximum = None
+    else:
+        raise OhayamiError("投影できるのはCタイプとEタイプの結果です。", field="kind")
+    ranked = [a for a in frame.index if bool(t.loc[a, "selectable"])]
+    # type E keeps its excluded vendors in the table, with the reason (a committee must see why);
+    # type C's problems taken out of consideration are no longer part of the ranking shown
+    rows = list(frame.index[:PROJECTED]) if isinstance(model, VendorWorkbench) else ranked[:PROJECTED]
+    shown = [a for a in rows if a in ranked]
+    return Projection(heading, note, table.loc[rows].reset_index(drop=True),
+                      tuple(t.loc[shown, "name"]), tuple(float(t.loc[a, "total"]) for a in shown),
+                      tuple(i for i, a in enumerate(shown) if a in chosen), maximum,
+                      max(0, len(frame.index if isinstance(model, VendorWorkbench) else ranked) - len(rows)))

@@ -54,7 +54,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection",
      "ui.cockpit"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
-     "ui.vendors.*", "ui.readiness.*", "ui.experts.*"),
+     "ui.vendors.*", "ui.readiness.*", "ui.experts.*", "ui.projector"),
     ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
     ("app", "app.address", "app.pages", "app.server", "app.launch", "app.*"),  # the served app
     ("",),  # ohayami/__init__.py

@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from ...workbench import ROOM
 from .. import common as C
+from ..cockpit import watch_joins
 from ..score_grid import ScoreGrid
 from ..panel import Panel
 from .parts import NOTES, PAGE_SIZE, heading, scale_head, text_html
@@ -32,6 +33,7 @@ class ScoringPanel(Panel):
         self.grid = ScoreGrid(self.model, self.who, self.msg, layout="rows", rows=PAGE_SIZE, head=scale_head(self.model))
         self.grid.use_criteria(self.model.criteria())
         self.who.observe(lambda *_: self.turn(0), names="value")
+        watch_joins(self, self.who)
         self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.turn(0), "採点シート")
         return W.VBox([heading("採点", NOTES["scoring"]), W.HBox([self.who, self.room_btn]),
                        W.HBox([self.prev_btn, self.page_label, self.next_btn]), self.msg, self.grid.widget,
