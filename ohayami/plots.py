@@ -411,7 +411,7 @@ def projector_bars(names, totals, highlight=(), maximum: float | None = None, ti
     y = list(range(len(names)))[::-1]
     colours_ = [PALETTE[1] if i in set(highlight) else PALETTE[0] for i in range(len(names))]
     bars = ax.barh(y, list(totals), color=colours_)
-    ax.bar_label(bars, labels=[f"{t:.1f}" for t in totals], padding=4, fontsize=16)
+    ax.bar_label(bars, labels=[f"{round(t, 2):g}" for t in totals], padding=4, fontsize=16)  # as the table says
     ax.set_yticks(y, [short(t, 14) for t in names], fontsize=16)
     ax.tick_params(axis="x", labelsize=14)
     top = maximum if maximum is not None and maximum == maximum and maximum > 0 else max(list(totals) or [1])
