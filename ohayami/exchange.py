@@ -468,7 +468,7 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
 
 EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights", "scores", "rankings", "sets", "weight_inputs",
                 "weight_reasons", "weight_versions", "weight_version_values", "rules", "cut_lines", "intuitions",
-                "set_options", "rounds", "round_items", "round_scores", "dots",
+                "set_options", "rounds", "round_items", "round_scores", "dots", "joins",
                 "chart_results", "readiness", "expert_request", "expert_items",
                 "research_theme", "research_cases", "research_services", "research_rfi",
                 "support_programmes", "support_criteria", "support_checks", "support_decisions",

@@ -30,7 +30,7 @@ COLUMN_LABELS: dict[str, str] = {
     # type C: consensus rounds and dot voting
     "dots_per_person": "1人あたりのシール", "show_names": "報告書に名前を出す", "round_no": "採点の回", "count": "シールの数",
     # typed state of an evaluation set
-    "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時", "note": "注記", "weights_version": "重みの版", "frames": "結果の表",
+    "pass_level": "合格の水準", "seeded": "初期設定済み", "weight_method": "重みの決め方", "weight_message": "重みの説明", "total": "配点の合計", "method": "方法", "inputs": "入力", "message": "説明", "at": "日時", "actor": "入力した人", "no": "番号", "before": "変更前", "after": "変更後", "winner_before": "見直し前の1位", "winner_after": "見直し後の1位", "record": "内容", "first_at": "最初の入力日時", "joined_at": "参加した日時", "note": "注記", "weights_version": "重みの版", "frames": "結果の表",
     "weight_must_haves": "必須項目にも配点", "weights_revealed": "評価者ごとの重みの公開",
     # weight versions
     "kind": "種類",

@@ -404,3 +404,22 @@ def tally_figure(df, primary: str | list[str] | None = None):
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+@plain_text_figure
+def projector_bars(names, totals, highlight=(), maximum: float | None = None, title: str = "合計点"):
+    """Horizontal bars of the totals, best at the top, for a projector at 1024×768: large type, at
+    most ~950 px wide at the kit's dpi; the bars at positions ``highlight`` in the second colour."""
+    n = max(1, len(names))
+    fig, ax = new_figure(9.2, min(6.4, 0.55 * n + 1.5))
+    y = list(range(len(names)))[::-1]
+    colours_ = [PALETTE[1] if i in set(highlight) else PALETTE[0] for i in range(len(names))]
+    bars = ax.barh(y, list(totals), color=colours_)
+    ax.bar_label(bars, labels=[f"{round(t, 2):g}" for t in totals], padding=4, fontsize=16)  # as the table says
+    ax.set_yticks(y, [short(t, 14) for t in names], fontsize=16)
+    ax.tick_params(axis="x", labelsize=14)
+    top = maximum if maximum is not None and maximum == maximum and maximum > 0 else max(list(totals) or [1])
+    ax.set_xlim(0, top * 1.15)
+    ax.set_title(title, fontsize=18)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

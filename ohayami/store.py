@@ -161,6 +161,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     Table("support_checks", "支援策の確認結果", ("kind", "programme_id", "criterion_id"), ("value",)),
     Table("support_decisions", "支援策の決定", ("kind", "programme_id", "no"),
           ("decision", "reason", "deadline", "actor", "at"), numeric=("no",)),
+    # when a person first named themselves on a worksheet's page (JST), for the facilitator's cockpit
+    Table("joins", "参加の記録", ("set_id", "name"), ("joined_at",)),
 ]}
 
 
@@ -434,6 +436,8 @@ MIGRATIONS: dict[int, list] = {
         'PRIMARY KEY ("task_id", "owner_id"))',
         'CREATE TABLE IF NOT EXISTS "role_rules" ("rule_id" TEXT, "meeting" TEXT, "frequency" TEXT, "channel" TEXT, '
         '"members" TEXT, PRIMARY KEY ("rule_id"))',
+        'CREATE TABLE IF NOT EXISTS "joins" ("set_id" TEXT, "name" TEXT, "joined_at" TEXT, '
+        'PRIMARY KEY ("set_id", "name"))',
     ],
 }
 

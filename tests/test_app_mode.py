@@ -273,3 +273,11 @@ def test_a_guide_card_link_opens_its_existing_workshop_and_never_creates_one(tmp
     with pytest.raises(OhayamiError, match="見つかりません"):
         workshop_in_address("workshop", "workshop=%E5%8D%97%E7%94%BA")   # 南町: no such workshop
     assert not list(tmp_path.glob("南町*"))
+
+
+def test_a_c_or_e_workshop_offers_its_projector_page(folder):
+    c = workshops.create_workshop("課題の会", "C", "2025-06-01")
+    chart = workshops.create_workshop("チャートの会", "chart", "2025-06-01")
+    html = pages.landing("/base", [], workshops.list_workshops())
+    assert f'href="/base/voila/render/04_projector.ipynb?w={c.code}"' in html
+    assert f"04_projector.ipynb?w={chart.code}" not in html and html.count("結果を投影") == 1

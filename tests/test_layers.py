@@ -54,12 +54,12 @@ LAYERS: list[tuple[str, ...]] = [
     ("problems", "vendors", "readiness", "experts", "support", "flow", "roles"),
     ("research",),  # type D reads C's short list and adds vendors to E: above both
     ("summary",),  # the project summary reads every worksheet model (research and roles too)
-    ("reports", "printouts"),
+    ("reports", "printouts", "progress"),
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection",
-     "ui.phone", "ui.score_card"),
+     "ui.phone", "ui.score_card", "ui.cockpit"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",
      "ui.vendors.*", "ui.readiness.*", "ui.experts.*", "ui.summary.*", "ui.research.*", "ui.support.*",
-     "ui.flow.*", "ui.roles.*"),
+     "ui.flow.*", "ui.roles.*", "ui.projector"),
     ("app.workshops", "app.network"),  # the app's workshop registry (over the store) and addresses
     ("app", "app.address", "app.pages", "app.server", "app.launch", "app.*"),  # the served app
     ("",),  # ohayami/__init__.py

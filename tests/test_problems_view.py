@@ -213,7 +213,7 @@ def _view_with_problems(tmp_path, titles=("窓口が混む", "バスが少ない
 
 def test_tabs_are_built_when_first_opened(tmp_path):
     v = ProblemsView(tmp_path / "c")
-    assert len(v.panels) == 9 and [p.built for p in v.panels] == [True] + [False] * 8
+    assert len(v.panels) == 10 and [p.built for p in v.panels] == [True] + [False] * 9
     assert v.tabs.children[3].children == ()
     v.tabs.selected_index = 3
     assert v.panels[3].built and v.tabs.children[3].children == (v.panels[3].widget,)

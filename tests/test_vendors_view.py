@@ -311,7 +311,7 @@ def test_field_errors_are_shown_next_to_their_field(tmp_path):
 
 def test_tabs_are_built_when_first_opened(tmp_path):
     v = VendorsView(tmp_path / "e")
-    assert [p.built for p in v.panels] == [True] + [False] * 7
+    assert [p.built for p in v.panels] == [True] + [False] * 8
     v.tabs.selected_index = 3
     assert v.panels[3].built and not v.panels[5].built
     # a criterion added in tab 1 reaches the scoring grid that is already built

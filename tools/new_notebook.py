@@ -16,8 +16,12 @@ def write(path: str | Path, cells: list[tuple[str, str]]) -> None:
         cell = nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
         cell["id"] = f"{Path(path).stem[:2]}-{i}"  # stable ids keep diffs quiet
         nb.cells.append(cell)
+    if Path(path).name in TITLES:
+        nb.metadata["title"] = TITLES[Path(path).name]   # the app's page list reads it (no heading cell)
     nbformat.write(nb, str(path))
 
+
+TITLES = {"04_projector.ipynb": "結果の投影（プロジェクター用）"}
 
 NOTEBOOKS = {
     "00_guide.ipynb": [
@@ -46,6 +50,10 @@ NOTEBOOKS = {
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
         ("code", "from ohayami.ui import vendors\nfrom ohayami.app.address import workshop_in_address\nvendors.show(workshop_in_address(\"workshop\"))"),
+    ],
+    # results only, for the projector: no heading cell (the view gives the one title)
+    "04_projector.ipynb": [
+        ("code", "from ohayami.ui import projector\nfrom ohayami.app.address import workshop_in_address\nprojector.show(workshop_in_address(\"workshop\"))"),
     ],
     # 1x: one worksheet per trouble type, x = the type's place in A–I (10 A … 18 I)
     "10_type_a_readiness.ipynb": [

@@ -71,6 +71,15 @@ def render_path(notebook: str, code: str | None = None) -> str:
     return f"{url}?{PARAM}={quote(code)}" if code else url
 
 
+PROJECTOR = "04_projector.ipynb"   # the results on a projector (type C and type E workshops)
+
+
+def _projector_link(base: str, entry: WorkshopEntry) -> str:
+    if entry.kind not in ("C", "E"):
+        return ""
+    return f'<a href="{esc(base + render_path(PROJECTOR, entry.code))}" target="_blank">結果を投影</a>'
+
+
 def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]) -> str:
     """The app's front page: the kit's pages by title, then the workshops with their join pages."""
     base = base_url.rstrip("/")
@@ -87,7 +96,8 @@ def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]
             f"<tr><td>{esc(w.name)}</td><td>{esc(w.kind_label)}</td><td>{esc(w.date)}</td>"
             f'<td><a href="{esc(base)}/j/{esc(w.code)}">ページを開く</a></td>'
             f'<td><a href="{esc(base)}{esc(workshop_path(w.code))}">作業台の一覧</a></td>'
-            f'<td><a href="{esc(base)}/join/{esc(w.code)}">参加用QRコード</a></td></tr>' for w in joinable)
+            f'<td><a href="{esc(base)}/join/{esc(w.code)}">参加用QRコード</a></td>'
+            f"<td>{_projector_link(base, w)}</td></tr>" for w in joinable)
         body += ("<h2>ワークショップ</h2><table><thead><tr><th>名前</th><th>種類</th><th>日付</th>"
                  f"<th></th><th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
                  "<h2>ワークショップを選ばずに開く（練習用）</h2>"

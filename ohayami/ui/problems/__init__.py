@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...problems import ProblemWorkbench
 from .. import common as C
+from ..cockpit import ProgressPanel
 from ..panel import TabbedView
 from .analysis import AnalysisPanel
 from .criteria import CriteriaPanel
@@ -29,7 +30,7 @@ class ProblemsView(TabbedView):
     after the seven steps, so the steps keep their numbers."""
 
     PANELS = [ListPanel, AnalysisPanel, CriteriaPanel, ScoringPanel, ResultsPanel, VisionPanel, ExportPanel, DotsPanel,
-              RoundPanel]
+              RoundPanel, ProgressPanel]
 
     def __init__(self, workshop=None, data=None):
         ws = C.resolve_workshop(workshop)

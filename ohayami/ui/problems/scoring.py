@@ -9,6 +9,7 @@ from ...labels import DIRECTION_LABELS
 from ...one_by_one import scale_anchors
 from ...workbench import ROOM
 from .. import common as C
+from ..cockpit import watch_joins
 from ..score_card import ScoreCard, ScoringModes
 from ..score_grid import ScoreGrid
 from ..panel import Panel
@@ -57,6 +58,7 @@ class ScoringPanel(Panel):
         pager = W.HBox([self.prev_btn, self.page_label, self.next_btn])
         self.modes = ScoringModes([pager, self.grid.widget], self.card, on_grid=lambda: self.turn(0))
         self.who.observe(lambda *_: self.modes.refresh(), names="value")
+        watch_joins(self, self.who)
         self.sheets = C.SheetControls(self.ws, self.model, self.who, lambda: self.modes.refresh(), "採点シート")
         who = W.HBox([self.who, self.room_btn])
         who.add_class("oh-fit-row")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ...vendors import VendorWorkbench
 from .. import common as C
+from ..cockpit import ProgressPanel
 from ..panel import TabbedView
 from .check import CheckPanel
 from .criteria import CriteriaPanel
@@ -17,7 +18,8 @@ from .scoring import ScoringPanel
 from .vendor_list import VendorsPanel
 from .weights import WeightsPanel
 
-PANELS = [CriteriaPanel, WeightsPanel, VendorsPanel, ScoringPanel, IntuitionPanel, ResultsPanel, CheckPanel, ExportPanel]
+PANELS = [CriteriaPanel, WeightsPanel, VendorsPanel, ScoringPanel, IntuitionPanel, ResultsPanel, CheckPanel, ExportPanel,
+          ProgressPanel]
 HEADER = ("<h2>Eタイプ作業台：サービスの良し悪しの基準を考えよう</h2>評価項目を決め、重みを付け、"
           "事業者のサービスを採点して比べ、感覚との違いを確かめて、選定理由を説明できる形にします。"
           "入力は自動でワークショップファイルに保存されます。")

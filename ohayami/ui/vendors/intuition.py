@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...html import esc
+from ..cockpit import watch_joins
 from ..panel import Panel, attempt, html
 from .parts import C, boxed, guide_step, set_people, who_box
 
@@ -17,6 +18,7 @@ class IntuitionPanel(Panel):
 
     def build(self):
         self.i_who = who_box("名前", self.load)
+        watch_joins(self, self.i_who)
         self.i_box = W.VBox()
         self.i_widgets: dict[str, W.Dropdown] = {}
         self.i_save = C.big_button("順位を保存", "primary")

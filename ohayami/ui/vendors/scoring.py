@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from ...html import esc
 from ...labels import MUST_HAVE
+from ..cockpit import watch_joins
 from ..panel import Panel, error, html
 from ..score_card import GRID, ScoreCard, ScoringModes
 from ..score_grid import ScoreGrid
@@ -30,6 +31,7 @@ class ScoringPanel(Panel):
 
     def build(self):
         self.s_who = who_box("名前を入力または選択", self.show_vendor)
+        watch_joins(self, self.s_who)
         self.s_who.add_class("oh-score-who")
         self.s_vendor = W.Dropdown(description="事業者", layout=W.Layout(width="30em"))
         self.s_vendor.add_class("oh-score-vendor")
