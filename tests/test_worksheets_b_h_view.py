@@ -170,4 +170,5 @@ def test_the_cards_open_the_worksheets_on_the_same_workshop():
     for t, nb in (("B", "11_type_b_flow.ipynb"), ("H", "17_type_h_roles.ipynb")):
         assert type_card(t).workbench == nb
         html = card_html(t, workshop="第1回")
-        assert f'<a href="{nb}?workshop=%E7%AC%AC1%E5%9B%9E" target="_blank">' in html and "作業台" in html
+        assert f'<a class="oh-open" href="{nb}?workshop=%E7%AC%AC1%E5%9B%9E" target="_blank"' in html
+        assert "この作業台を開く" in html

@@ -97,7 +97,7 @@ def test_a_failed_write_says_so_and_the_marks_show_what_is_stored(tmp_path, monk
 
 def test_type_g_view_opens_on_the_guides_people_list(tmp_path):
     v = SupportView(tmp_path / "w", "G")
-    assert "Gタイプ作業台" in v.widget.children[1].value
+    assert "Gタイプ作業台" in v.header.value
     p = v.panel(ProgrammesPanel)
     p.load_btn.click()
     assert "地域活性化起業人" in p.table.value and "各自治体HP" in p.table.value

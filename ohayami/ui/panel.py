@@ -190,7 +190,8 @@ class TabbedView:
             self.tabs.set_title(i, p.title)
         self.msg = W.HTML()   # where a tab that cannot be built or brought up to date says why
         where = f'<div class="oh-note">ワークショップ：{esc(ws.name)}</div>' if ws is not None else ""
-        self.widget = W.VBox([connection_banner(), screen(), html(header + where), self.msg, self.tabs])
+        self.header = html(header + where)
+        self.widget = W.VBox([connection_banner(), screen(), self.header, self.msg, self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")
 
