@@ -549,8 +549,8 @@ class Research:
 
     def rfi_frame(self, part: str, only_included: bool = False) -> pd.DataFrame:
         df = self.rfi_items(part)
-        if only_included:
-            df = df[df["included"]]
+        if only_included:   # astype: an empty frame's column is object, which pandas would read as column names
+            df = df[df["included"].astype(bool)]
         return pd.DataFrame({"ID": df["item_id"], PART_LABELS[part]: df["text"],
                              "出所": df["source"].map(lambda s: RFI_SOURCES.get(s, s)),
                              "含める": df["included"].map(lambda c: MARK_YES if c else "")}).reset_index(drop=True)

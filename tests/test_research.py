@@ -312,3 +312,11 @@ def test_whole_workshop_export_and_import_keep_the_log(model, tmp_path):
     for t in ("research_theme", "research_cases", "research_services", "research_rfi"):
         assert X.table_snapshot(other)[t] == X.table_snapshot(model.ws)[t]
     assert Research(other).services_frame().equals(model.services_frame())
+
+
+def test_an_empty_rfi_draft_prints_and_exports(model):
+    """Before 「調査ログから作る」 the draft has no questions: the printout and the workbook still come
+    out, with the parts' columns and no rows (the printout crashed on an empty draft)."""
+    frames = model.rfi_frames()
+    assert list(frames["質問"].columns) == ["ID", "質問", "出所"] and frames["質問"].empty
+    assert "RFI（情報提供依頼書）の下書き" in rfi_html(model) and model.export_xlsx()[:2] == b"PK"
