@@ -54,7 +54,9 @@ def test_the_card_links_the_workbench_in_jupyterlab(page, jupyterlab):
     _open_and_run(page, jupyterlab, "01_chart.ipynb")
     page.get_by_role("tab", name="タイプ一覧").click()
     page.get_by_role("combobox", name="タイプ").select_option(index=2)  # C
-    link = page.get_by_role("link", name="02_type_c_problems.ipynb")
+    # the card of the type chosen (type A's card, shown first, has an open button of its own)
+    link = page.locator('a.oh-open[href^="02_type_c_problems.ipynb"]')
+    assert link.inner_text() == "この作業台を開く"
     # the page is /lab/tree/01_chart.ipynb: the relative link resolves to the sibling notebook in JupyterLab
     assert link.evaluate("a => a.href") == f"{jupyterlab}/lab/tree/02_type_c_problems.ipynb?workshop=workshop"
     with page.context.expect_page() as opened:

@@ -1,5 +1,5 @@
 """The type F and G worksheets in the app (Voilà, code hidden): F filled in with the mouse and keyboard
-(the guide's list, one own programme, checks, a decision, exports); G opened once."""
+(the guide's list, one own programme, checks, a decision, exports); G: its own list, printed."""
 
 from pathlib import Path
 
@@ -67,3 +67,10 @@ def test_type_g_worksheet_opens(page, voila):
     page.get_by_role("button", name="ガイドの支援策を読み込む").click()
     page.get_by_text("地域活性化起業人").first.wait_for()
     shot(page, "app-typeG")
+    page.get_by_role("tab", name="4 出力").click()
+    page.get_by_role("button", name="印刷用ページ（HTML）").click()
+    with page.expect_download() as info:
+        page.get_by_text("印刷用ページをダウンロード").last.click()
+    sheet = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "size: A4 portrait" in sheet and "地域活性化起業人" in sheet \
+        and "<title>人材の支援策の検討結果</title>" in sheet
