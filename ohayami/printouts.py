@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .formats import now_jst
-from .html import STYLE, esc, fit_table, ul
+from .html import STYLE, esc, fit_table, planned_lines, ul
 
 # the printable area of A4 portrait at 12 mm margins is 186 × 273 mm; the figures are drawn at the
 # printed width so that their 9–11 pt labels print at that size
@@ -45,12 +45,53 @@ def a4_page(title: str, body: str) -> str:
     return A4_PAGE.format(title=esc(title), style=STYLE, body=f'<div class="oh oh-sheet">{body}</div>')
 
 
-def _frame(df: pd.DataFrame, names: tuple[str, ...] = (), numeric: tuple[str, ...] | None = None) -> str:
-    """A display frame as a table planned for the page width; ``names`` (and ``numeric``) by column name."""
+def _columns(df: pd.DataFrame, names, numeric) -> tuple[list[str], dict]:
     cols = [str(c) for c in df.columns]
     where = {c: i for i, c in enumerate(cols)}   # by place: a duplicated name picks the last
-    return fit_table(cols, df.values.tolist(), names=[where[n] for n in names if n in where],
-                     numeric=None if numeric is None else [where[n] for n in numeric if n in where])
+    return cols, {"names": [where[n] for n in names if n in where],
+                  "numeric": None if numeric is None else [where[n] for n in numeric if n in where]}
+
+
+def _frame(df: pd.DataFrame, names: tuple[str, ...] = (), numeric: tuple[str, ...] | None = None) -> str:
+    """A display frame as a table planned for the page width; ``names`` (and ``numeric``) by column name."""
+    cols, kw = _columns(df, names, numeric)
+    return fit_table(cols, df.values.tolist(), **kw)
+
+
+# a line of the print style (9 pt at line-height 1.35) and the lines of the printable height (273 mm)
+LINE_PX = 9 * 96 / 72 * 1.35
+PAGE_LINES = 1031 / LINE_PX
+# the parts' heights are summed with their margins, which chromium collapses between neighbours: measured
+# against its layout of the sheets, the sum runs 3–5 % high
+MARGINS_COLLAPSE = 0.96
+NOTE_CHARS = 56      # full-width characters in a line of a note across the page
+
+
+def _lines(df: pd.DataFrame, names: tuple[str, ...] = (), numeric: tuple[str, ...] | None = None) -> float:
+    """About how many print lines :func:`_frame` of ``df`` takes (with the borders and padding of its rows)."""
+    cols, kw = _columns(df, names, numeric)
+    return sum(planned_lines(cols, df.values.tolist(), **kw)) + 0.14 * (len(df) + 1) + 0.25
+
+
+HEAD_LINES, H3_LINES, H4_LINES = 3.0, 1.75, 1.4   # the title with its line of facts, a heading, a sub-heading
+
+
+def _text_lines(*texts: str) -> float:
+    """About how many print lines these paragraphs take (with their margins)."""
+    return sum(-(-len(t) // NOTE_CHARS) + 0.25 for t in texts)
+
+
+def _facts_lines(facts) -> float:
+    return _lines(pd.DataFrame([list(f) for f in facts], columns=["項目", "内容"])) - 1.14   # no header row
+
+
+def _continues(lines: float, what: str) -> str:
+    """The note, under the sheet's title, for a sheet that runs past one page (about ``lines`` print lines):
+    its tables go on to the next page, whole rows and their header repeated."""
+    if lines * MARGINS_COLLAPSE <= PAGE_LINES:
+        return ""
+    return (f'<p class="oh-note oh-continues">{esc(what)}が多いため、このシートは次のページに続きます（表は行の途中で'
+            "切れず、見出しは各ページに繰り返します。全体は Excel も参照）。</p>")
 
 
 def _facts(facts) -> str:
@@ -73,14 +114,6 @@ def _first(df: pd.DataFrame, limit: int | None, where: str) -> tuple[pd.DataFram
         return df, ""
     return df.head(limit), (f'<p class="oh-note">ほか {len(df) - limit} 件（全 {len(df)} 件。全体は Excel の'
                             f"{esc(where)}を参照）。</p>")
-
-
-def _continues(count: int, limit: int, what: str, where: str) -> str:
-    """The note for a table that is long by nature: past ``limit`` rows it goes on to the next page."""
-    if count <= limit:
-        return ""
-    return (f'<p class="oh-note">{esc(what)}が {count} 件あるため、この表は次のページに続きます（見出しは各ページに'
-            f"繰り返します。全体は Excel の{esc(where)}も参照）。</p>")
 
 
 def readiness_card_html(model) -> str:
@@ -131,43 +164,74 @@ def expert_sheet_html(model) -> str:
 def expert_request_html(model) -> str:
     """Type I: the 専門家への依頼要件 sheet: the request, the roles and skills wanted, the channels
     to use, the acceptance checklist, and what is still missing, on one page."""
+    frames, gaps = model.sheet_frames(), model.gaps()
+    lines = (HEAD_LINES + H3_LINES * (len(frames) + bool(gaps)) + sum(_lines(df, ("項目",)) for df in frames.values())
+             + _text_lines(model.guide_step(1)[1], model.acceptance_note(), *gaps, SOURCE_NOTE))
     parts = [_head("専門家への依頼要件", model.ws.name, [("いつまでに", model.request().due or "—")]),
-             expert_sheet_html(model), f'<p class="oh-note">ohayami Iタイプ作業台で作成。{SOURCE_NOTE}</p>']
+             _continues(lines, "項目"), expert_sheet_html(model), f'<p class="oh-note">ohayami Iタイプ作業台で作成。{SOURCE_NOTE}</p>']
     return a4_page("専門家への依頼要件", "".join(parts))
 
 
-# the summary's tables on paper: the first rows (a manager reads the top of a ranking), the rest in Excel
-SUMMARY_ROWS = 5
+# the summary's tables on paper: the first rows (a manager reads the top of a ranking) and the start of a
+# long cell; the rest is in the Excel
+SUMMARY_ROWS, SUMMARY_CHARS = 3, 40
 SUMMARY_NAMES = ("課題", "サービス名", "事業者", "担い手")
 
 
-def summary_section_html(section, limit: int | None = None) -> str:
+def _clip(value: object, chars: int | None) -> object:
+    text = str(value)
+    return value if chars is None or not isinstance(value, str) or len(text) <= chars else text[:chars - 1] + "…"
+
+
+def _clipped(df: pd.DataFrame, chars: int | None) -> pd.DataFrame:
+    return df if chars is None else df.map(lambda v: _clip(v, chars))
+
+
+def summary_section_html(section, limit: int | None = None, chars: int | None = None) -> str:
     """One section of the project summary (escaped HTML): its facts, its tables and what is still
     missing; an empty section says where to fill it in. The worksheet's screen shows the same, in
-    full; the printout passes ``limit``, the rows of each table it shows (the rest: see the Excel)."""
+    full; the printout passes ``limit``, the rows of each table it shows, and ``chars``, the start of a
+    long text it shows (the rest: see the Excel)."""
     parts = [f"<h3>{esc(section.heading)}</h3>"]
     if section.error:
         return parts[0] + f'<p class="oh-error">{esc(section.error)}</p>'
     if section.part is None:
         return parts[0] + f'<p class="oh-note oh-empty">{esc(section.provider.empty_text)}</p>'
     if section.part.facts:
-        parts.append(_facts(section.part.facts))
+        parts.append(_facts((k, _clip(v, chars and 2 * chars)) for k, v in section.part.facts))
     for title, df in section.part.tables:
         shown, more = _first(df, limit, f"「{section.title}・{title}」シート")
-        parts.append(f"<h4>{esc(title)}</h4>" + _frame(shown, names=SUMMARY_NAMES) + more)
-    parts.append("".join(f'<p class="oh-note">{esc(n)}</p>' for n in section.part.notes))
+        parts.append(f"<h4>{esc(title)}</h4>" + _frame(_clipped(shown, chars), names=SUMMARY_NAMES) + more)
+    parts.append("".join(f'<p class="oh-note">{esc(_clip(n, chars and 2 * chars))}</p>' for n in section.part.notes))
     return "".join(parts)
+
+
+def _summary_lines(sections, overview: pd.DataFrame) -> float:
+    lines = HEAD_LINES + H3_LINES * (len(sections) + 1) + _lines(overview, ("段階",)) + 1
+    for s in sections:
+        part = s.part
+        if part is None:
+            lines += 1
+            continue
+        lines += _facts_lines((k, _clip(v, 2 * SUMMARY_CHARS)) for k, v in part.facts) if part.facts else 0
+        lines += _text_lines(*[_clip(n, 2 * SUMMARY_CHARS) for n in part.notes])
+        for _, df in part.tables:
+            lines += H4_LINES + _lines(_clipped(df.head(SUMMARY_ROWS), SUMMARY_CHARS), SUMMARY_NAMES) + (len(df) > SUMMARY_ROWS)
+    return lines
 
 
 def project_summary_html(model) -> str:
     """The project summary (問題 → 調査 → 選定 → 体制) on one A4 page for a manager: the chain at a
     glance, then each step's facts and the top of its tables."""
     sections = model.sections()
+    overview = _clipped(model.overview_frame(sections), 2 * SUMMARY_CHARS)
     parts = [_head("プロジェクトのまとめ", model.ws.name,
                    [("入力のある段階", f"{sum(s.filled for s in sections)} / {len(sections)}")]),
-             "<h3>流れ（問題 → 調査 → 選定 → 体制）</h3>", _frame(model.overview_frame(sections), names=("段階",)),
-             *[summary_section_html(s, SUMMARY_ROWS) for s in sections],
-             f'<p class="oh-note">ohayami プロジェクトのまとめで作成（各作業台の入力から）。{SOURCE_NOTE}</p>']
+             _continues(_summary_lines(sections, overview), "入力"),
+             "<h3>流れ（問題 → 調査 → 選定 → 体制）</h3>", _frame(overview, names=("段階",)),
+             *[summary_section_html(s, SUMMARY_ROWS, SUMMARY_CHARS) for s in sections],
+             f'<p class="oh-note">ohayami プロジェクトのまとめで作成（各作業台の入力から）。長い項目は初めの部分だけを'
+             f'載せています（全体は Excel を参照）。{SOURCE_NOTE}</p>']
     return a4_page("プロジェクトのまとめ", "".join(parts))
 
 
@@ -185,13 +249,15 @@ def rfi_sheet_html(model) -> str:
 def rfi_html(model) -> str:
     """Type D: the RFI (情報提供依頼書) draft generated from the research log, on one page."""
     purpose, due = model.rfi_info()
+    frames = model.rfi_frames()
+    lines = (HEAD_LINES + H3_LINES * len(frames) + sum(_lines(df, ("項目", "送付先")) for df in frames.values())
+             + _text_lines(model.rfi_note(), SOURCE_NOTE))
     parts = [_head("RFI（情報提供依頼書）の下書き", model.ws.name, [("回答期限", due or "—")]),
-             rfi_sheet_html(model), f'<p class="oh-note">ohayami Dタイプ作業台で作成。{SOURCE_NOTE}</p>']
+             _continues(lines, "質問や送付先"), rfi_sheet_html(model), f'<p class="oh-note">ohayami Dタイプ作業台で作成。{SOURCE_NOTE}</p>']
     return a4_page("RFI（情報提供依頼書）の下書き", "".join(parts))
 
 
-# rows that fit on the page beside the rest of their sheet; past them the table goes on to a second page
-SUPPORT_ROWS, STAGE_ROWS, MATRIX_ROWS = 14, 12, 24
+IMAGE_LINES = 96 / LINE_PX   # the print lines of an inch of a figure
 
 
 def _mark(i: int) -> str:
@@ -213,16 +279,16 @@ def support_html(model) -> str:
         ranking["理由"] = ranking["理由"].astype(str).str.replace(name, marks[name], regex=False)
     points = "　".join(f"{marks[r.確認項目]} {r.確認項目} {r.配点:g}点{'（必須）' if r.必須 == '必須' else ''}"
                       for r in crit.itertuples())
-    where = f"「{model.spec.title}」の Excel"
+    decided = decisions.drop(columns=["日時（JST）"]).assign(**{"決めた人・日時": [
+        f"{a} {t}" for a, t in zip(decisions["決めた人"], decisions["日時（JST）"])]}).drop(columns=["決めた人"])
+    lines = (HEAD_LINES + 2 * H3_LINES + _lines(decided, ("支援策",), ()) + _lines(ranking, ("支援策",), ("順位", "点数"))
+             + _text_lines(points, model.KIT_NOTE, model.card.cautions[0], SOURCE_NOTE))
     parts = [_head(title, model.ws.name, [("申請する", f"{(decisions['決定'] == '申請する').sum()} 件"),
                                          ("確認した支援策", f"{len(ranking)} 件")]),
-             "<h3>決定（締切の順）</h3>",
-             _frame(decisions.drop(columns=["日時（JST）"]).assign(**{"決めた人・日時": [
-                 f"{a} {t}" for a, t in zip(decisions["決めた人"], decisions["日時（JST）"])]}).drop(columns=["決めた人"]),
-                 names=("支援策",), numeric=())
-             if len(decisions) else '<p class="oh-note">（まだ決めていません）</p>',
+             _continues(lines, "支援策や決定"), "<h3>決定（締切の順）</h3>",
+             _frame(decided, names=("支援策",), numeric=()) if len(decisions)
+             else '<p class="oh-note">（まだ決めていません）</p>',
              "<h3>確認結果</h3>", f'<p class="oh-note">確認項目と配点：{esc(points)}</p>',
-             _continues(len(ranking), SUPPORT_ROWS, "支援策", f"{where}の「確認結果」シート"),
              _frame(ranking, names=("支援策",), numeric=("順位", "点数")) if len(ranking)
              else '<p class="oh-note">（まだ支援策がありません）</p>',
              f'<p class="oh-note">{esc(model.KIT_NOTE)}</p>',
@@ -231,9 +297,9 @@ def support_html(model) -> str:
     return a4_page(title, "".join(parts))
 
 
-def _figure_img(make, alt: str, height_in: float) -> str:
+def _figure_img(make, alt: str, height_in: float) -> tuple[str, float]:
     """A figure drawn at the printed width (``make(size=…)``), smaller print fonts, embedded as a PNG
-    that prints at that size (never wider than the page)."""
+    that prints at that size (never wider than the page); with the print lines it takes."""
     import base64
 
     import matplotlib
@@ -244,10 +310,11 @@ def _figure_img(make, alt: str, height_in: float) -> str:
     dpi = 150
     with matplotlib.rc_context({"font.size": 9.5, "axes.titlesize": 10.5, "axes.labelsize": 9.5}):
         png = figure_png(make(size=(PRINT_WIDTH_IN, height_in)), dpi=dpi)
-    width_mm = int.from_bytes(png[16:20], "big") / dpi * 25.4   # the PNG header's width, in pixels
+    width, height = (int.from_bytes(png[i:i + 4], "big") / dpi for i in (16, 20))   # the PNG header's, in inches
+    scale = min(1.0, PRINT_WIDTH_IN / width)   # a legend beside the axes may widen it: then it shrinks to the page
     data = base64.b64encode(png).decode("ascii")
-    return (f'<img class="oh-figure" alt="{esc(alt)}" style="width:{width_mm:.0f}mm"'
-            f' src="data:image/png;base64,{data}">')
+    return (f'<img class="oh-figure" alt="{esc(alt)}" style="width:{width * 25.4:.0f}mm"'
+            f' src="data:image/png;base64,{data}">', height * scale * IMAGE_LINES + 0.4)
 
 
 def _warnings(items: list[str], where: str = "", limit: int | None = None, title: str = "確認が必要なこと") -> str:
@@ -270,13 +337,17 @@ def flow_html(model) -> str:
                                                                        stages["期間（月）"])],
                           "出所": stages["出所"]})
     height = min(6.0, max(2.0, 0.3 * len(stages) + 1.1))
+    shown, more = _first(model.interviews_frame().drop(columns=["ID"]), 3, "「事例の聞き取り」シート")
+    order = model.order_warnings()
+    figure, figure_lines = _figure_img(model.timeline_figure, "実装の予定（段階ごとの期間）", height)
+    lines = (HEAD_LINES + 3 * H3_LINES + figure_lines + _lines(table, ("段階", "期間"), ("順",))
+             + _lines(shown, ("誰に", "所属・団体")) + _text_lines(model.KIT_NOTE, SOURCE_NOTE, *order) + bool(more))
     parts = [_head("デジタル実装の基本の流れ", model.ws.name, [("開始年月", model.plan_start() or "—"),
                                                               ("段階の数", str(len(stages)))]),
-             "<h3>実装の予定</h3>", _figure_img(model.timeline_figure, "実装の予定（段階ごとの期間）", height),
-             _warnings(model.order_warnings()),
-             "<h3>実装の段階</h3>", _continues(len(table), STAGE_ROWS, "段階", "「実装の段階」シート"),
+             _continues(lines, "段階"),
+             "<h3>実装の予定</h3>", figure,
+             _warnings(order), "<h3>実装の段階</h3>",
              _frame(table, names=("段階", "期間"), numeric=("順",)), f'<p class="oh-note">{esc(model.KIT_NOTE)}</p>']
-    shown, more = _first(model.interviews_frame().drop(columns=["ID"]), 3, "「事例の聞き取り」シート")
     parts.append("<h3>事例の聞き取り</h3>" + (_frame(shown, names=("誰に", "所属・団体")) + more if len(shown) else
                                           '<p class="oh-note">（まだありません）</p>'))
     parts.append(f'<p class="oh-note">ohayami Bタイプ作業台で作成。{SOURCE_NOTE}</p>')
@@ -286,6 +357,7 @@ def flow_html(model) -> str:
 APPROVAL_BOX = ('<h3>承認欄</h3><table class="oh-table oh-fit"><thead><tr><th>起案</th><th>確認</th><th>承認</th>'
                 '<th>日付</th></tr></thead><tbody><tr style="height:16mm"><td></td><td></td><td></td><td></td></tr>'
                 '</tbody></table>')
+APPROVAL_LINES = H3_LINES + 1.2 + 16 / 25.4 * IMAGE_LINES
 
 
 def roles_html(model) -> str:
@@ -299,16 +371,19 @@ def roles_html(model) -> str:
     legend = "　".join(f"{n} {name}（{kind}）" for (name, n), kind in zip(numbers.items(), owners["区分"]))
     n_rows = owners["区分"].nunique() + len(owners)   # the chart's rows: a heading per kind, then its owners
     height = min(5.5, max(1.8, 0.28 * max(n_rows, len(model.stage_names()), 1) + 0.6))
+    rules, warnings = model.rules_frame().drop(columns=["ID"]), model.warnings()
+    figure, figure_lines = _figure_img(model.org_chart_figure, "体制図（案）", height)
+    lines = (HEAD_LINES + (3 + bool(warnings)) * H3_LINES + figure_lines + _lines(matrix, ("段階",), ())
+             + _lines(rules, ("会議体",)) + _text_lines(legend, model.RACI_NOTE, *warnings[:3], SOURCE_NOTE)
+             + (len(warnings) > 3) + APPROVAL_LINES)
     parts = [_head("体制案（役割分担）", model.ws.name, [("担い手", f"{len(owners)}"), ("作業", f"{len(matrix)}")]),
-             "<h3>体制図</h3>", _figure_img(model.org_chart_figure, "体制図（案）", height),
+             _continues(lines, "作業"), "<h3>体制図</h3>", figure,
              "<h3>役割分担（R 実行・A 責任・C 相談・I 報告）</h3>",
              f"<p>列の番号と担い手：{esc(legend)}</p>" if legend else '<p class="oh-note">担い手はまだいません。</p>',
-             _continues(len(matrix), MATRIX_ROWS, "作業", "「役割分担（RACI）」シート"),
              _frame(matrix, names=("段階",), numeric=()) if len(matrix) else '<p class="oh-note">（まだ作業がありません）</p>',
              f'<p class="oh-note">{esc(model.RACI_NOTE)}</p>', "<h3>コミュニケーションルール</h3>"]
-    rules = model.rules_frame().drop(columns=["ID"])
     parts.append(_frame(rules, names=("会議体",)) if len(rules) else '<p class="oh-note">（まだありません）</p>')
-    parts.append(_warnings(model.warnings(), "「確認事項」シート", limit=3))
+    parts.append(_warnings(warnings, "「確認事項」シート", limit=3))
     parts.append(APPROVAL_BOX)
     parts.append(f'<p class="oh-note">ohayami Hタイプ作業台で作成。{SOURCE_NOTE}</p>')
     return a4_page("体制案（役割分担）", "".join(parts))

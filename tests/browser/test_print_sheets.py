@@ -82,3 +82,117 @@ def test_one_page_sheet_prints_on_one_a4_page(page, sheets, name):
     pdf = page.pdf(format="A4", path=str(ARTIFACTS / f"sheet-{name}-A4.pdf"), print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"{name} prints on {pages} pages"
+    assert "次のページに続きます" not in sheets[name].read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- a town with a lot to say
+
+LONG = "住民への説明会を地区ごとに開き、高齢の方には紙の案内も配って、窓口での質問に職員が答えられるようにする"
+URL = "https://www.example.lg.jp/soshiki/kikaku/digital/madoguchi/kakikata_guide_2026_ver3.pdf"
+A4_PRINTABLE_PX = 703      # 210 mm less the sheets' 12 mm margins, at 96 px per inch
+A4_PRINTABLE_HEIGHT_PX = 1031
+
+
+def _big(ws):
+    """Everything a large town might enter: 12 problems, 14 services, 14 stages, 40 tasks for 10 owners,
+    25 programmes, long texts and an unbroken address in the cells."""
+    from ohayami.research import SIMILAR
+
+    fill_c(ws, problems=tuple(f"{i}番目の課題：{LONG[:30]}" for i in range(1, 13)),
+           vision={"beneficiary": LONG, "change": LONG, "degree": URL})
+    res = fill_d(ws)
+    for i in range(12):
+        sid = res.add_service(SIMILAR, f"窓口サービス{i}号{URL[:40]}", f"株式会社デジタル窓口ソリューションズ{i}", "窓口DX",
+                              found_at="catalogue")
+        res.set_candidate(sid, True)
+    res.send_candidates_to_e()
+    res.generate_rfi()
+    fill_e(ws, vendors=())
+    flow = Flow(ws)
+    for i in range(8):
+        flow.add_stage(f"追加の段階{i}（{LONG[:12]}）", tasks=f"{LONG[:20]}\n{LONG[20:40]}", lead="town",
+                       start_month=30 + i, months=3)
+        flow.add_interview(f"{i}市 DX推進課 担当者", organisation="県DX推進課", what_done=LONG, lessons=LONG + URL)
+    roles = fill_h(ws)
+    kinds = ("dept", "external", "vendor", "expert")
+    owners = [roles.add_owner(f"担い手{i} {LONG[:14]}", kinds[i % 4]) for i in range(8)]
+    for i in range(22):
+        roles.add_task(f"運用・効果検証{i % 3}", f"{i}: {LONG[:28]}")
+    for i, tid in enumerate(roles.tasks()["task_id"]):
+        roles.set_raci(tid, owners[i % 8], "A")
+        roles.set_raci(tid, owners[(i + 1) % 8], "R")
+    for i in range(4):
+        roles.add_rule(f"会議{i}", "月1回", LONG, "、".join(f"担い手{k}" for k in range(8)))
+    made = {}
+    for kind in ("F", "G"):
+        m = _support(ws, kind)
+        for i in range(22):
+            pid = m.add_programme(f"{i}：{LONG[:26]}支援事業", provider="総務省 自治行政局", deadline="2027-03-31",
+                                  url=URL, note=LONG)
+            m.decide(pid, "保留", LONG + URL, who="企画課 山田")
+        made[kind] = m
+    ready = _readiness(ws)
+    ready.save_point(1, state="一部", who="企画課 山田", basis=LONG * 2, next_action=LONG + URL, due="2026-06-30")
+    experts = _experts(ws)
+    experts.save_request(LONG * 3, outcome=LONG + URL, due="2026-09-30")
+    for i in range(6):
+        experts.add_item("skills", f"スキル{i}：{LONG[:30]}", LONG)
+    return {
+        "summary": printouts.project_summary_html(ProjectSummary(ws)),
+        "roles": printouts.roles_html(roles),
+        "flow": printouts.flow_html(flow),
+        "rfi": printouts.rfi_html(Research(ws)),
+        "funding": printouts.support_html(made["F"]),
+        "people": printouts.support_html(made["G"]),
+        "readiness": printouts.readiness_html(ready),
+        "experts": printouts.expert_request_html(experts),
+    }
+
+
+@pytest.fixture(scope="module")
+def big_sheets(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("big")
+    ws = open_workshop(folder / "大きな町")
+    out = {}
+    for name, html in _big(ws).items():
+        out[name] = folder / f"{name}.html"
+        out[name].write_text(html, encoding="utf-8")
+    yield out
+    ws.close()
+
+
+MEASURE = """() => {
+  const sheet = document.querySelector('.oh-sheet');
+  const cells = [...sheet.querySelectorAll('td, th')].filter(c => c.scrollWidth > c.clientWidth + 1);
+  const rows = [...sheet.querySelectorAll('tr')];
+  return {width: document.documentElement.scrollWidth, sheet: sheet.scrollWidth,
+          overflowing: cells.map(c => c.textContent.slice(0, 40)),
+          rows: rows.length,
+          splittable: rows.filter(r => getComputedStyle(r).breakInside !== 'avoid').length,
+          tallest: Math.max(0, ...rows.map(r => r.getBoundingClientRect().height)),
+          heads: [...sheet.querySelectorAll('table')].filter(t => t.tHead).map(t => getComputedStyle(t.tHead).display)};
+}"""
+
+
+@pytest.mark.parametrize("name", ["summary", "roles", "flow", "rfi", "funding", "people", "readiness", "experts"])
+def test_a_long_sheet_breaks_between_rows_and_says_it_continues(page, big_sheets, name):
+    """Too much for one page: nothing sticks out sideways or out of its cell at the printable width,
+    every row is kept whole (it may not split and no row is taller than a page), headers repeat on the
+    next page, and a sheet that runs to a second page says so on the first."""
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": A4_PRINTABLE_HEIGHT_PX})
+    page.goto(big_sheets[name].as_uri())
+    got = page.evaluate(MEASURE)
+    assert got["width"] <= A4_PRINTABLE_PX and got["sheet"] <= A4_PRINTABLE_PX, f"{name}: {got}"
+    assert got["overflowing"] == [], f"{name}: cells wider than their column: {got['overflowing']}"
+    assert got["rows"] > 3 and got["splittable"] == 0
+    assert got["tallest"] < A4_PRINTABLE_HEIGHT_PX, f"{name}: a row {got['tallest']} px tall cannot stay whole"
+    assert got["heads"] and set(got["heads"]) == {"table-header-group"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = page.pdf(format="A4", path=str(ARTIFACTS / f"sheet-{name}-big-A4.pdf"), print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    text = big_sheets[name].read_text(encoding="utf-8")
+    says = "次のページに続きます" in text
+    assert says == (pages > 1), f"{name} prints on {pages} pages but {'says' if says else 'does not say'} it continues"
+    if name in ("summary", "roles"):   # what the page leaves out, the Excel has
+        assert "全体は Excel" in text
