@@ -25,7 +25,7 @@ A4_PAGE = """<!DOCTYPE html>
 .oh-sheet table.oh-table {{ width: 100%; }}
 .oh-sheet table.oh-table thead {{ display: table-header-group; }}
 .oh-sheet table.oh-table tr, .oh-sheet img {{ break-inside: avoid; }}
-.oh-sheet table.oh-facts th {{ text-align: left; font-weight: normal; }}
+.oh-sheet table.oh-facts th {{ font-weight: normal; }}
 .oh-sheet img.oh-figure {{ display: block; max-width: 100%; height: auto; margin: 0.2em 0; }}
 .oh-sheet .oh-meta {{ margin: 0 0 0.3em; }}
 @media print {{ body {{ padding: 0; }}
@@ -96,7 +96,7 @@ def _continues(lines: float, what: str) -> str:
 
 def _facts(facts) -> str:
     """(label, text) pairs as a two-column table without a header row."""
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
+    rows = "".join(f'<tr><th style="text-align:left">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in facts)
     return ('<table class="oh-table oh-fit oh-facts"><colgroup><col style="width:24%"><col></colgroup>'
             f"<tbody>{rows}</tbody></table>")
 
