@@ -357,8 +357,9 @@ class Flow:
             "終了": [month_label(start, int(s + m - 1)) for s, m in zip(df["start_month"], df["months"])],
             "出所": df["source"].map(lambda s: SOURCE_LABELS.get(s, s))})
 
-    def timeline_figure(self):
-        """The stage list as a Gantt-style figure: months across, stages down, coloured by who leads."""
+    def timeline_figure(self, size: tuple[float, float] | None = None):
+        """The stage list as a Gantt-style figure: months across, stages down, coloured by who leads.
+        ``size`` (inches) is for a page: the printout draws it at its printed size."""
         from .plots import new_figure, plain_text_figure, short
 
         df = self.stages()
@@ -368,7 +369,7 @@ class Flow:
         def draw():
             from matplotlib.patches import Patch
 
-            fig, ax = new_figure(10, max(3.0, 0.55 * len(df) + 2.0))
+            fig, ax = new_figure(*(size or (10, max(3.0, 0.55 * len(df) + 2.0))))
             if df.empty:
                 ax.text(0.5, 0.5, "段階がありません。段階を追加してください", ha="center", va="center", transform=ax.transAxes)
                 ax.set_axis_off()

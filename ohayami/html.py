@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from html import escape
 from typing import Iterable, Sequence
@@ -78,18 +79,38 @@ def _column_widths(header, cols, numeric: set, names: set, font: float) -> list[
     return [w / total * 100 for w in widths]
 
 
+def _plan(header, rows, names, numeric, small):
+    rows = [["" if c is None else str(c) for c in r] for r in rows]
+    n = len(header)
+    cols = [[r[i] for r in rows if i < len(r)] for i in range(n)]
+    names = set(names)
+    numeric = {i for i in range(n) if i not in names and _looks_numeric(cols[i])} if numeric is None else set(numeric)
+    return rows, numeric, names, _column_widths(header, cols, numeric, names, 11.3 if small else 14.0)
+
+
+def planned_lines(header: list[str], rows: Iterable[Iterable[object]], *, names: Iterable[int] = (),
+                  numeric: Iterable[int] | None = None, font: float = 12.0) -> list[int]:
+    """About how many lines of text each row of :func:`fit_table` takes on A4 portrait at ``font`` px
+    (header first): a printout uses it to tell whether its tables still fit one page."""
+    rows, numeric, names, widths = _plan(header, rows, names, numeric, False)
+
+    def lines(row) -> int:
+        counts = [1]
+        for text, w in zip(row, widths):
+            room = max(w / 100 * PAGE_PX - 0.7 * font - 2, font)   # the cell's text width, in px
+            counts.append(sum(max(1, math.ceil(_text_width(part) * font / room)) for part in str(text).split("\n")))
+        return max(counts)
+
+    return [lines(header)] + [lines(r) for r in rows]
+
+
 def fit_table(header: list[str], rows: Iterable[Iterable[object]], *, names: Iterable[int] = (),
               numeric: Iterable[int] | None = None, small: bool = False, cls: str = "oh-table") -> str:
     """An escaped table that fits the width of its page (A4 portrait included): fixed layout with
     column widths in proportion to their content (capped, so that one long text cannot squeeze the
     others to a character a line), numbers right-aligned, and the ``names`` columns (vendors,
     problems) broken only where they must. ``numeric`` columns are found from the cells when not given."""
-    rows = [["" if c is None else str(c) for c in r] for r in rows]
-    n = len(header)
-    cols = [[r[i] for r in rows if i < len(r)] for i in range(n)]
-    names = set(names)
-    numeric = {i for i in range(n) if i not in names and _looks_numeric(cols[i])} if numeric is None else set(numeric)
-    widths = _column_widths(header, cols, numeric, names, 11.3 if small else 14.0)
+    rows, numeric, names, widths = _plan(header, rows, names, numeric, small)
     colgroup = "<colgroup>" + "".join(f'<col style="width:{w:.1f}%">' for w in widths) + "</colgroup>"
 
     def cell(tag: str, i: int, text: object) -> str:

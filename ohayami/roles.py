@@ -328,9 +328,10 @@ class Roles:
             rows.append((r.owner_name, KINDS.get(r.owner_kind, r.owner_kind), "、".join(mine["A"]), "、".join(mine["R"])))
         return pd.DataFrame(rows, columns=["担い手", "区分", "責任を持つ作業", "実行する作業"])
 
-    def org_chart_figure(self):
+    def org_chart_figure(self, size: tuple[float, float] | None = None):
         """The organisation chart: owners grouped by kind on the left, the stages on the right, a line
-        from each owner to every stage in which it is 責任 for a task."""
+        from each owner to every stage in which it is 責任 for a task. ``size`` (inches) is for a page:
+        the printout draws it at its printed size (the lines are measured from the drawn boxes)."""
         from .plots import new_figure, plain_text_figure, short
 
         tasks, owners, cells = self.tasks(), self.owners(), self.raci()
@@ -346,7 +347,7 @@ class Roles:
                     rows.append((label, kind, None))
                     rows += [(r.owner_name, kind, r.owner_id) for r in mine.itertuples()]
             n = max(len(rows), len(stages), 1)
-            fig, ax = new_figure(10, max(3.5, 0.42 * n + 1.6))
+            fig, ax = new_figure(*(size or (10, max(3.5, 0.42 * n + 1.6))))
             ax.set_axis_off()
             ax.set_title("体制図（案）：担い手と、責任（A）を持つ段階")
             if not rows and not stages:
