@@ -267,3 +267,17 @@ def test_the_card_and_the_app_read_the_same_address_words():
     assert cards.joined_code("workshop=x") is None and cards.joined_code("w=") is None
     # a code is data in the address: quoted, then escaped in the HTML
     assert cards.notebook_href("02_type_c_problems.ipynb", "x", code='A"&<') == "02_type_c_problems.ipynb?w=A%22%26%3C"
+
+
+def test_card_links_read_as_worksheet_names_never_as_file_names():
+    """The guide's page references link into the kit (「本書p.25～26」 → type E's template): the link reads
+    as the worksheet's name; the README promises participants never see a notebook's file name."""
+    import re
+
+    from ohayami.ui.cards import WORKBENCH_NAMES, card_html
+    for t in "ABCDEFGHI":
+        html = card_html(t, workshop="第1回")
+        shown = re.sub(r"<[^>]+>", "", html)   # the text a person reads, without tags and addresses
+        assert ".ipynb" not in shown, t
+    e = card_html("E", workshop="第1回")
+    assert f"<b>{WORKBENCH_NAMES['03_type_e_vendors.ipynb']}</b>" in e

@@ -53,9 +53,10 @@ def notebook_href(notebook: str, workshop: str | None = None, code: str | None =
 
 
 def notebook_link(notebook: str, workshop: str | None = None, code: str | None = None) -> str:
-    """An escaped link to a sibling notebook that opens in a new browser tab, the page left as it is."""
+    """An escaped link to a sibling notebook that opens in a new browser tab, the page left as it is.
+    It reads as the worksheet's name: participants never see a file or notebook name."""
     return (f'<a href="{esc(notebook_href(notebook, workshop, code))}" target="_blank">'
-            f"<b>{esc(notebook)}</b></a>")
+            f"<b>{esc(WORKBENCH_NAMES.get(notebook, '作業台を開く'))}</b></a>")
 
 
 def open_button(notebook: str, workshop: str | None = None, code: str | None = None,
