@@ -185,11 +185,13 @@ def test_announce_gives_the_join_address_and_never_a_placeholder(folder):
 
 
 def test_the_facilitator_picks_or_creates_a_workshop_in_the_terminal(folder):
-    answers = iter(["a/b", "第3回 課題", "X", "ｃ", ""])  # no workshop yet: straight to a new one
+    answers = iter(["n", "a/b", "第3回 課題", "X", "ｃ", ""])  # no workshop yet: straight to a new one
     out = io.StringIO()
     made = launch.pick(lambda _prompt: next(answers), out)
     assert (made.name, made.kind) == ("第3回 課題", "C")
     assert "使えない文字" in out.getvalue() and "種類" in out.getvalue()
+    assert "まだワークショップがありません" in out.getvalue() and "n. 新しく作る" not in out.getvalue()
+    assert "「n」は新しく作るときの記号です" in out.getvalue()   # the README's 「n」 is not taken as a name
     answers = iter(["7", "1"])
     assert launch.pick(lambda _prompt: next(answers), out) == made
     answers = iter(["n", "第3回 課題", "第4回", "E", "2025年6月3日"])

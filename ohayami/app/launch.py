@@ -40,6 +40,9 @@ def _ask_until(ask: Callable[[str], str], prompt: str, check: Callable[[str], st
 
 def _new_name(value: str) -> str:
     name = check_name(value)
+    if name.lower() in ("n", "ｎ"):   # the menu's 「n. 新しく作る」 typed once more, not a name
+        raise OhayamiError("「n」は新しく作るときの記号です。ワークショップの名前（例：第1回 課題検討会）を入力してください。",
+                           field="name")
     if find(name) is not None:
         raise OhayamiError(f"「{name}」は既にあります。一覧の番号で選ぶか、別の名前にしてください。", field="name")
     return name
@@ -49,10 +52,13 @@ def pick(ask: Callable[[str], str] = input, out: TextIO = sys.stdout) -> Worksho
     """Ask the facilitator in the terminal: a workshop from the list, or a new one. Each answer is
     checked as it is given and asked again with the reason when it is wrong."""
     entries = list_workshops()
-    print("\nワークショップを選んでください (choose a workshop):", file=out)
-    for i, e in enumerate(entries, 1):
-        print(f"  {i}. {e.name}　［{e.kind_label}］ {e.date}", file=out)
-    print("  n. 新しく作る (new)", file=out)
+    if entries:
+        print("\nワークショップを選んでください (choose a workshop):", file=out)
+        for i, e in enumerate(entries, 1):
+            print(f"  {i}. {e.name}　［{e.kind_label}］ {e.date}", file=out)
+        print("  n. 新しく作る (new)", file=out)
+    else:   # nothing to choose from: straight to the new workshop's name (no 「n」 to type)
+        print("\nまだワークショップがありません。新しく作ります (no workshop yet: create one)。", file=out)
     while entries:
         answer = unicodedata.normalize("NFKC", ask("番号 / n > ")).strip().lower()
         if answer == "n":
