@@ -370,7 +370,8 @@ class SupportWorksheet:
         criteria = [Criterion(r.criterion_id, r.name, r.weight, SCALE, "higher", "", bool(r.must_have))
                     for r in crit.itertuples()]
         s = self.checks()
-        s = s[s["programme_id"].isin(set(progs["programme_id"]))].assign(evaluator=CHECKER)
+        s = s[s["programme_id"].isin(set(progs["programme_id"])) & s["criterion_id"].isin(set(crit["criterion_id"]))]
+        s = s.assign(evaluator=CHECKER)
         return Evaluation(dict(zip(progs["programme_id"], progs["name"])), criteria,
                           s.rename(columns={"programme_id": "alternative_id"})[
                               ["evaluator", "alternative_id", "criterion_id", "value"]], allow_missing=True)
