@@ -76,9 +76,12 @@ class ExpertRequest:
     def __init__(self, ws: WorkshopStore, data=None):
         self.ws, self.data = ws, data
         self.card = type_card(TYPE_ID, data)
-        row = self.ws.get("expert_request", request_id=REQUEST_ID)
-        if not (row and row.get("seeded")):
+        if not self._seeded():
             self._seed()
+
+    def _seeded(self) -> bool:
+        row = self.ws.get("expert_request", request_id=REQUEST_ID)
+        return bool(row and row.get("seeded"))
 
     # ------------------------------------------------------------------ the guide's words
     def guide_step(self, step: int) -> tuple[str, str]:
@@ -126,8 +129,11 @@ class ExpertRequest:
         return out
 
     def _seed(self) -> None:
+        seeds = self.seeds()
         with self.ws.batch():
-            for list_id, items in self.seeds().items():
+            if self._seeded():   # another page seeded between the first check and the write lock
+                return
+            for list_id, items in seeds.items():
                 ids = self.ws.next_id("expert_items", LISTS[list_id].prefix, len(items), list_id=list_id)
                 for pos, (item_id, (name, description, source)) in enumerate(zip(ids, items), start=1):
                     self.ws.upsert("expert_items", {"list_id": list_id, "item_id": item_id},

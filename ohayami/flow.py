@@ -22,7 +22,9 @@ from .errors import OhayamiError
 from .guide import data_dir, type_card
 from .labels import COLUMN_LABELS
 from .store import WorkshopStore
-from .textio import clean_name, one_line, parse_date, parse_number, read_text_table, strip_controls, text_field, title_key
+from .textio import (clean_name, one_line, parse_date, parse_number, read_text_table, stored_row_problem,
+                     strip_controls, text_field, title_key)
+from .textio import stored_value as _stored
 
 TYPE_ID = "B"
 PLAN_ID = "P001"
@@ -150,21 +152,46 @@ def default_stages(data: str | Path | None = None) -> list[Stage]:
 
 
 STAGE_COLUMNS = ["stage_id", "stage_name", "purpose", "tasks", "lead", "start_month", "months", "source"]
+STAGE_FIELDS = ("stage_name", "purpose", "tasks", "lead", "start_month", "months")
+STAGES_LABEL, PLAN_LABEL = "実装の段階（flow_stages）", "実装の計画（flow_plan）"
+
+
+def read_stages(ws: WorkshopStore) -> tuple[pd.DataFrame, list[str]]:
+    """The stored stage list, each row checked by :func:`make_stage` like a typed stage, and the
+    reports of the rows that fail (those rows are left out, the rest still shows)."""
+    df = ws.rows("flow_stages")
+    if df.empty:
+        return pd.DataFrame(columns=STAGE_COLUMNS), []
+    df = df.sort_values(["position", "stage_id"], kind="stable").reset_index(drop=True)
+    rows, problems = [], []
+    for rec in df.to_dict("records"):
+        try:
+            stage = make_stage(*(_stored(rec[c]) for c in STAGE_FIELDS))
+        except OhayamiError as exc:
+            problems.append(stored_row_problem(
+                STAGES_LABEL, rec["stage_id"], exc, "Bタイプ作業台の「2 段階一覧」でこの段階を選んで直すか、削除してください。"))
+            continue
+        rows.append({"stage_id": rec["stage_id"], **stage.values(), "tasks": list(stage.tasks),
+                     "source": _stored(rec["source"])})
+    return pd.DataFrame(rows, columns=STAGE_COLUMNS), problems
 
 
 def stored_stages(ws: WorkshopStore) -> pd.DataFrame:
     """The stage list stored in the workshop, in its order (never seeds: type H reads it as it is).
-    ``tasks`` is a list of strings, months are ints."""
-    df = ws.rows("flow_stages")
-    if df.empty:
-        return pd.DataFrame(columns=STAGE_COLUMNS)
-    df = df.sort_values(["position", "stage_id"], kind="stable").reset_index(drop=True)
-    for c in ("purpose", "tasks"):
-        df[c] = df[c].where(df[c].notna(), "")
-    df["tasks"] = df["tasks"].map(lambda t: [x for x in t.split("\n") if x])
-    for c in ("start_month", "months"):
-        df[c] = df[c].astype(float).astype(int)
-    return df[STAGE_COLUMNS]
+    ``tasks`` is a list of strings, months are ints; rows that fail the checks are left out
+    (:func:`read_stages` reports them)."""
+    return read_stages(ws)[0]
+
+
+def read_plan_start(ws: WorkshopStore) -> tuple[str, list[str]]:
+    """The stored first month (YYYY-MM, "" when unset), checked like a typed one; a bad value reads
+    as unset, with its report."""
+    row = ws.get("flow_plan", plan_id=PLAN_ID) or {}
+    try:
+        return parse_year_month(_stored(row.get("start"))), []
+    except OhayamiError as exc:
+        return "", [stored_row_problem(PLAN_LABEL, PLAN_ID, exc, "「2 段階一覧」の「1か月目の年月」を入れ直してください"
+                                       "（それまでは「何か月目」で表示します）。")]
 
 
 def guide_step(card, step: int) -> tuple[str, str]:
@@ -192,13 +219,18 @@ class Flow:
     def __init__(self, ws: WorkshopStore, data=None):
         self.ws, self.data = ws, data
         self.card = type_card(TYPE_ID, data)
-        row = self.ws.get("flow_plan", plan_id=PLAN_ID)
-        if not (row and row.get("seeded")):
+        if not self._seeded():
             self._seed()
+
+    def _seeded(self) -> bool:
+        row = self.ws.get("flow_plan", plan_id=PLAN_ID)
+        return bool(row and row.get("seeded"))
 
     def _seed(self) -> None:
         stages = default_stages(self.data)
         with self.ws.batch():
+            if self._seeded():   # another page seeded between the first check and the write lock
+                return
             ids = self.ws.next_id("flow_stages", "ST", len(stages))
             for pos, (stage_id, stage) in enumerate(zip(ids, stages), start=1):
                 self.ws.upsert("flow_stages", {"stage_id": stage_id}, {**stage.values(), "source": KIT, "position": pos})
@@ -283,8 +315,8 @@ class Flow:
         self._check_unique(stage.stage_name)
         with self.ws.batch(actor):
             stage_id = self.ws.next_id("flow_stages", "ST")[0]
-            positions = self.ws.rows("flow_stages")["position"]
-            position = (max(float(p) for p in positions) if len(positions) else 0) + 1
+            positions = pd.to_numeric(self.ws.rows("flow_stages")["position"], errors="coerce").dropna()
+            position = (float(positions.max()) if len(positions) else 0) + 1
             self.ws.upsert("flow_stages", {"stage_id": stage_id}, {**stage.values(), "source": OWN, "position": position},
                            actor=actor)
         return stage_id
@@ -297,8 +329,7 @@ class Flow:
         stage = make_stage(stage_name, purpose, tasks, lead, start_month, months)
         self._check_unique(stage.stage_name, stage_id)
         try:
-            unchanged = stage == make_stage(*(row[c] for c in ("stage_name", "purpose", "tasks", "lead", "start_month",
-                                                                 "months")))
+            unchanged = stage == make_stage(*(_stored(row[c]) for c in STAGE_FIELDS))
         except OhayamiError:  # a stored row that no longer passes (an imported file): it is being corrected
             unchanged = False
         source = row["source"] if unchanged else OWN
@@ -315,7 +346,7 @@ class Flow:
         if step not in (-1, 1):
             raise OhayamiError("並べ替えは1つ上か1つ下にしてください。", field="stage")
         with self.ws.batch(actor):
-            ids = list(self.stages()["stage_id"])
+            ids = [sid for _, sid in self.stage_picks()]   # unusable rows keep their place too
             i = ids.index(stage_id)
             j = i + step
             if not 0 <= j < len(ids):
@@ -326,8 +357,34 @@ class Flow:
         return True
 
     def plan_start(self) -> str:
-        row = self.ws.get("flow_plan", plan_id=PLAN_ID) or {}
-        return row.get("start") or ""
+        """The checked first month (YYYY-MM), "" when unset or when the stored value is unusable."""
+        return read_plan_start(self.ws)[0]
+
+    def stored_problems(self) -> list[str]:
+        """Reports of stored values the worksheet cannot use (a crafted or damaged file): each names
+        the table, the row and the field, and says how to fix it. The rest is shown without them."""
+        return read_stages(self.ws)[1] + read_plan_start(self.ws)[1]
+
+    def stage_picks(self) -> list[tuple[str, str]]:
+        """(label, stage id) of every stored stage in order, unusable ones too (marked), so they can be
+        corrected or removed."""
+        df = self.ws.rows("flow_stages")
+        if df.empty:
+            return []
+        good = set(self.stages()["stage_id"])
+        df = df.sort_values(["position", "stage_id"], kind="stable")
+        return [(f"{i}. {_stored(r.stage_name) or r.stage_id}" + ("" if r.stage_id in good else "（要修正）"), r.stage_id)
+                for i, r in enumerate(df.itertuples(), start=1)]
+
+    def stage_form(self, stage_id: str) -> dict:
+        """The stored values of one stage as form texts (an unusable row too, as it is stored)."""
+        row = self._stage_row(stage_id)
+        text = {c: str(_stored(row[c])) for c in STAGE_FIELDS}
+        for c in ("start_month", "months"):   # 3.0 as stored by SQLite REAL reads 3
+            v = _stored(row[c])
+            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+                text[c] = str(int(v))
+        return text
 
     def set_plan_start(self, value: object, actor: str | None = None) -> str:
         """The calendar month of 1か月目 (YYYY-MM), or "" to count months only."""
@@ -336,10 +393,11 @@ class Flow:
         return start
 
     def order_warnings(self) -> list[str]:
-        """Stages planned to start before the stage above them (the guide warns that a wrong order
-        means rework); empty when the timeline follows the list."""
+        """Stored rows that cannot be used (see :meth:`stored_problems`), then stages planned to start
+        before the stage above them (the guide warns that a wrong order means rework); empty when the
+        timeline follows the list."""
         df = self.stages()
-        out = []
+        out = self.stored_problems()
         for prev, cur in zip(df.itertuples(), list(df.itertuples())[1:]):
             if cur.start_month < prev.start_month:
                 out.append(f"「{cur.stage_name}」（{cur.start_month}か月目から）が、一つ前の「{prev.stage_name}」"

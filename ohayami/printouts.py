@@ -365,10 +365,10 @@ def roles_html(model) -> str:
     (owners by number, listed above it), the communication rules, the first points still to decide (all of
     them in the Excel), and an approval box. A matrix of many tasks goes on to a second page."""
     owners = model.owners_frame()
-    numbers = {name: f"{i}" for i, name in enumerate(owners["担い手"], start=1)}
+    numbers = [f"{i}" for i in range(1, len(owners) + 1)]   # by place: two owners may even share a name
     matrix = model.matrix_frame(short=True)
-    matrix.columns = ["段階", "作業", *numbers.values()]   # by place: an owner may be called 「段階」 too
-    legend = "　".join(f"{n} {name}（{kind}）" for (name, n), kind in zip(numbers.items(), owners["区分"]))
+    matrix.columns = ["段階", "作業", *numbers]
+    legend = "　".join(f"{n} {name}（{kind}）" for n, name, kind in zip(numbers, owners["担い手"], owners["区分"]))
     n_rows = owners["区分"].nunique() + len(owners)   # the chart's rows: a heading per kind, then its owners
     height = min(5.5, max(1.8, 0.28 * max(n_rows, len(model.stage_names()), 1) + 0.6))
     rules, warnings = model.rules_frame().drop(columns=["ID"]), model.warnings()

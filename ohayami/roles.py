@@ -11,6 +11,8 @@ The project summary reads :meth:`Roles.summary_frame` (each owner with the tasks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain, count
 
 import pandas as pd
 
@@ -18,7 +20,8 @@ from .errors import OhayamiError
 from .flow import default_stages, guide_step, stored_stages
 from .guide import type_card
 from .store import WorkshopStore
-from .textio import clean_name, one_line, title_key
+from .textio import clean_name, one_line, stored_row_problem, title_key
+from .textio import stored_value as _stored
 
 TYPE_ID = "H"
 KINDS = {"dept": "庁内の課", "external": "庁外の団体・人物", "vendor": "ベンダー", "expert": "外部専門家"}
@@ -29,6 +32,27 @@ RACI_NOTE = ("実行（R）：作業をする／責任（A）：結果に責任�
 FROM_FLOW, FROM_DEFAULT, OWN = "flow", "default", "own"
 SOURCE_LABELS = {FROM_FLOW: "Bの段階一覧から", FROM_DEFAULT: "ohayami の既定の段階から", OWN: "追加した作業"}
 MAX_NAME, MAX_STAGE, MAX_TASK, MAX_RULE = 60, 40, 60, 200
+# the organisation chart stays readable (and quick) with a crowd: the rest is named as 「ほか N 者」
+CHART_OWNERS, CHART_STAGES = 40, 30
+TASKS_LABEL, OWNERS_LABEL, RACI_LABEL = "実装の作業（role_tasks）", "担い手（role_owners）", "役割分担（role_raci）"
+FIX_TASK = "Hタイプ作業台の「1 作業」でこの作業を選んで直すか、削除してください。"
+FIX_OWNER = "Hタイプ作業台の「2 担い手」でこの担い手を選んで直すか、削除してください。"
+FIX_RACI = "Hタイプ作業台の「3 役割分担」でこのセルを選び直してください。"
+
+# A name's key is computed once per name: the clash checks compare a new name with every stored one.
+_key = lru_cache(maxsize=16384)(title_key)
+
+
+def unique_headings(names: list[str], ids: list[str], taken: tuple[str, ...] = ()) -> list[str]:
+    """Column headings for owners: the name; when it clashes with a heading already there, 「名前（担い手）」,
+    then the name with the owner's id, tried until one is unique, so no column overwrites another."""
+    used, out = set(taken), []
+    for name, oid in zip(names, ids):
+        tries = chain((name, f"{name}（担い手）", f"{name}（{oid}）"), (f"{name}（{oid}・{n}）" for n in count(2)))
+        head = next(h for h in tries if h not in used)
+        used.add(head)
+        out.append(head)
+    return out
 
 
 def parse_kind(value: object) -> str:
@@ -41,6 +65,16 @@ def parse_kind(value: object) -> str:
     if not text:
         raise OhayamiError(f"担い手の区分を選んでください（{choices}）。", field="owner_kind")
     raise OhayamiError(f"区分「{text}」は選べません。{choices} のどれかを選んでください。", field="owner_kind")
+
+
+def owner_fields(name: object, kind: object) -> dict:
+    """An owner's name and kind, checked (typed input and stored rows alike)."""
+    return {"owner_name": one_line(name, "担い手の名前", "owner_name", MAX_NAME), "owner_kind": parse_kind(kind)}
+
+
+def task_fields(stage_name: object, task_name: object) -> tuple[str, str]:
+    """A task's stage and name, checked (typed input and stored rows alike)."""
+    return one_line(stage_name, "段階", "stage_name", MAX_STAGE), one_line(task_name, "作業", "task_name", MAX_TASK)
 
 
 def parse_raci(value: object) -> str:
@@ -85,13 +119,26 @@ class Roles:
         return guide_step(self.card, step)
 
     # ------------------------------------------------------------------ tasks
-    def tasks(self) -> pd.DataFrame:
-        """task_id, stage_name, task_name, source in their order (stage by stage)."""
-        cols = ["task_id", "stage_name", "task_name", "source"]
+    def _stored_tasks(self) -> pd.DataFrame:
         df = self.ws.rows("role_tasks")
-        if df.empty:
-            return pd.DataFrame(columns=cols)
-        return df.sort_values(["position", "task_id"], kind="stable").reset_index(drop=True)[cols].fillna("")
+        return df.sort_values(["position", "task_id"], kind="stable").reset_index(drop=True)
+
+    def _read_tasks(self) -> tuple[pd.DataFrame, list[str]]:
+        cols = ["task_id", "stage_name", "task_name", "source"]
+        rows, problems = [], []
+        for rec in self._stored_tasks().to_dict("records"):
+            try:
+                stage, task = task_fields(_stored(rec["stage_name"]), _stored(rec["task_name"]))
+            except OhayamiError as exc:
+                problems.append(stored_row_problem(TASKS_LABEL, rec["task_id"], exc, FIX_TASK))
+                continue
+            rows.append((rec["task_id"], stage, task, _stored(rec["source"])))
+        return pd.DataFrame(rows, columns=cols), problems
+
+    def tasks(self) -> pd.DataFrame:
+        """task_id, stage_name, task_name, source in their order (stage by stage); a stored row that
+        fails the checks is left out (:meth:`stored_problems` reports it)."""
+        return self._read_tasks()[0]
 
     def stage_names(self) -> list[str]:
         """The stages that have tasks, in the tasks' order."""
@@ -103,32 +150,37 @@ class Roles:
             raise OhayamiError(f"作業「{task_id}」はありません。", field="task")
         return row
 
-    @staticmethod
-    def _task_values(stage_name: object, task_name: object) -> tuple[str, str]:
-        return one_line(stage_name, "段階", "stage_name", MAX_STAGE), one_line(task_name, "作業", "task_name", MAX_TASK)
+    _task_values = staticmethod(task_fields)
+
+    def _task_keys(self, exclude: str | None = None) -> set[tuple[str, str]]:
+        """(stage key, task key) of every stored task but ``exclude``: one read, each name's key cached."""
+        df = self.ws.rows("role_tasks")
+        return {(_key(str(_stored(s))), _key(str(_stored(t))))
+                for tid, s, t in zip(df["task_id"], df["stage_name"], df["task_name"]) if tid != exclude}
 
     def _check_task_unique(self, stage: str, task: str, task_id: str | None = None) -> None:
-        df = self.tasks()
-        for r in df[df.task_id != task_id].itertuples():
-            if title_key(r.stage_name) == title_key(stage) and title_key(r.task_name) == title_key(task):
-                raise OhayamiError(f"「{stage}」にはすでに作業「{task}」があります。", field="task_name")
+        if (_key(stage), _key(task)) in self._task_keys(task_id):
+            raise OhayamiError(f"「{stage}」にはすでに作業「{task}」があります。", field="task_name")
 
-    def _write_order(self, ids: list[str], actor: str | None) -> None:
+    def _write_order(self, ids: list[str], before: dict, actor: str | None) -> None:
         for pos, tid in enumerate(ids, start=1):
-            self.ws.upsert("role_tasks", {"task_id": tid}, {"position": pos}, actor=actor)
+            if before.get(tid) != pos:   # only the rows that moved: adding a task stays quick with many
+                self.ws.upsert("role_tasks", {"task_id": tid}, {"position": pos}, actor=actor)
 
     def _insert_tasks(self, new: list[tuple[str, str, str]], actor: str | None) -> list[str]:
-        """Add (stage, task, source) rows, each after the last task of its stage (or at the end); one batch."""
+        """Add (stage, task, source) rows, each after the last task of its stage (or at the end); one batch.
+        Stored rows that fail the checks keep their place."""
         with self.ws.batch(actor):
-            df = self.tasks()
-            order = list(zip(df["task_id"], df["stage_name"]))
+            df = self._stored_tasks()
+            before = dict(zip(df["task_id"], df["position"]))
+            order = [(t, str(_stored(s))) for t, s in zip(df["task_id"], df["stage_name"])]
             ids = self.ws.next_id("role_tasks", "T", len(new)) if new else []
             for tid, (stage, task, source) in zip(ids, new):
                 self.ws.upsert("role_tasks", {"task_id": tid}, {"stage_name": stage, "task_name": task, "source": source},
                                actor=actor)
-                same = [i for i, (_, s) in enumerate(order) if title_key(s) == title_key(stage)]
+                same = [i for i, (_, s) in enumerate(order) if _key(s) == _key(stage)]
                 order.insert(same[-1] + 1 if same else len(order), (tid, stage))
-            self._write_order([t for t, _ in order], actor)
+            self._write_order([t for t, _ in order], before, actor)
         return ids
 
     def seed_from_flow(self, actor: str | None = None) -> SeedResult:
@@ -139,14 +191,16 @@ class Roles:
             source, pairs = FROM_FLOW, [(r.stage_name, t) for r in stages.itertuples() for t in r.tasks]
         else:
             source, pairs = FROM_DEFAULT, [(s.stage_name, t) for s in default_stages(self.data) for t in s.tasks]
-        have = {(title_key(r.stage_name), title_key(r.task_name)) for r in self.tasks().itertuples()}
-        new = []
-        for stage, task in pairs:
-            key = (title_key(stage), title_key(task))
-            if key not in have:
-                have.add(key)
-                new.append((stage, task, source))
-        self._insert_tasks(new, actor)
+        with self.ws.batch(actor):
+            # read inside the write lock: two pages seeding at once must not both add every task
+            have = self._task_keys()
+            new = []
+            for stage, task in pairs:
+                key = (_key(stage), _key(task))
+                if key not in have:
+                    have.add(key)
+                    new.append((stage, task, source))
+            self._insert_tasks(new, actor)
         return SeedResult(len(new), len(pairs) - len(new), source)
 
     def add_task(self, stage_name: object, task_name: object, actor: str | None = None) -> str:
@@ -170,15 +224,24 @@ class Roles:
                 self.ws.delete("role_raci", {"task_id": task_id, "owner_id": oid}, actor=actor)
 
     # ------------------------------------------------------------------ owners
-    def owners(self) -> pd.DataFrame:
-        """owner_id, owner_name, owner_kind, grouped by kind in the order of KINDS, then as entered."""
+    def _read_owners(self) -> tuple[pd.DataFrame, list[str]]:
         cols = ["owner_id", "owner_name", "owner_kind"]
-        df = self.ws.rows("role_owners")
-        if df.empty:
-            return pd.DataFrame(columns=cols)
+        rows, problems = [], []
+        for rec in self.ws.rows("role_owners").sort_values("owner_id").to_dict("records"):
+            try:
+                values = owner_fields(_stored(rec["owner_name"]), _stored(rec["owner_kind"]))
+            except OhayamiError as exc:
+                problems.append(stored_row_problem(OWNERS_LABEL, rec["owner_id"], exc, FIX_OWNER))
+                continue
+            rows.append((rec["owner_id"], values["owner_name"], values["owner_kind"]))
         rank = {k: i for i, k in enumerate(KINDS)}
-        df = df.assign(_k=df["owner_kind"].map(lambda k: rank.get(k, len(rank))))
-        return df.sort_values(["_k", "owner_id"], kind="stable").reset_index(drop=True)[cols]
+        rows.sort(key=lambda r: rank[r[2]])   # stable: by kind, then as entered
+        return pd.DataFrame(rows, columns=cols), problems
+
+    def owners(self) -> pd.DataFrame:
+        """owner_id, owner_name, owner_kind, grouped by kind in the order of KINDS, then as entered; a
+        stored row that fails the checks is left out (:meth:`stored_problems` reports it)."""
+        return self._read_owners()[0]
 
     def _owner(self, owner_id: str) -> dict:
         row = self.ws.get("role_owners", owner_id=owner_id) if owner_id else None
@@ -187,10 +250,11 @@ class Roles:
         return row
 
     def _owner_values(self, name: object, kind: object, owner_id: str | None = None) -> dict:
-        text = one_line(name, "担い手の名前", "owner_name", MAX_NAME)
-        values = {"owner_name": text, "owner_kind": parse_kind(kind)}
-        others = self.owners()
-        if any(title_key(n) == title_key(text) for n in others[others.owner_id != owner_id]["owner_name"]):
+        values = owner_fields(name, kind)
+        text = values["owner_name"]
+        df = self.ws.rows("role_owners")   # one read; each stored name's key is cached
+        key = _key(text)
+        if any(_key(str(_stored(n))) == key for oid, n in zip(df["owner_id"], df["owner_name"]) if oid != owner_id):
             raise OhayamiError(f"担い手「{text}」はすでにいます。", field="owner_name")
         return values
 
@@ -216,11 +280,57 @@ class Roles:
                 self.ws.delete("role_raci", {"task_id": tid, "owner_id": owner_id}, actor=actor)
 
     # ------------------------------------------------------------------ the matrix
+    def _read_raci(self, tasks: pd.DataFrame, owners: pd.DataFrame) -> tuple[dict, list[str]]:
+        task_ids, owner_ids = set(tasks["task_id"]), set(owners["owner_id"])
+        cells, problems = {}, []
+        for r in self.ws.rows("role_raci").itertuples():
+            if r.task_id not in task_ids or r.owner_id not in owner_ids:
+                continue
+            try:
+                letter = parse_raci(_stored(r.raci))
+            except OhayamiError as exc:
+                problems.append(stored_row_problem(RACI_LABEL, f"{r.task_id}・{r.owner_id}", exc, FIX_RACI))
+                continue
+            if letter:
+                cells[(r.task_id, r.owner_id)] = letter
+        return cells, problems
+
     def raci(self) -> dict[tuple[str, str], str]:
         """(task id, owner id) → R/A/C/I for every filled cell of tasks and owners that exist."""
-        tasks, owners = set(self.tasks()["task_id"]), set(self.owners()["owner_id"])
-        return {(r.task_id, r.owner_id): r.raci for r in self.ws.rows("role_raci").itertuples()
-                if r.task_id in tasks and r.owner_id in owners and r.raci in RACI}
+        return self._read_raci(self.tasks(), self.owners())[0]
+
+    def stored_problems(self) -> list[str]:
+        """Reports of stored rows the worksheet cannot use (a crafted or damaged file), each naming the
+        table, the row and the field and how to fix it; the rest is shown without them."""
+        tasks, task_problems = self._read_tasks()
+        owners, owner_problems = self._read_owners()
+        return task_problems + owner_problems + self._read_raci(tasks, owners)[1]
+
+    def _picks(self, table: str, id_col: str, name_col: str, good: pd.Series) -> list[tuple[str, str]]:
+        df = self.ws.rows(table).sort_values(id_col)
+        ok = set(good)
+        return [(f"{i} {_stored(n) or ''}" + ("" if i in ok else "（要修正）"), i) for i, n in zip(df[id_col], df[name_col])]
+
+    def owner_picks(self) -> list[tuple[str, str]]:
+        """(label, owner id) of every stored owner, unusable ones too (marked), so they can be fixed."""
+        return self._picks("role_owners", "owner_id", "owner_name", self.owners()["owner_id"])
+
+    def task_picks(self) -> list[tuple[str, str]]:
+        """(label, task id) of every stored task in order, unusable ones too (marked)."""
+        df, good = self._stored_tasks(), set(self.tasks()["task_id"])
+        return [(f"{t} {_stored(s) or ''}：{_stored(n) or ''}" + ("" if t in good else "（要修正）"), t)
+                for t, s, n in zip(df["task_id"], df["stage_name"], df["task_name"])]
+
+    def owner_form(self, owner_id: str) -> dict:
+        """An owner's stored values as form values (an unknown kind reads as the first kind)."""
+        row = self._owner(owner_id)
+        kind = _stored(row["owner_kind"])
+        return {"owner_name": str(_stored(row["owner_name"])), "owner_kind": kind if kind in KINDS else next(iter(KINDS))}
+
+    def task_form(self, task_id: str) -> dict:
+        """A task's stored values as form texts."""
+        row = self._task(task_id)
+        return {"stage_name": str(_stored(row["stage_name"])), "task_name": str(_stored(row["task_name"]))}
 
     def set_raci(self, task_id: str, owner_id: str, value: object, actor: str | None = None) -> str:
         """Set one cell of the matrix (R/A/C/I, or "" to clear it)."""
@@ -238,18 +348,18 @@ class Roles:
         """Tasks down, owners across, each cell 責任・実行・相談・報告 ("" when unassigned); ``short``
         gives one letter (R/A/C/I) instead, for the printout."""
         tasks, owners, cells = self.tasks(), self.owners(), self.raci()
-        out = pd.DataFrame({"段階": tasks["stage_name"], "作業": tasks["task_name"]})
-        for r in owners.itertuples():
-            head = r.owner_name if r.owner_name not in out.columns else f"{r.owner_name}（担い手）"
-            out[head] = [(k if short else RACI[k]) if (k := cells.get((t, r.owner_id))) else ""
-                                 for t in tasks["task_id"]]
-        return out
+        lead = {"段階": tasks["stage_name"], "作業": tasks["task_name"]}
+        heads = unique_headings(list(owners["owner_name"]), list(owners["owner_id"]), tuple(lead))
+        columns = {head: [(k if short else RACI[k]) if (k := cells.get((t, oid))) else "" for t in tasks["task_id"]]
+                   for head, oid in zip(heads, owners["owner_id"])}
+        return pd.DataFrame({**lead, **columns}, columns=[*lead, *heads])
 
     def warnings(self) -> list[str]:
-        """The matrix's rule checks: a task without 責任 or with more than one, an owner with nothing."""
+        """Stored rows that cannot be used (:meth:`stored_problems`), then the matrix's rule checks: a
+        task without 責任 or with more than one, an owner with nothing."""
         tasks, owners, cells = self.tasks(), self.owners(), self.raci()
         names = dict(zip(owners["owner_id"], owners["owner_name"]))
-        out = []
+        out = self.stored_problems()
         for t in tasks.itertuples():
             accountable = [names[o] for (tid, o), k in cells.items() if tid == t.task_id and k == "A"]
             if not accountable:
@@ -331,22 +441,28 @@ class Roles:
     def org_chart_figure(self, size: tuple[float, float] | None = None):
         """The organisation chart: owners grouped by kind on the left, the stages on the right, a line
         from each owner to every stage in which it is 責任 for a task. ``size`` (inches) is for a page:
-        the printout draws it at its printed size (the lines are measured from the drawn boxes)."""
+        the printout draws it at its printed size (the lines are measured from the drawn boxes). At most
+        CHART_OWNERS owners and CHART_STAGES stages are drawn; the rest are counted (「ほか N 者」)."""
         from .plots import new_figure, plain_text_figure, short
 
         tasks, owners, cells = self.tasks(), self.owners(), self.raci()
         stage_of = dict(zip(tasks["task_id"], tasks["stage_name"]))
-        stages = self.stage_names()
+        all_stages = list(dict.fromkeys(tasks["stage_name"]))
+        stages = all_stages[:CHART_STAGES]
+        drawn = owners.iloc[:CHART_OWNERS]
+        more_owners, more_stages = len(owners) - len(drawn), len(all_stages) - len(stages)
 
         @plain_text_figure
         def draw():
             rows: list[tuple[str, str, str | None]] = []   # (text, kind, owner id or None for a group heading)
             for kind, label in KINDS.items():
-                mine = owners[owners.owner_kind == kind]
+                mine = drawn[drawn.owner_kind == kind]
                 if len(mine):
                     rows.append((label, kind, None))
                     rows += [(r.owner_name, kind, r.owner_id) for r in mine.itertuples()]
-            n = max(len(rows), len(stages), 1)
+            if more_owners:
+                rows.append((f"ほか {more_owners} 者（一覧は「担い手ごとの責任」）", "", None))
+            n = max(len(rows), len(stages) + bool(more_stages), 1)
             fig, ax = new_figure(*(size or (10, max(3.5, 0.42 * n + 1.6))))
             ax.set_axis_off()
             ax.set_title("体制図（案）：担い手と、責任（A）を持つ段階")
@@ -362,7 +478,8 @@ class Roles:
             where, boxes = {}, {}
             for (text, kind, oid), y in zip(rows, ys(len(rows))):
                 if oid is None:
-                    ax.text(0.02, y, f"【{text}】", ha="left", va="center", fontsize=11, color=KIND_COLOURS[kind])
+                    ax.text(0.02, y, f"【{text}】" if kind else text, ha="left", va="center", fontsize=11,
+                            color=KIND_COLOURS.get(kind, "#555555"))
                 else:
                     boxes[oid] = ax.text(0.05, y, short(text, 16), ha="left", va="center", fontsize=11,
                                          bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": KIND_COLOURS[kind],
@@ -374,12 +491,15 @@ class Roles:
             to_data = ax.transData.inverted()
             right = {o: to_data.transform((t.get_bbox_patch().get_window_extent(renderer).x1, 0))[0] + 0.005
                      for o, t in boxes.items()}
-            stage_y = dict(zip(stages, ys(len(stages))))
+            stage_y = dict(zip(stages + ([None] if more_stages else []), ys(len(stages) + bool(more_stages))))
             for s, y in stage_y.items():
+                if s is None:   # the line that counts the stages not drawn
+                    ax.text(0.70, y, f"ほか {more_stages} 段階", ha="left", va="center", fontsize=11, color="#555555")
+                    continue
                 ax.text(0.70, y, short(s, 16), ha="left", va="center", fontsize=11,
                         bbox={"boxstyle": "square,pad=0.35", "fc": "#f2f2f2", "ec": "#555555"})
             kind_of = dict(zip(owners["owner_id"], owners["owner_kind"]))
-            links = {(o, stage_of[t]) for (t, o), k in cells.items() if k == "A"}
+            links = {(o, stage_of[t]) for (t, o), k in cells.items() if k == "A" and o in boxes and stage_of[t] in stages}
             for o, s in sorted(links):
                 ax.plot([right[o], 0.69], [where[o], stage_y[s]], color=KIND_COLOURS.get(kind_of[o], "#777777"), lw=1.4,
                         alpha=0.8)

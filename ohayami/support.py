@@ -25,7 +25,7 @@ from .scoring import Criterion, Evaluation, Result, Rules, evaluate
 from .scoring.scales import normalise_entry, parse_scale
 from .store import WorkshopStore
 from .store import now_jst as now_jst_iso
-from .textio import clean_name, parse_date, parse_number, text_field, title_key
+from .textio import clean_name, parse_date, parse_number, stored_row_problem, stored_value, text_field, title_key
 
 GUIDE, OHAYAMI, OWN = "guide", "ohayami", "own"
 SOURCE_LABELS = {GUIDE: "ガイド", OHAYAMI: "ohayami による補足", OWN: "追加した支援策"}
@@ -35,6 +35,10 @@ CHECKER = "確認"                    # the one evaluator: the room checks toget
 APPLY, SKIP, HOLD = "apply", "skip", "hold"
 DECISIONS = {APPLY: "申請する", SKIP: "見送る", HOLD: "保留"}
 MAX_NAME = 80
+CRITERIA_LABEL, CHECKS_LABEL = "支援策の確認項目（support_criteria）", "支援策の確認結果（support_checks）"
+FIX_CRITERION = ("「2 支援策を確かめる」の「確認項目と配点」で配点と必須を入れ直して保存してください"
+                 "（それまで点数の計算から外しています）。")
+FIX_CHECK = "「2 支援策を確かめる」でこの支援策の確認結果を選び直してください。"
 KIT_CRITERIA_NOTE = "確認項目と既定の配点は ohayami によるもの（ガイドの Step2 と留意点から作成）です。配点は変えられます。"
 
 
@@ -254,14 +258,43 @@ class SupportWorksheet:
             self.ws.delete("support_programmes", {"kind": self.kind, "programme_id": programme_id}, actor=actor)
 
     # ------------------------------------------------------------------ criteria and checks
-    def criteria(self) -> pd.DataFrame:
-        """criterion_id, name, description, weight (float), must_have (bool), in their order."""
+    def _read_criteria(self) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+        """Every stored criterion in order, whether each is usable, and the reports of those that are not."""
         df = self.ws.rows("support_criteria", kind=self.kind).sort_values(["position", "criterion_id"], kind="stable")
         df = df.reset_index(drop=True)
-        df["weight"] = df["weight"].astype(float)
-        df["must_have"] = df["must_have"].fillna(0).astype(float) > 0
+        df["name"] = df["name"].map(_text)
+        ok, problems = [], []
+        for r in df.itertuples():
+            try:   # the checks a typed criterion goes through (set_criterion), applied to the stored row
+                if not clean_name(r.name, "確認項目の名前", "name", MAX_NAME):
+                    raise OhayamiError("確認項目の名前が空です。", field="name")
+                parse_number(stored_value(r.weight), f"「{r.name}」の配点", "weight", minimum=0, maximum=100)
+                if stored_value(r.must_have) not in ("", 0, 1):
+                    raise OhayamiError(f"必須かどうか「{r.must_have}」は 0（いいえ）か 1（はい）にしてください。",
+                                       field="must_have")
+            except OhayamiError as exc:
+                problems.append(stored_row_problem(CRITERIA_LABEL, r.criterion_id,
+                                                   exc, FIX_CRITERION))
+                ok.append(False)
+                continue
+            ok.append(True)
+        df["weight"] = pd.to_numeric(df["weight"], errors="coerce").astype(float)
+        df["must_have"] = pd.to_numeric(df["must_have"], errors="coerce").fillna(0).astype(float) > 0
         df["description"] = df["description"].map(_text)
-        return df[["criterion_id", "name", "description", "weight", "must_have"]]
+        return df[["criterion_id", "name", "description", "weight", "must_have"]], pd.Series(ok, dtype=bool), problems
+
+    def criteria(self, all_rows: bool = False) -> pd.DataFrame:
+        """criterion_id, name, description, weight (float), must_have (bool), in their order. A stored
+        criterion that fails the checks is left out (reported by :meth:`stored_problems`) unless
+        ``all_rows``, which the form for the points uses so it can be corrected."""
+        df, ok, _ = self._read_criteria()
+        return df if all_rows else df[ok.to_numpy()].reset_index(drop=True)
+
+    def stored_problems(self) -> list[str]:
+        """Reports of stored criteria and check marks the worksheet cannot use (a crafted or damaged
+        file), each naming the table, the row and the field and how to fix it."""
+        problems = self._read_criteria()[2]
+        return problems + self._read_checks()[1]
 
     def _criterion(self, criterion_id: str) -> dict:
         row = self.ws.get("support_criteria", kind=self.kind, criterion_id=criterion_id) if criterion_id else None
@@ -309,12 +342,22 @@ class SupportWorksheet:
             self.ws.delete("support_checks", key, actor=actor)
         return mark
 
-    def checks(self) -> pd.DataFrame:
-        """The stored marks: programme_id, criterion_id, value."""
+    def _read_checks(self) -> tuple[pd.DataFrame, list[str]]:
+        cols = ["programme_id", "criterion_id", "value"]
         df = self.ws.rows("support_checks", kind=self.kind)
         if df.empty:
-            return pd.DataFrame(columns=["programme_id", "criterion_id", "value"])
-        return df[["programme_id", "criterion_id", "value"]].reset_index(drop=True)
+            return pd.DataFrame(columns=cols), []
+        good = df["value"].isin(MARKS)
+        problems = [stored_row_problem(
+            CHECKS_LABEL, f"{r.programme_id}・{r.criterion_id}",
+            OhayamiError(f"確認結果「{stored_value(r.value)}」は ○・△・× のどれかにしてください（空欄は未確認）。", field="value"),
+            FIX_CHECK) for r in df[~good].itertuples()]
+        return df[good][cols].reset_index(drop=True), problems
+
+    def checks(self) -> pd.DataFrame:
+        """The stored marks: programme_id, criterion_id, value (a mark other than ○△× is left out and
+        reported by :meth:`stored_problems`)."""
+        return self._read_checks()[0]
 
     def evaluation(self) -> Evaluation | None:
         """The engine's model: programmes × criteria, one evaluator (the room); None without programmes."""
@@ -322,10 +365,13 @@ class SupportWorksheet:
         if progs.empty:
             return None
         crit = self.criteria()
+        if crit.empty:   # every stored criterion is unusable: stored_problems says which and how to fix
+            return None
         criteria = [Criterion(r.criterion_id, r.name, r.weight, SCALE, "higher", "", bool(r.must_have))
                     for r in crit.itertuples()]
         s = self.checks()
-        s = s[s["programme_id"].isin(set(progs["programme_id"]))].assign(evaluator=CHECKER)
+        s = s[s["programme_id"].isin(set(progs["programme_id"])) & s["criterion_id"].isin(set(crit["criterion_id"]))]
+        s = s.assign(evaluator=CHECKER)
         return Evaluation(dict(zip(progs["programme_id"], progs["name"])), criteria,
                           s.rename(columns={"programme_id": "alternative_id"})[
                               ["evaluator", "alternative_id", "criterion_id", "value"]], allow_missing=True)

@@ -328,3 +328,20 @@ def parse_date(value: object, label: str, field: str, *, required: bool = False)
     except ValueError:
         raise OhayamiError(f"{label}「{text}」はありえない日付です（{y}年{mo}月に{d}日はありません）。"
                            "カレンダーで確かめて入れ直してください。", field=field) from None
+
+
+# ---------------------------------------------------------------------- stored rows read back
+
+def stored_value(value: object) -> object:
+    """A stored cell as typed input: NULL (None or NaN) reads as an empty field."""
+    return "" if value is None or (isinstance(value, float) and value != value) else value
+
+
+def stored_row_problem(table_label: str, row_id: str, exc: OhayamiError, fix: str) -> str:
+    """The Japanese report of one stored row a worksheet cannot use (a crafted or damaged file): the
+    table, the row, the field, what is wrong (``exc``, from the check typed input goes through) and
+    how to fix it."""
+    from .labels import COLUMN_LABELS
+
+    where = f"（列「{COLUMN_LABELS.get(exc.field, exc.field)}」）" if exc.field else ""
+    return f"ワークショップの表「{table_label}」の「{row_id}」{where}が使えないため表示していません：{exc.message}{fix}"

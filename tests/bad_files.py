@@ -169,3 +169,97 @@ _sheet_case("s-old-layout", "13.2", "管理情報|古い", _edit_sheet(lambda m,
 _sheet_case("s-criteria-order", "13.2", "評価項目|署名", _edit_sheet(lambda m, _: m["criteria"].reverse()))
 _sheet_case("s-not-a-sheet", "13.2", "評価シートではありません|Excel", lambda model, data: model.export_xlsx())
 _sheet_case("s-not-xlsx", "13.2", "Excel", lambda model, data: b"not an xlsx at all")
+
+
+# ---------------------------------------------------------------------- stored rows a worksheet cannot use
+# Files that pass the open check (right tables, numbers where numbers go) but hold values no typed input
+# could give. The worksheet reads them through the checks typed input goes through: every view still
+# shows the rest, each bad row is reported in Japanese (table, row, field, how to fix), nothing is written.
+
+def _filled_workshop(sql: str):
+    def build(path) -> None:
+        from ohayami.flow import Flow
+        from ohayami.roles import Roles
+        from ohayami.store import open_workshop
+        from ohayami.support import SupportWorksheet
+
+        ws = open_workshop(path)
+        Flow(ws)
+        roles = Roles(ws)
+        roles.seed_from_flow()
+        town = roles.add_owner("企画課", "dept")
+        roles.add_owner("A社", "vendor")
+        roles.set_raci(roles.tasks()["task_id"].iloc[0], town, "A")
+        f = SupportWorksheet(ws, "F")
+        f.load_guide_list()
+        f.set_check(f.programmes()["programme_id"].iloc[0], f.criteria()["criterion_id"].iloc[0], "○")
+        ws.close()
+        conn = sqlite3.connect(path)   # the file stays in WAL mode, as ohayami leaves it
+        conn.executescript(sql)
+        conn.close()
+    return build
+
+
+def _close(fig) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def read_b(ws) -> list[str]:
+    """Every view of type B over ``ws``; returns what the worksheet reports about its stored rows."""
+    from ohayami.flow import Flow
+    from ohayami.printouts import flow_html
+
+    m = Flow(ws)
+    m.stages_frame(), m.export_xlsx(), flow_html(m), m.stage_picks()
+    _close(m.timeline_figure())
+    return m.order_warnings()
+
+
+def read_h(ws) -> list[str]:
+    """Every view of type H (and the project summary, which reads H) over ``ws``; returns its reports."""
+    from ohayami.printouts import roles_html
+    from ohayami.roles import Roles
+    from ohayami.summary import ProjectSummary
+
+    m = Roles(ws)
+    m.matrix_frame(), m.summary_frame(), m.export_xlsx(), roles_html(m), m.owner_picks(), m.task_picks()
+    _close(m.org_chart_figure())
+    ProjectSummary(ws).export_xlsx()
+    return m.warnings()
+
+
+def read_f(ws) -> list[str]:
+    from ohayami.support import SupportWorksheet
+
+    m = SupportWorksheet(ws, "F")
+    m.ranking(), m.export_xlsx(), m.criteria(all_rows=True)
+    return m.stored_problems()
+
+
+def _stored_case(id: str, expect: str, sql: str, read) -> None:
+    FILE_CASES.append(Case(id, "13.3", "stored", expect, _filled_workshop(sql), extra={"read": read}))
+
+
+_stored_case("st-b-start-month-huge", "flow_stages）」の「ST002」（列「開始月", "UPDATE flow_stages SET start_month=1e9 "
+             "WHERE stage_id='ST002';", read_b)
+_stored_case("st-b-months-negative", "「ST001」（列「期間（月）」", "UPDATE flow_stages SET months=-5 WHERE stage_id='ST001';",
+             read_b)
+_stored_case("st-b-start-month-null", "「ST003」（列「開始月", "UPDATE flow_stages SET start_month=NULL "
+             "WHERE stage_id='ST003';", read_b)
+_stored_case("st-b-lead-unknown", "「ST004」（列「主導」", "UPDATE flow_stages SET lead='zzz' WHERE stage_id='ST004';", read_b)
+_stored_case("st-b-stage-name-null", "「ST005」（列「段階」", "UPDATE flow_stages SET stage_name=NULL "
+             "WHERE stage_id='ST005';", read_b)
+_stored_case("st-b-plan-start-text", "flow_plan）」の「P001」（列「開始年月」", "UPDATE flow_plan SET start='abc';", read_b)
+_stored_case("st-b-plan-start-month-13", "開始年月「2026-13」", "UPDATE flow_plan SET start='2026-13';", read_b)
+_stored_case("st-h-owner-kind-unknown", "role_owners）」の「O001」（列「担い手の区分」",
+             "UPDATE role_owners SET owner_kind='zzz' WHERE owner_id='O001';", read_h)
+_stored_case("st-h-owner-name-null", "role_owners）」の「O002」（列「担い手」",
+             "UPDATE role_owners SET owner_name=NULL WHERE owner_id='O002';", read_h)
+_stored_case("st-h-raci-letter", "role_raci）」の「T001・O001」", "UPDATE role_raci SET raci='Z';", read_h)
+_stored_case("st-h-task-name-null", "role_tasks）」の「T002」（列「作業」",
+             "UPDATE role_tasks SET task_name=NULL WHERE task_id='T002';", read_h)
+_stored_case("st-f-criterion-weight-negative", "support_criteria）」の「K1」（列「配点」",
+             "UPDATE support_criteria SET weight=-5 WHERE kind='F' AND criterion_id='K1';", read_f)
+_stored_case("st-f-check-mark", "support_checks）」", "UPDATE support_checks SET value='Q';", read_f)

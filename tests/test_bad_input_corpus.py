@@ -84,6 +84,9 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
         after = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
         assert after == before
         return
+    if c.kind == "stored":
+        _check_stored(c, tmp_path)
+        return
     ws = open_workshop(tmp_path / "w")
     try:
         model = c.extra["seed"](ws) if "seed" in c.extra else \
@@ -105,6 +108,25 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
         assert _state(ws) == before
     finally:
         ws.close()
+
+
+def _check_stored(c, tmp_path) -> None:
+    """A file that opens but holds a row its worksheet cannot use: every view still works, the row is
+    reported in Japanese (table, row, field), and reading writes nothing (the file stays byte-identical)."""
+    path = tmp_path / "crafted.ohayami"
+    c.action(path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    ws = open_workshop(path, create=False)
+    try:
+        state = _state(ws)
+        reports = c.extra["read"](ws)
+        assert _state(ws) == state
+    finally:
+        ws.close()
+    text = "\n".join(reports)
+    assert any(c.expect in r and JAPANESE.search(r) and "直" in r for r in reports), text
+    assert "Error" not in text and "Traceback" not in text and "nan" not in text
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
 def test_the_corpus_covers_every_item_of_the_trust_issue():

@@ -172,3 +172,45 @@ def test_the_cards_open_the_worksheets_on_the_same_workshop():
         html = card_html(t, workshop="第1回")
         assert f'<a class="oh-open" href="{nb}?workshop=%E7%AC%AC1%E5%9B%9E" target="_blank"' in html
         assert "この作業台を開く" in html
+
+
+# ---------------------------------------------------------------------- a crafted file
+
+def test_unusable_stored_rows_are_named_on_screen_and_can_be_corrected(tmp_path):
+    import sqlite3
+
+    from ohayami.store import open_workshop
+    from ohayami.support import SupportWorksheet
+    from ohayami.ui.support import SupportView
+    from ohayami.ui.support.checks import ChecksPanel
+
+    v = FlowView(tmp_path / "b")
+    r = RolesView(tmp_path / "b")
+    r.panel(TasksPanel).seed_btn.click()
+    r.model.add_owner("企画課", "dept")
+    f_model = SupportWorksheet(open_workshop(tmp_path / "b.ohayami"), "F")
+    f_model.load_guide_list()
+    conn = sqlite3.connect(tmp_path / "b.ohayami")
+    conn.executescript("UPDATE flow_stages SET start_month=1e9 WHERE stage_id='ST002';"
+                       "UPDATE role_owners SET owner_kind='zzz';"
+                       "UPDATE support_criteria SET weight=-5 WHERE kind='F' AND criterion_id='K2';")
+    conn.close()
+    v, r = FlowView(tmp_path / "b"), RolesView(tmp_path / "b")
+    sp = v.panel(StagesPanel)
+    assert "「ST002」" in sp.table.value and "開始月" in sp.table.value
+    f = sp.form
+    f.pick.value = "ST002"
+    assert "要修正" in dict((i, lab) for lab, i in f.pick.options)["ST002"]
+    assert f.fields["start_month"].value == "1000000000"   # what is stored, to be corrected
+    f.fields["start_month"].value = "4"
+    f.save_btn.click()
+    assert "段階を保存しました（ST002）" in f.msg.value and "「ST002」" not in sp.table.value
+    op = r.panel(OwnersPanel).form
+    op.pick.value = "O001"
+    assert op.fields["owner_kind"].value == "dept"
+    assert "担い手の区分" in r.panel(MatrixPanel).checks.value
+    op.save_btn.click()
+    assert "担い手の区分" not in r.panel(MatrixPanel).checks.value
+    s = SupportView(tmp_path / "b", "F")
+    cp = s.panel(ChecksPanel)
+    assert "「K2」" in cp.table.value and cp.weights["K2"].value == "-5"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...flow import KIT_NOTE, LEAD_LABELS
-from ...html import esc
+from ...html import esc, ul
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
 from ..sheet_parts import boxed, frame_html, note
@@ -27,8 +27,7 @@ class StagesPanel(Panel):
                   "months": W.Text(description="期間（月）", placeholder="例：3", layout=W.Layout(width="14em"))}
         m = self.model
         self.form = RecordForm(
-            "段階", fields, rows=lambda: [(f"{i}. {r.stage_name}", r.stage_id)
-                                          for i, r in enumerate(m.stages().itertuples(), start=1)],
+            "段階", fields, rows=m.stage_picks,
             load=self._load, add=lambda v: m.add_stage(**v), update=lambda i, v: m.update_stage(i, **v),
             delete=m.remove_stage, after=self.after_change,
             defaults={"lead": "town", "start_month": "", "months": ""})
@@ -49,10 +48,9 @@ class StagesPanel(Panel):
                        *start_inputs, self.start_btn, self.start_msg])
 
     def _load(self, stage_id: str) -> dict:
-        r = self.model.stages().set_index("stage_id").loc[stage_id]
-        return {"stage_name": r["stage_name"], "purpose": r["purpose"], "tasks": "\n".join(r["tasks"]),
-                "lead": r["lead"] if r["lead"] in LEAD_LABELS else "town", "start_month": str(r["start_month"]),
-                "months": str(r["months"])}
+        values = self.model.stage_form(stage_id)
+        # the toggle can only show a valid lead; an unusable stored one is named in the checks above
+        return {**values, "lead": values["lead"] if values["lead"] in LEAD_LABELS else "town"}
 
     def refresh(self) -> None:
         self.form.refresh()
@@ -60,7 +58,9 @@ class StagesPanel(Panel):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        self.table.value = frame_html(self.model.stages_frame(), "実装の段階（上から順に進めます）")
+        problems = self.model.stored_problems()
+        alert = boxed(f'<div class="oh-error">{ul(problems)}</div>') if problems else ""
+        self.table.value = alert + frame_html(self.model.stages_frame(), "実装の段階（上から順に進めます）")
 
     def after_change(self) -> None:
         self.refresh_table()

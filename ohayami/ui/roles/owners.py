@@ -20,8 +20,7 @@ class OwnersPanel(Panel):
                                        layout=W.Layout(width="30em")),
                   "owner_kind": W.Dropdown(description="区分", options=[(v, k) for k, v in KINDS.items()])}
         self.form = RecordForm(
-            "担い手", fields, rows=lambda: [(f"{r.owner_id} {r.owner_name}", r.owner_id) for r in m.owners().itertuples()],
-            load=lambda i: m.owners().set_index("owner_id").loc[i, ["owner_name", "owner_kind"]].to_dict(),
+            "担い手", fields, rows=m.owner_picks, load=m.owner_form,
             add=lambda v: m.add_owner(**v), update=lambda i, v: m.update_owner(i, **v), delete=m.remove_owner,
             after=self.after_change, defaults={"owner_name": "", "owner_kind": "dept"})
         self.table = W.HTML()

@@ -26,9 +26,7 @@ class TasksPanel(Panel):
                                            layout=W.Layout(width="30em")),
                   "task_name": W.Text(description="作業", placeholder="例：住民向け説明会の開催", layout=W.Layout(width="36em"))}
         self.form = RecordForm(
-            "作業", fields, rows=lambda: [(f"{r.task_id} {r.stage_name}：{r.task_name}", r.task_id)
-                                          for r in m.tasks().itertuples()],
-            load=lambda i: m.tasks().set_index("task_id").loc[i, ["stage_name", "task_name"]].to_dict(),
+            "作業", fields, rows=m.task_picks, load=m.task_form,
             add=lambda v: m.add_task(**v), update=lambda i, v: m.update_task(i, **v), delete=m.remove_task,
             after=self.after_change)
         self.table = W.HTML()

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ...html import esc
+from ...html import esc, ul
 from ...support import KIT_CRITERIA_NOTE, MARKS
 from .. import common as C
 from ..panel import Panel, attempt
-from ..sheet_parts import frame_html, heading, note
+from ..sheet_parts import boxed, frame_html, heading, note
 
 UNCHECKED = "（未）"
 
@@ -43,8 +43,9 @@ class ChecksPanel(Panel):
     def refresh(self) -> None:
         crit = self.model.criteria()
         self.weights, self.musts, rows = {}, {}, []
-        for r in crit.itertuples():
-            w = W.Text(value=f"{r.weight:g}", description=r.name, layout=W.Layout(width="22em"))
+        for r in self.model.criteria(all_rows=True).itertuples():   # an unusable stored one too, to correct it
+            w = W.Text(value="" if r.weight != r.weight else f"{r.weight:g}", description=r.name,
+                       layout=W.Layout(width="22em"))
             m = W.Checkbox(value=bool(r.must_have), description="必須", indent=False, layout=W.Layout(width="6em"))
             self.weights[r.criterion_id], self.musts[r.criterion_id] = w, m
             rows.append(W.HBox([w, m, W.HTML(f'<span class="oh-note">{esc(r.description)}</span>')]))
@@ -67,8 +68,9 @@ class ChecksPanel(Panel):
         self.show_ranking()
 
     def show_ranking(self) -> None:
-        ranking = self.model.ranking()
-        self.table.value = frame_html(ranking, "確認結果（点数の順・対象外は理由つき）") if len(ranking) else ""
+        ranking, problems = self.model.ranking(), self.model.stored_problems()
+        alert = boxed(f'<div class="oh-error">{ul(problems)}</div>') if problems else ""
+        self.table.value = alert + (frame_html(ranking, "確認結果（点数の順・対象外は理由つき）") if len(ranking) else "")
 
     # ------------------------------------------------------------------ handlers
     def mark(self, programme_id: str, criterion_id: str, value: str) -> None:
