@@ -185,9 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     # Kernels inherit it: their pages open a workshop only from a join code (see app.address).
     os.environ[APP_ENV] = "1"
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Tracebacks stay in the terminal (the template says what to do in Japanese); argv may turn them on.
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
-                                       "--VoilaConfiguration.show_tracebacks=False", *culling_args(), *argv])
+                                       *culling_args(), *argv])
 
 
 if __name__ == "__main__":
