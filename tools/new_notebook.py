@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -21,6 +22,13 @@ def write(path: str | Path, cells: list[tuple[str, str]]) -> None:
     nbformat.write(nb, str(path))
 
 
+def page_cell(view: str, *args: str) -> tuple[str, str]:
+    """A worksheet's one code cell: the view on the workshop the page's address names, through
+    ``ohayami.app.address.page`` (a bad address or a failure shows a Japanese message instead)."""
+    call = ", ".join([f"{view}.show", *(json.dumps(a, ensure_ascii=False) for a in args)])
+    return ("code", f"from ohayami.ui import {view}\nfrom ohayami.app.address import page\npage({call})")
+
+
 TITLES = {"04_projector.ipynb": "結果の投影（プロジェクター用）"}
 
 NOTEBOOKS = {
@@ -35,25 +43,25 @@ NOTEBOOKS = {
                "参加者が順番に はい／いいえ で答えると、お悩みタイプ（A～I）と「初めの一手」が表示され、"
                "結果はワークショップファイルに保存されます。「集計」タブでタイプ別の人数をプロジェクターに映し、"
                "Excel・CSV で保存できます。"),
-        ("code", "from ohayami.ui import chart\nfrom ohayami.app.address import workshop_in_address\nchart.show(workshop_in_address(\"workshop\"))"),
+        page_cell("chart"),
     ],
     "02_type_c_problems.ipynb": [
         ("md", "# Cタイプ作業台：解決すべき課題を選ぶ\n\n"
                "ガイドのCタイプ「もっと良くなってほしい生活のワンシーンを考えよう」の3つのステップ"
                "（課題洗い出し → 課題分析・絞り込み → 実現したい地域像の設定）を、上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import problems\nfrom ohayami.app.address import workshop_in_address\nproblems.show(workshop_in_address(\"workshop\"))"),
+        page_cell("problems"),
     ],
     "03_type_e_vendors.ipynb": [
         ("md", "# Eタイプ作業台：サービスの良し悪しの基準を考えよう\n\n"
                "ガイドのEタイプの3つのステップ（評価項目の設定 → 評価項目の重みづけ → 評価項目と重みづけの妥当性チェック）"
                "に沿って、事業者のサービスを比べ、選定理由を説明できる形にします。上のタブの順に進めます。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import vendors\nfrom ohayami.app.address import workshop_in_address\nvendors.show(workshop_in_address(\"workshop\"))"),
+        page_cell("vendors"),
     ],
     # results only, for the projector: no heading cell (the view gives the one title)
     "04_projector.ipynb": [
-        ("code", "from ohayami.ui import projector\nfrom ohayami.app.address import workshop_in_address\nprojector.show(workshop_in_address(\"workshop\"))"),
+        page_cell("projector"),
     ],
     # 1x: one worksheet per trouble type, x = the type's place in A–I (10 A … 18 I)
     "10_type_a_readiness.ipynb": [
@@ -62,36 +70,36 @@ NOTEBOOKS = {
                "について、いまの状態（できている・一部・まだ）、誰が、根拠、次の一手と期日を書きます。"
                "「準備度カード」が、まず押さえるポイントとガイドの助言を示します。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import readiness\nfrom ohayami.app.address import workshop_in_address\nreadiness.show(workshop_in_address(\"workshop\"))"),
+        page_cell("readiness"),
     ],
     "13_type_d_research.ipynb": [
         ("md", "# Dタイプ作業台：具体的な実装事例からサービスを知ろう\n\n"
                "ガイドのDタイプの3つのステップ（取組事例を見つける → 取組事例に掲載のサービスを知る → 類似サービスを広く知る）"
                "を調査ログとして記録します。テーマはCタイプの結果から読み込めます。候補にしたサービスはEタイプの事業者一覧へ送れ、"
                "調査ログから RFI（情報提供依頼書）の下書きを作れます。入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import research\nfrom ohayami.app.address import workshop_in_address\nresearch.show(workshop_in_address(\"workshop\"))"),
+        page_cell("research"),
+    ],
     "15_type_f_funding.ipynb": [
         ("md", "# Fタイプ作業台：制度（補助金・交付金）を活用しよう\n\n"
                "ガイドのFタイプの2つのステップ（財源の支援策の収集 → 支援策の決定）に沿って、ガイドの支援策を読み込み、"
                "自分たちで見つけた支援策を足し、事業に合うかを確かめ（趣旨・ゴール、対象経費、締切、必要書類）、"
                "申請する・見送る・保留を理由と締切とともに決めます。入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import support\nfrom ohayami.app.address import workshop_in_address\n"
-                 "support.show(workshop_in_address(\"workshop\"), \"F\")"),
+        page_cell("support", "F"),
     ],
     "16_type_g_people.ipynb": [
         ("md", "# Gタイプ作業台：制度（外部人材派遣）を活用しよう\n\n"
                "ガイドのGタイプの2つのステップ（人材の支援策の収集 → 支援策の決定）に沿って、ガイドの「人材の支援策一覧」を"
                "読み込み、自分たちで見つけた支援策を足し、事業に合うかを確かめ（趣旨・ゴール、対象となる人材・役割、締切、"
                "必要書類）、申請する・見送る・保留を理由と締切とともに決めます。入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import support\nfrom ohayami.app.address import workshop_in_address\n"
-                 "support.show(workshop_in_address(\"workshop\"), \"G\")"),
+        page_cell("support", "G"),
+    ],
     "11_type_b_flow.ipynb": [
         ("md", "# Bタイプ作業台：デジタル実装の基本の流れを知ろう\n\n"
                "ガイドのBタイプの2つのステップ（デジタル実装事例の調査 → 実装の基本の流れの理解）に沿って、"
                "庁内の過去事例や他団体への聞き取りを記録し、実装の段階（目的・主な作業・主導・予定の月）を一覧にして"
                "タイムラインで確かめます。段階一覧はガイドの図がないため ohayami が用意したものから始まります。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import flow\nfrom ohayami.app.address import workshop_in_address\nflow.show(workshop_in_address(\"workshop\"))"),
+        page_cell("flow"),
     ],
     "17_type_h_roles.ipynb": [
         ("md", "# Hタイプ作業台：デジタル実装に関わる関係者の役割分担案をつくってみよう\n\n"
@@ -99,14 +107,14 @@ NOTEBOOKS = {
                "段階ごとの作業（Bタイプの段階一覧から読み込めます）と担い手、役割分担（実行・責任・相談・報告）、"
                "体制図、コミュニケーションルールをまとめ、上長の承認を得る A4 1枚の体制案にします。"
                "入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import roles\nfrom ohayami.app.address import workshop_in_address\nroles.show(workshop_in_address(\"workshop\"))"),
+        page_cell("roles"),
     ],
     "18_type_i_experts.ipynb": [
         ("md", "# Iタイプ作業台：ITプロジェクトに精通した専門家を頼ろう\n\n"
                "ガイドのIタイプの3つのステップ（専門家に求める要件の整理 → ボトルネックを解消できる専門家を見つける → "
                "専門家の協力を得て推進）に沿って、ボトルネック、専門家に求める役割・スキル、探し方、受入れ環境を確かめ、"
                "A4 1枚の「専門家への依頼要件」シートにまとめます。入力はすべてワークショップファイルに自動で保存されます。"),
-        ("code", "from ohayami.ui import experts\nfrom ohayami.app.address import workshop_in_address\nexperts.show(workshop_in_address(\"workshop\"))"),
+        page_cell("experts"),
     ],
     # 2x: pages over several worksheets
     "20_project_summary.ipynb": [
@@ -114,7 +122,7 @@ NOTEBOOKS = {
                "Cタイプ作業台の絞り込んだ課題と実現したい地域像、Dタイプの調査、Eタイプの選定結果、Hタイプの体制案を"
                "1枚にまとめ、上長に見せる A4 1枚の HTML と Excel にします。まだ入力されていない段階は、"
                "どの作業台で入力するかを示します。"),
-        ("code", "from ohayami.ui import summary\nfrom ohayami.app.address import workshop_in_address\nsummary.show(workshop_in_address(\"workshop\"))"),
+        page_cell("summary"),
     ],
 }
 

@@ -46,13 +46,17 @@ def page(title: str, body: str) -> str:
             f"<body><main>{body}</main></body></html>")
 
 
+def _notebook(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def notebook_title(path: Path) -> str:
     """A notebook's title as participants should read it: its metadata title, else its first heading,
     else its name without number and extension."""
-    try:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        nb = {}
+    nb = _notebook(path)
     title = (nb.get("metadata") or {}).get("title")
     if title:
         return str(title)
@@ -63,6 +67,13 @@ def notebook_title(path: Path) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return path.stem.lstrip("0123456789_").replace("_", " ")
+
+
+def needs_workshop(path: Path) -> bool:
+    """Whether a notebook's page serves a workshop (its code reads the page address, see
+    :mod:`ohayami.app.address`): in the app it opens only from a join code."""
+    return any(cell.get("cell_type") == "code" and "ohayami.app.address" in "".join(cell.get("source", []))
+               for cell in _notebook(path).get("cells", []))
 
 
 def render_path(notebook: str, code: str | None = None) -> str:
@@ -81,16 +92,16 @@ def _projector_link(base: str, entry: WorkshopEntry) -> str:
 
 
 def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]) -> str:
-    """The app's front page: the kit's pages by title, then the workshops with their join pages."""
+    """The app's front page: the workshops with their pages, then the pages that need no workshop.
+
+    A worksheet is never linked without a join code: in the app such a page opens nothing."""
     base = base_url.rstrip("/")
+    free = [p for p in notebooks if not needs_workshop(p)]
     items = "".join(f'<li><a href="{esc(base + render_path(p.name))}">{esc(notebook_title(p))}</a></li>'
-                    for p in notebooks)
+                    for p in free)
     body = ("<h1>デジタル実装ワークショップ・キット</h1>"
             "<p>開きたいページを選んでください。</p>")
     joinable = [w for w in workshops if w.code]
-    pages_list = f'<ul class="oh-pages">{items}</ul>'
-    if not joinable:
-        body += f"<h2>ページ</h2>{pages_list}"
     if joinable:
         rows = "".join(
             f"<tr><td>{esc(w.name)}</td><td>{esc(w.kind_label)}</td><td>{esc(w.date)}</td>"
@@ -100,9 +111,15 @@ def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]
             f"<td>{_projector_link(base, w)}</td></tr>" for w in joinable)
         body += ("<h2>ワークショップ</h2><table><thead><tr><th>名前</th><th>種類</th><th>日付</th>"
                  f"<th></th><th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
-                 "<h2>ワークショップを選ばずに開く（練習用）</h2>"
-                 "<p>ここから開いたページの入力は、練習用の共通ファイル「workshop」に保存されます。"
-                 "本番は上のワークショップの「ページを開く」から開いてください。</p>" + pages_list)
+                 "<p>作業台は、ワークショップの「ページを開く」か「作業台の一覧」から開きます"
+                 "（参加コードのないアドレスでは開きません）。</p>")
+    else:
+        body += ("<h2>ワークショップ</h2><p>ワークショップがまだありません。作業台は、ワークショップを作ってから"
+                 "その参加コードで開きます。ワークショップは起動するときに作れます（練習にも使えます）：</p>"
+                 "<p><code>python3 run.py app --workshop 練習 --kind C</code></p>"
+                 "<p>参加者と共有するときは <code>--share</code> を付けてください。</p>")
+    if free:
+        body += f'<h2>ワークショップを選ばずに開けるページ</h2><ul class="oh-pages">{items}</ul>'
     return page("デジタル実装ワークショップ・キット", body)
 
 

@@ -22,6 +22,7 @@ from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
 from . import pages
+from .address import APP_ENV
 from .workshops import available_kinds, find_code, list_workshops
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
@@ -181,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
     """Serve: ``python -m ohayami.app.server <notebooks> [Voilà options]``."""
     # Voilà finds templates on the Jupyter data path; ours ships inside the package.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
+    # Kernels inherit it: their pages open a workshop only from a join code (see app.address).
+    os.environ[APP_ENV] = "1"
     argv = list(sys.argv[1:] if argv is None else argv)
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
                                        *culling_args(), *argv])

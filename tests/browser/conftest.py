@@ -74,6 +74,18 @@ def workshops(tmp_path_factory):
     return tmp_path_factory.mktemp("browser-workshops")
 
 
+APP_WORKSHOP = "ブラウザーの確認"
+
+
+@pytest.fixture(scope="session")
+def app_code(workshops):
+    """The join code of the one workshop the app's pages share in these tests (the app opens a
+    workshop only from its join code; a page without one opens nothing)."""
+    from ohayami.app.workshops import create_workshop
+
+    return create_workshop(APP_WORKSHOP, "chart", "2025-05-01", workshops).code
+
+
 @pytest.fixture(scope="session")
 def voila(workshops):
     """The app as ``run.py app`` serves it (code hidden), on a free loopback port."""

@@ -7,19 +7,20 @@ from .conftest import diagnose_type_c, shot
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def _open(page, base, notebook, ready_text):
-    page.goto(f"{base}/voila/render/{notebook}")
+def _open(page, base, notebook, ready_text, code):
+    """Open a page of the app on the workshop with join code ``code`` (see conftest.app_code)."""
+    page.goto(f"{base}/voila/render/{notebook}?w={code}")
     page.get_by_text(ready_text, exact=False).first.wait_for()
 
 
-def test_no_code_is_shown(page, voila):
-    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+def test_no_code_is_shown(page, voila, app_code):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8", app_code)
     assert "chart.show" not in page.content() and "from ohayami" not in page.inner_text("body")
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
 
 
-def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
-    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila, app_code):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8", app_code)
     page.get_by_role("combobox", name="名前").fill(EVIL)  # a participant's name is only ever text
     page.get_by_role("textbox", name="所属").fill("<script>alert(2)</script>")
     shot(page, "app-chart-question")
@@ -42,8 +43,8 @@ def test_diagnosis_no_to_everything_then_yes_to_the_first(page, voila):
     shot(page, "app-chart-tally")
 
 
-def test_keyboard_alone_and_accessible_names(page, voila):
-    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+def test_keyboard_alone_and_accessible_names(page, voila, app_code):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8", app_code)
     for name in ("はい", "いいえ", "戻る", "最初から"):
         assert page.get_by_role("button", name=name, exact=True).count() == 1
     # reach いいえ with Tab only
@@ -63,8 +64,8 @@ def test_keyboard_alone_and_accessible_names(page, voila):
     shot(page, "app-chart-keyboard")
 
 
-def test_all_questions_mode_shows_the_chosen_answer_unmistakably(page, voila):
-    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+def test_all_questions_mode_shows_the_chosen_answer_unmistakably(page, voila, app_code):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8", app_code)
     page.get_by_role("button", name="全問チェック").click()
     rows = page.locator(".oh-yesno")
     rows.first.wait_for()
@@ -82,18 +83,18 @@ def test_all_questions_mode_shows_the_chosen_answer_unmistakably(page, voila):
     shot(page, "app-chart-all-check")
 
 
-def test_the_card_links_the_workbench_on_the_same_workshop(page, voila):
-    _open(page, voila, "01_chart.ipynb", "質問 1 / 8")
+def test_the_card_links_the_workbench_on_the_same_workshop(page, voila, app_code):
+    _open(page, voila, "01_chart.ipynb", "質問 1 / 8", app_code)
     diagnose_type_c(page)
     link = page.get_by_role("link", name="この作業台を開く")
-    assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?workshop=workshop"
+    assert link.evaluate("a => a.href") == f"{voila}/voila/render/02_type_c_problems.ipynb?w={app_code}"
     # a button, not a footnote: the first thing under the first move, large and filled
     assert link.evaluate("a => getComputedStyle(a).backgroundColor") == "rgb(0, 114, 178)"
     with page.context.expect_page() as opened:
         link.click()
     workbench = opened.value
     workbench.get_by_text("課題を1件ずつ追加").wait_for()
-    assert workbench.url.endswith("/voila/render/02_type_c_problems.ipynb?workshop=workshop")
+    assert workbench.url.endswith(f"/voila/render/02_type_c_problems.ipynb?w={app_code}")
     shot(workbench, "app-chart-card-link-workbench")
 
 
@@ -116,8 +117,8 @@ def _score_all(pg, n_rows, values):
             pg.get_by_text("保存しました").first.wait_for()
 
 
-def test_type_c_round_with_two_participants(page, new_page, voila):
-    _open(page, voila, "02_type_c_problems.ipynb", "課題を1件ずつ追加")
+def test_type_c_round_with_two_participants(page, new_page, voila, app_code):
+    _open(page, voila, "02_type_c_problems.ipynb", "課題を1件ずつ追加", app_code)
     for title in ("証明書の窓口が昼に混む", "バスの本数が少ない", EVIL):
         page.get_by_role("textbox", name="課題", exact=True).fill(title)
         page.get_by_role("button", name="課題を追加").click()
@@ -127,7 +128,7 @@ def test_type_c_round_with_two_participants(page, new_page, voila):
     assert page.locator("img[src='x']").count() == 0
     shot(page, "app-typeC-problems")
     other = new_page()
-    _open(other, voila, "02_type_c_problems.ipynb", "課題を1件ずつ追加")
+    _open(other, voila, "02_type_c_problems.ipynb", "課題を1件ずつ追加", app_code)
     for pg, who, values in ((page, "山田", ["5", "4"]), (other, "佐藤", ["2", "3"])):
         pg.get_by_role("tab", name="4 採点").click()
         pg.get_by_role("combobox", name="採点する人").fill(who)
@@ -144,8 +145,8 @@ def test_type_c_round_with_two_participants(page, new_page, voila):
     shot(page, "app-typeC-results")
 
 
-def test_type_e_round_with_two_evaluators(page, new_page, voila):
-    _open(page, voila, "03_type_e_vendors.ipynb", "ガイドの評価項目例")
+def test_type_e_round_with_two_evaluators(page, new_page, voila, app_code):
+    _open(page, voila, "03_type_e_vendors.ipynb", "ガイドの評価項目例", app_code)
     for number in (1, 28):
         page.get_by_role("checkbox", name=re.compile(rf"^#{number} ")).check()
     page.get_by_role("button", name="選んだ項目を追加").click()
@@ -159,7 +160,7 @@ def test_type_e_round_with_two_evaluators(page, new_page, voila):
                                arg=name)
     assert page.locator("img[src='x']").count() == 0
     other = new_page()
-    _open(other, voila, "03_type_e_vendors.ipynb", "ガイドの評価項目例")
+    _open(other, voila, "03_type_e_vendors.ipynb", "ガイドの評価項目例", app_code)
     criteria = ("機能関連", "ユーザーにとっての使いやすさ・誰でも使えるかどうか")  # #1 and #28, in grid order
     for pg, who, vals in ((page, "山田", ["5", "3"]), (other, "佐藤", ["4", "2"])):
         pg.get_by_role("tab", name="4 採点").click()

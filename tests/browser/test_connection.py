@@ -44,8 +44,8 @@ def _kernels_of(pid: int) -> list[int]:
     return out
 
 
-def _open(pg, base):
-    pg.goto(f"{base}/voila/render/{NOTEBOOK}")
+def _open(pg, base, code):
+    pg.goto(f"{base}/voila/render/{NOTEBOOK}?w={code}")
     pg.get_by_text("Eタイプ作業台：サービスの良し悪しの基準を考えよう").first.wait_for()
     pg.locator(".oh-connection-banner").wait_for(state="attached")
 
@@ -60,6 +60,9 @@ def test_the_banner_shows_when_the_kernel_dies_and_when_the_server_stops(new_pag
 
     folder = _notebooks_with_banner(tmp_path / "notebooks")
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(tmp_path / "ws"), OHAYAMI_CONNECTION_CHECK_S="0.5")
+    from ohayami.app.workshops import create_workshop
+    (tmp_path / "ws").mkdir()
+    code = create_workshop("接続の確認", "E", "2025-05-01", tmp_path / "ws").code
 
     def command(port):
         args = app_args(Path(sys.executable), False, port, None)
@@ -68,12 +71,12 @@ def test_the_banner_shows_when_the_kernel_dies_and_when_the_server_stops(new_pag
 
     first, second = new_page(), new_page()
     with _serve(command, env, tmp_path / "voila.log", "/") as base:
-        _open(first, base)
+        _open(first, base, code)
         first.wait_for_timeout(3000)  # several pings answered: no false alarm while all is well
         assert not _banner(first).is_visible()
         assert first.locator(".oh-connection-banner").count() == 1
         kernels_before = _server_kernels(base)
-        _open(second, base)
+        _open(second, base, code)
         new = [k for k in _server_kernels(base) if k not in kernels_before]
         assert len(kernels_before) == 1 and len(new) == 1
         os.kill(kernels_before[0], signal.SIGKILL)  # the first page's kernel dies; its websocket stays

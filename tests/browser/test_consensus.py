@@ -3,15 +3,24 @@ quadrant chart as a projector shows them (1280 px and 1024×768)."""
 
 import re
 
+import pytest
+
 from ohayami import plots
+from ohayami.app.workshops import create_workshop
 
 from .conftest import shot
 
 SPLIT, CALM = "駐輪場が駅前に足りない", "休日に開いている窓口がない"
 
 
-def _open(pg, base):
-    pg.goto(f"{base}/voila/render/02_type_c_problems.ipynb")
+@pytest.fixture(scope="module")
+def code(workshops):
+    """The round's workshop: the app opens a workshop only from its join code."""
+    return create_workshop("合意ラウンドの会", "C", "2025-05-01", workshops).code
+
+
+def _open(pg, base, code):
+    pg.goto(f"{base}/voila/render/02_type_c_problems.ipynb?w={code}")
     pg.get_by_text("課題を1件ずつ追加").first.wait_for()
 
 
@@ -41,15 +50,15 @@ def _name(pg, who):
     box.press("Enter")
 
 
-def test_consensus_round_with_two_participants_and_the_quadrant_on_a_projector(page, new_page, voila):
-    _open(page, voila)
+def test_consensus_round_with_two_participants_and_the_quadrant_on_a_projector(page, new_page, voila, code):
+    _open(page, voila, code)
     for title in (SPLIT, CALM):
         page.get_by_role("textbox", name="課題", exact=True).fill(title)
         page.get_by_role("button", name="課題を追加").click()
         page.wait_for_function("t => document.body.innerText.includes('追加しました') && document.body.innerText.includes(t)",
                                arg=title)
     other = new_page()
-    _open(other, voila)
+    _open(other, voila, code)
     # round 1: the two disagree on one problem and agree on the other
     for pg, who, split in ((page, "山田", "5"), (other, "佐藤", "1")):
         pg.get_by_role("tab", name="4 採点").click()

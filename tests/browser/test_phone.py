@@ -1,8 +1,6 @@
 """The app on a phone (390×844, touch): the chart fits and reaches a result; type C and type E are scored
 one problem/vendor at a time with large buttons and the scale's anchors in view."""
 
-from urllib.parse import quote
-
 import pytest
 
 from ohayami.app.workshops import create_workshop, workshop_path
@@ -56,10 +54,11 @@ def _on_screen(loc, min_size: int = TAP) -> dict:
 
 
 def _workshop(workshops, name: str, kind: str, fill) -> str:
-    create_workshop(name, kind, folder=workshops)
+    """A new workshop filled by ``fill``; its join code (the app opens a workshop only from its code)."""
+    code = create_workshop(name, kind, folder=workshops).code
     with open_workshop(workshop_path(name, workshops)) as ws:
         fill(ws)
-    return quote(name)
+    return code
 
 
 def _stored(workshops, name: str, model, who: str) -> dict:
@@ -85,8 +84,8 @@ def _card(phone, url: str, who_box, who: str, level: str):
 
 
 def test_the_chart_fits_a_phone_and_reaches_a_result(phone, voila, workshops):
-    name = _workshop(workshops, "スマホ診断", "chart", lambda ws: None)
-    phone.goto(f"{voila}/voila/render/01_chart.ipynb?workshop={name}")
+    code = _workshop(workshops, "スマホ診断", "chart", lambda ws: None)
+    phone.goto(f"{voila}/voila/render/01_chart.ipynb?w={code}")
     phone.get_by_text("質問 1 / 8").wait_for()
     _fits(phone)
     _on_screen(phone.get_by_role("textbox", name="所属"), min_size=20)
@@ -121,8 +120,8 @@ def test_type_c_one_problem_at_a_time_on_a_phone(phone, voila, workshops):
         m = ProblemWorkbench(ws)
         for title in ("証明書の窓口が昼に混む", EVIL, "ごみの分別が分かりにくい"):
             m.add_problem(title)
-    name = _workshop(workshops, "スマホC", "C", fill)
-    card = _card(phone, f"{voila}/voila/render/02_type_c_problems.ipynb?workshop={name}",
+    code = _workshop(workshops, "スマホC", "C", fill)
+    card = _card(phone, f"{voila}/voila/render/02_type_c_problems.ipynb?w={code}",
                  lambda pg: pg.get_by_role("combobox", name="採点する人"), "スマホの山田", "4")
     card.get_by_text("1/3").wait_for()
     anchors = card.get_by_text("1＝ごく一部の人　5＝住民の多く")
@@ -152,8 +151,8 @@ def test_type_e_one_vendor_at_a_time_on_a_phone(phone, voila, workshops):
         m.add_criterion("個人情報の保護", scale="yes/no", weight=0, must_have=True)
         for vendor in ("A社", "B社"):
             m.add_vendor(vendor, price="1000000")
-    name = _workshop(workshops, "スマホE", "E", fill)
-    card = _card(phone, f"{voila}/voila/render/03_type_e_vendors.ipynb?workshop={name}",
+    code = _workshop(workshops, "スマホE", "E", fill)
+    card = _card(phone, f"{voila}/voila/render/03_type_e_vendors.ipynb?w={code}",
                  lambda pg: pg.locator(".oh-score-who input"), "委員 佐藤", "はい")
     card.get_by_text("1/2").wait_for()
     rows = card.locator(".oh-card-buttons")

@@ -60,7 +60,10 @@ def test_join_page_qr_code_leads_to_the_workshop_page_with_no_outside_request(ne
     base, entry = room["base"], room["entry"]
     pg = _offline(new_page(), base)
     pg.goto(f"{base}/?token={TOKEN}")
-    pg.get_by_role("link", name="診断チャート（お悩みタイプ診断）").wait_for()
+    pg.get_by_role("link", name="お悩みタイプ別「初めの一手」ガイドを読む").wait_for()
+    # a worksheet is linked only with its workshop's code (without one the app opens nothing)
+    hrefs = pg.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert [h for h in hrefs if "/voila/render/" in h and "00_guide" not in h and "?w=" not in h] == [], hrefs
     assert "Select items to open with Voil" not in pg.inner_text("body") and ".ipynb" not in pg.inner_text("body")
     shot(pg, "room-landing")
     pg.get_by_role("link", name="参加用QRコード").click()
@@ -110,11 +113,11 @@ def test_without_the_token_a_participant_sees_a_japanese_login_page(new_page, ro
 
 
 def test_closed_and_reloaded_pages_leave_no_kernel_behind(new_page, room, browser):
-    base = room["base"]
+    base, code = room["base"], room["entry"].code
     live = []
     for _ in range(2):
         pg = new_page()
-        pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}")
+        pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}&w={code}")
         pg.get_by_text("質問 1 / 8").wait_for()
         live.append(pg)
     start = time.monotonic()
@@ -122,13 +125,13 @@ def test_closed_and_reloaded_pages_leave_no_kernel_behind(new_page, room, browse
         context = browser.new_context()
         pg = context.new_page()
         if k in (0, 10):  # a page read to the end, then closed or reloaded: it shuts its kernel down itself
-            pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}")
+            pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}&w={code}")
             pg.get_by_text("質問 1 / 8").wait_for(timeout=90_000)
             if k == 10:
                 pg.reload()
                 pg.get_by_text("質問 1 / 8").wait_for(timeout=90_000)
         else:  # a page closed while loading: its kernel is left to the culler
-            pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}", wait_until="commit")
+            pg.goto(f"{base}/voila/render/01_chart.ipynb?token={TOKEN}&w={code}", wait_until="commit")
         pg.close(run_before_unload=True)
         context.close()
     deadline = time.monotonic() + 60

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from .conftest import shot
+from .conftest import APP_WORKSHOP, shot
 from .test_app import _open
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -14,8 +14,8 @@ def _download(page, link_text: str) -> str:
     return Path(info.value.path()).read_text(encoding="utf-8")
 
 
-def test_type_a_worksheet_filled_in_and_exported(page, voila):
-    _open(page, voila, "10_type_a_readiness.ipynb", "ポイント①テーマ")
+def test_type_a_worksheet_filled_in_and_exported(page, voila, app_code):
+    _open(page, voila, "10_type_a_readiness.ipynb", "ポイント①テーマ", app_code)
     one = page.locator(".oh-point-1")
     one.get_by_role("button", name="できている", exact=True).click()
     one.get_by_role("textbox", name="根拠").fill("子育て支援（総合計画の重点プロジェクト）")
@@ -51,8 +51,8 @@ def test_type_a_worksheet_filled_in_and_exported(page, voila):
     shot(page, "app-typeA-export")
 
 
-def test_type_i_worksheet_filled_in_and_exported(page, voila, workshops):
-    _open(page, voila, "18_type_i_experts.ipynb", "期待する成果")
+def test_type_i_worksheet_filled_in_and_exported(page, voila, workshops, app_code):
+    _open(page, voila, "18_type_i_experts.ipynb", "期待する成果", app_code)
     page.get_by_role("textbox", name="ボトルネック").fill(EVIL)
     page.get_by_role("textbox", name="期待する成果").fill("来年度の調達に使える要件定義書")
     page.get_by_role("textbox", name="いつまでに").fill("2026-02-30")
@@ -74,7 +74,7 @@ def test_type_i_worksheet_filled_in_and_exported(page, voila, workshops):
     page.get_by_role("tab", name="5 依頼要件シート").click()
     page.locator(":text('要件定義書のレビュー経験'):visible").first.wait_for()   # the preview shows the item
     from ohayami.store import open_workshop
-    with open_workshop(workshops / "workshop.ohayami", create=False) as ws:   # the tick was stored
+    with open_workshop(workshops / f"{APP_WORKSHOP}.ohayami", create=False) as ws:   # the tick was stored
         items = ws.rows("expert_items")
         assert items.set_index("name").loc["要件定義書のレビュー経験", "checked"] == 1
     assert page.locator("img[src='x']").count() == 0

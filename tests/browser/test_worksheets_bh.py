@@ -22,8 +22,8 @@ def _excel(page) -> None:
     assert Path(info.value.path()).read_bytes()[:2] == b"PK"
 
 
-def test_type_b_then_h_filled_in_and_exported(page, voila):
-    _open(page, voila, "11_type_b_flow.ipynb", "ガイド：Step1")
+def test_type_b_then_h_filled_in_and_exported(page, voila, app_code):
+    _open(page, voila, "11_type_b_flow.ipynb", "ガイド：Step1", app_code)
     page.get_by_role("textbox", name="誰に").fill(EVIL)
     page.get_by_role("textbox", name="聞いた日").fill("2026/13/1")
     page.get_by_role("button", name="聞き取りを保存").click()
@@ -60,7 +60,7 @@ def test_type_b_then_h_filled_in_and_exported(page, voila):
     assert "&lt;img src=x onerror=alert(1)&gt;" in sheet and EVIL not in sheet
     _excel(page)
 
-    _open(page, voila, "17_type_h_roles.ipynb", "Bの段階一覧：7 段階")
+    _open(page, voila, "17_type_h_roles.ipynb", "Bの段階一覧：7 段階", app_code)
     page.get_by_role("button", name="Bの段階一覧から作業を読み込む").click()
     page.get_by_text("Bの段階一覧から作業を 20 件読み込みました").wait_for()
     page.get_by_role("cell", name="SNS発信", exact=True).wait_for()   # the task table has B's own stage

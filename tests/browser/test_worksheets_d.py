@@ -22,10 +22,10 @@ def _service(page, sid, name, vendor, keywords, found_at=None):
     page.get_by_text(f"{sid} を候補にしました").wait_for()
 
 
-def test_type_d_worksheet_two_services_to_e_and_exported(page, voila):
+def test_type_d_worksheet_two_services_to_e_and_exported(page, voila, app_code):
     # the app's one workshop is shared with the other browser tests (C may or may not hold problems
     # there), so reading C is left to the widget tests and the chain test; the theme is typed here
-    _open(page, voila, "13_type_d_research.ipynb", "Cタイプの結果から読み込む")
+    _open(page, voila, "13_type_d_research.ipynb", "Cタイプの結果から読み込む", app_code)
     page.get_by_role("textbox", name="テーマ").fill("庁舎窓口の混雑を解消したい")
     page.get_by_role("button", name="テーマを保存").click()
     page.get_by_text("テーマを保存しました").wait_for()
@@ -71,7 +71,7 @@ def test_type_d_worksheet_two_services_to_e_and_exported(page, voila):
     shot(page, "app-typeD-export")
 
     # type E lists both services as vendors
-    _open(page, voila, "03_type_e_vendors.ipynb", "評価項目")
+    _open(page, voila, "03_type_e_vendors.ipynb", "評価項目", app_code)
     page.get_by_role("tab", name="3 事業者").click()
     page.get_by_text("書かない窓口").first.wait_for()
     page.get_by_text("コンビニ交付").first.wait_for()

@@ -9,8 +9,8 @@ from .test_app import _open
 EVIL = "<img src=x onerror=alert(1)>"
 
 
-def test_type_f_worksheet_filled_in_and_exported(page, voila):
-    _open(page, voila, "15_type_f_funding.ipynb", "ガイドの支援策を読み込む")
+def test_type_f_worksheet_filled_in_and_exported(page, voila, app_code):
+    _open(page, voila, "15_type_f_funding.ipynb", "ガイドの支援策を読み込む", app_code)
     tab1 = page.locator(".oh-support-programmes")
     tab1.get_by_role("button", name="ガイドの支援策を読み込む").click()
     page.get_by_text("ガイドの支援策を 3 件読み込みました").wait_for()
@@ -61,8 +61,8 @@ def test_type_f_worksheet_filled_in_and_exported(page, voila):
     shot(page, "app-typeF-export")
 
 
-def test_type_g_worksheet_opens(page, voila):
-    _open(page, voila, "16_type_g_people.ipynb", "Gタイプ作業台")
+def test_type_g_worksheet_opens(page, voila, app_code):
+    _open(page, voila, "16_type_g_people.ipynb", "Gタイプ作業台", app_code)
     page.get_by_text("人材の支援策の収集").first.wait_for()
     page.get_by_role("button", name="ガイドの支援策を読み込む").click()
     page.get_by_text("地域活性化起業人").first.wait_for()
