@@ -15,7 +15,7 @@ from datetime import datetime
 import pandas as pd
 
 from .errors import OhayamiError
-from .labels import DIRECTION_LABELS
+from .labels import DIRECTION_LABELS, VERSION_KIND_LABELS
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
@@ -28,13 +28,7 @@ __all__ = ["ROOM", "VERSION_KINDS", "WEIGHT_METHODS", "WeightsVersion", "Workben
 ROOM = "（会場全体）"
 
 # How a version of the weights came about (code → what the screen and the report say).
-VERSION_KINDS = {
-    "evaluators": "評価者の重みから合成",
-    "revision": "委員会の修正",
-    "room": "全体での重みづけ",
-    "edit": "配点の直接入力",
-    "recorded": "形式の更新時の配点",
-}
+VERSION_KINDS = VERSION_KIND_LABELS
 SAME = 1e-9  # points closer than this are the same weight (they went through float arithmetic)
 
 
