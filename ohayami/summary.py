@@ -173,15 +173,33 @@ def selection_part(ws: WorkshopStore, data=None) -> Part | None:
                     ("まだ採点されていません（Eタイプ作業台の「4 採点」で採点し、「6 結果」で確かめてください）。",))
     frame = model.results_frame(res)
     winners = res.winners
+    notes = []
     if winners:
         chosen = "、".join(frame.loc[w, "事業者"] for w in winners)
         score = "、".join(frame.loc[w, "合計／満点"] for w in winners)
     else:
-        chosen, score = "選べる事業者がありません（すべて除外・対象外）", "—"
+        chosen, notes = _no_winner(res, frame)
+        score = "—"
     facts = (("選定（1位）", chosen + ("（同点）" if len(winners) > 1 else "")), ("合計／満点", score),
              ("重みの版", frame.attrs["weights_version"]), ("満点", frame.attrs["maximums"]),
              ("比べた事業者", f"{len(vendors)}者"))
-    return Part(facts, (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),))
+    return Part(facts, (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),), tuple(notes))
+
+
+def _no_winner(res, frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """Why no vendor is first, as a manager needs it: scoring not finished (how far, and what to do),
+    or every vendor excluded, each with its reason."""
+    ev = res.ev
+    todo = ev.unscored() & ((ev.points > 0) | ev.must)[None, :]
+    done = int((~todo.any(axis=1)).sum())
+    if todo.any():
+        missing = [ev.criteria[c].label for c in sorted(set(todo.nonzero()[1]))]
+        return (f"採点が終わっていません（採点の済んだ事業者 {done}/{len(ev.alt_ids)}者）",
+                ["Eタイプ作業台の「4 採点」で、まだ点のない評価項目（" + "、".join(missing[:5]) +
+                 ("ほか" if len(missing) > 5 else "") + "）を採点すると、1位が決まります。"])
+    why = "、".join(f"{frame.loc[a, '事業者']}（{'／'.join(res.reasons[i])}）" for i, a in enumerate(ev.alt_ids)
+                   if res.reasons[i])
+    return "選べる事業者がありません（すべて除外・対象外）", [f"除外・対象外の理由：{why}。"]
 
 
 # ---------------------------------------------------------------------- 体制 (type H)
