@@ -12,6 +12,7 @@ model seeds its criteria on first use, which a summary must not do to an untouch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -88,6 +89,16 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[・･•●◦‣▪■□◆◇\-*－]|\d+[.)．）])\s*")
+
+
+def plain_lines(value) -> str:
+    """Multi-line text (D's theme is 「・課題」 per line) as lines without list markers: a summary cell
+    shows the lines themselves, not a bullet list squeezed into a table."""
+    lines = (_LIST_MARK.sub("", line).strip() for line in _text(value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 # ---------------------------------------------------------------------- 問題 (type C)
 def problem_part(ws: WorkshopStore, data=None) -> Part | None:
     """問題: the problems narrowed down in type C, best first, with the target vision (地域像) of each."""
@@ -137,12 +148,12 @@ def research_part(ws: WorkshopStore, data=None) -> Part | None:
 
     model = Research(ws, data)
     theme, services = model.theme(), model.services_frame()
-    facts = [("テーマ", theme.theme or "まだ決まっていません"),
+    facts = [("テーマ", plain_lines(theme.theme) or "まだ決まっていません"),
              ("調べたもの", f"取組事例 {len(model.cases())}件・サービス {len(services)}件"
                              f"（候補 {int((services['候補'] != '').sum())}件）")]
     notes = []
     if theme.vision:
-        facts.append(("実現したい地域像", theme.vision))
+        facts.append(("実現したい地域像", plain_lines(theme.vision)))
     candidates = services[services["候補"] != ""]
     shown = candidates if len(candidates) else services
     table = shown[["サービス名", "事業者", "区分", "見つけた場所", "Eタイプへ"]].reset_index(drop=True)

@@ -187,3 +187,16 @@ def test_combined_weights_name_the_evaluators_not_the_last_saver(summary):
     m.set_evaluator_weights("佐藤 一郎", "direct", dict(zip(ids, (40, 60))))
     label = m.current_weights_version().label
     assert "の重みから合成" in label and "山田" in label and not label.endswith("佐藤 一郎）")
+
+
+def test_the_theme_shows_as_lines_without_list_markers(summary):
+    from chain_fill import fill_d
+    from ohayami.research import Research
+    fill_c(summary.ws)
+    fill_d(summary.ws)
+    Research(summary.ws).save_theme("・窓口の待ち時間が長い\n・ 証明書の発行に時間がかかる", "- 待たない窓口")
+    facts = dict(_section(summary, "research").part.facts)
+    assert facts["テーマ"] == "窓口の待ち時間が長い\n証明書の発行に時間がかかる"
+    assert facts["実現したい地域像"] == "待たない窓口"
+    page = project_summary_html(summary)
+    assert "窓口の待ち時間が長い<br>証明書の発行" in page and "・窓口の待ち時間" not in page
