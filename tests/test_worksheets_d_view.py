@@ -74,7 +74,8 @@ def test_theme_from_c_log_candidates_to_e_rfi_and_exports(tmp_path):
     ss.candidates.children[0].value = True
     assert "S002 を候補にしました" in ss.send_msg.value
     ss.send_btn.click()
-    assert "Eタイプの事業者一覧へ 2 件送りました（S001→V001、S002→V002）" in ss.send_msg.value
+    assert "Eタイプの事業者一覧へ 2 件送りました（書かない窓口（X社）→ 事業者一覧 V001、コンビニ交付（Y社）→ 事業者一覧 V002）" \
+        in ss.send_msg.value
     assert list(VendorWorkbench(v.ws).vendors()["service"]) == ["書かない窓口", "コンビニ交付"]
     assert "→ Eタイプ V002" in ss.candidates.children[0].description
     sp.refresh()
