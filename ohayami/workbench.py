@@ -72,7 +72,7 @@ class WeightsVersion:
             text = "版なし（評価項目を作ったときの配点）"
         else:
             # a combination is the evaluators' work, whoever saved last: ``actor`` names them (see credit)
-            made = (f"{self.actor} の重みから合成", "") if self.kind == "evaluators" and self.actor else \
+            made = (f"{self.kind_label}：{self.actor}", "") if self.kind == "evaluators" and self.actor else \
                 (self.kind_label, self.actor)
             text = f"版{self.no}（" + " ".join(b for b in (made[0], jst_text(self.at), made[1]) if b) + "）"
         return text + ("※この版のあと評価項目の追加などで配点が変わっています" if self.changed_since else "")

@@ -186,7 +186,7 @@ def test_combined_weights_name_the_evaluators_not_the_last_saver(summary):
     m.set_evaluator_weights("山田", "direct", dict(zip(ids, (60, 40))))
     m.set_evaluator_weights("佐藤 一郎", "direct", dict(zip(ids, (40, 60))))
     label = m.current_weights_version().label
-    assert "の重みから合成" in label and "山田" in label and not label.endswith("佐藤 一郎）")
+    assert "評価者の重みから合成：" in label and "山田" in label and not label.endswith("佐藤 一郎）")
 
 
 def test_the_theme_shows_as_lines_without_list_markers(summary):
