@@ -22,8 +22,11 @@ import pandas as pd
 
 from .errors import OhayamiError
 from .io import unneutralise, xlsx_bytes
-from .labels import CHANGELOG_LABELS, DIRECTION_WORDS, MUST_LABELS, MUST_WORDS, column_label, direction_choices, \
-    header_lookup
+from .formats import jst_text
+from .labels import CHANGELOG_LABELS, CHART_MODE_LABELS, CUT_LINE_LABELS, DIRECTION_LABELS, DIRECTION_WORDS, \
+    MUST_LABELS, MUST_WORDS, RECORD_SUFFIX, VERSION_KIND_LABELS, WORKSHOP_KIND_LABELS, column_label, \
+    direction_choices, header_lookup, yes_no, yes_no_word
+from .scoring.weights import WEIGHT_METHODS
 from .scoring.scales import normalise_entry, parse_scale
 from .store import TABLES, Table, WorkshopStore
 from .textio import MAX_COLUMNS, MAX_ROWS, MAX_TEXT, header_key, limit_hint, parse_number, read_text_rows, title_key
@@ -451,6 +454,7 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
             errors.append((row, f"{seen_keys[key]}行目と同じ行です（{'・'.join(key)}）"))
             continue
         seen_keys[key] = row
+        errors.extend((row, m) for m in _read_words(table, rec))
         errors.extend((row, m) for m in _check_row(table, rec, ws, ctx))
         records.append((row, rec))
     if table == "criteria":
@@ -480,19 +484,164 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
 SHEET_SECRET = "sheet_secret"
 
 
+# Codes shown as words in the whole-workshop Excel (code → word); the import reads either back.
+# 必須 and 向き are read back by _check_row, which also accepts the towns' own spellings.
+CODE_WORDS: dict[tuple[str, str], object] = {
+    ("chart_results", "mode"): CHART_MODE_LABELS,
+    ("cut_lines", "mode"): CUT_LINE_LABELS,
+    ("sets", "weight_method"): WEIGHT_METHODS,
+    ("weight_versions", "kind"): VERSION_KIND_LABELS,
+    ("criteria", "must_have"): MUST_LABELS,
+    ("criteria", "direction"): DIRECTION_LABELS,
+}
+# Times: a person reads 「2026年11月27日 19:15」 (JST); the exact stored time stays beside it, under
+# the header with RECORD_SUFFIX, for the import (a JST minute cannot give back the stored second).
+TIME_COLUMNS = frozenset({"created_at", "at", "first_at", "joined_at", "read_at", "sent_at", "weights_revealed"})
+JST_SUFFIX = "（日本時間）"
+LATEST_HEADER = "最新"
+NAME_HEADERS = {"criterion_id": "評価項目名", "alternative_id": "評価対象名"}
+SETTING_TEXT_HEADER = "値の意味"
+ANSWER_SEP = "、"
+
+
+def answers_text(answers: object) -> str:
+    """「Q1 いいえ、Q2 はい」 for the chart answers kept as JSON (text that is not JSON comes back as it is)."""
+    try:
+        items = json.loads(answers) if isinstance(answers, str) else answers
+        return ANSWER_SEP.join(f"{a['question_id']} {yes_no(a['answer'])}" for a in items)
+    except (TypeError, ValueError, KeyError):
+        return "" if answers is None else str(answers)
+
+
+def _answers_value(text: str) -> tuple[object, str]:
+    """The stored answers for 「Q1 いいえ、Q2 はい」 (or the JSON itself), and an error message or ""."""
+    text = text.strip()
+    if text.startswith("["):
+        return text, ""
+    out = []
+    for part in filter(None, (p.strip() for p in re.split("[、,，]", text))):
+        qid, _, word = part.partition(" ")
+        answer = yes_no_word(word)
+        if not qid or answer is None:
+            return text, f"回答「{part}」は「Q1 はい」「Q2 いいえ」の形で、「{ANSWER_SEP}」で区切って書いてください"
+        out.append({"question_id": qid, "answer": answer})
+    return out, ""
+
+
+def _read_words(table: str, rec: dict) -> list[str]:
+    """Put back the codes for the words the export wrote (an import may also carry the codes)."""
+    errs = []
+    for (t, col), words in CODE_WORDS.items():
+        if t == table and col in rec and col not in ("must_have", "direction"):
+            back = {str(w): c for c, w in words.items()}
+            text = str(rec[col]).strip()
+            rec[col] = back.get(text, rec[col])
+    if table == "chart_results":
+        if isinstance(rec.get("answers"), str):
+            rec["answers"], err = _answers_value(rec["answers"])
+            errs += [err] if err else []
+        types = rec.get("types")
+        if isinstance(types, str) and types.strip() and not types.strip().startswith("["):
+            rec["types"] = [t for t in (x.strip() for x in types.split("・")) if t]
+    return errs
+
+
+def _setting_text(key: str, value: object) -> str:
+    try:
+        v = json.loads(value)
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+    if key == "app.kind":
+        return WORKSHOP_KIND_LABELS.get(v, str(v))
+    if isinstance(v, dict):
+        return "、".join(f"{CUT_LINE_LABELS.get(k, k)} {x}" for k, x in v.items())
+    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+
+
+def _names(ws: WorkshopStore) -> dict[str, dict]:
+    crit = ws.rows("criteria")
+    problems, vendors = ws.rows("problems"), ws.rows("vendors")
+    return {"criterion_id": {(s, c): n for s, c, n in zip(crit["set_id"], crit["criterion_id"], crit["name"])},
+            "alternative_id": {**dict(zip(problems["problem_id"], problems["title"])),
+                               **dict(zip(vendors["vendor_id"], vendors["name"]))}}
+
+
+def _readable(name: str, df: pd.DataFrame, names: dict[str, dict]) -> pd.DataFrame:
+    """One table as a person reads it: words for codes, JST times, names beside ids, the latest
+    answer of each person marked. The stored values the import needs stay in their columns."""
+    df = df.copy()
+    for (t, col), words in CODE_WORDS.items():
+        if t == name:
+            df[col] = df[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, (str, int, float)) else v)
+    cols = list(df.columns)
+    for col in list(cols):
+        if col in TIME_COLUMNS:
+            df[col + JST_SUFFIX] = df[col].map(jst_text)
+            cols[cols.index(col)] = col + JST_SUFFIX
+            cols.insert(cols.index(col + JST_SUFFIX) + 1, col)
+        elif col in NAME_HEADERS and "name" not in df.columns:
+            key = NAME_HEADERS[col]
+            ids = df[col]
+            if col == "criterion_id" and "set_id" in df.columns:
+                df[key] = [names[col].get((s, c), "") for s, c in zip(df["set_id"], ids)]
+            else:
+                df[key] = ids.map(lambda i, n=names.get(col, {}): n.get(i, ""))
+            cols.insert(cols.index(col) + 1, key)
+    if name == "chart_results":
+        df["answers"] = df["answers"].map(answers_text)
+        df["types"] = df["types"].map(lambda v: "・".join(json.loads(v)) if isinstance(v, str) and v.startswith("[")
+                                      else v)
+        order = df.sort_values("created_at", kind="stable")
+        named = order[order["participant"].fillna("") != ""]
+        latest = set(named.drop_duplicates("participant", keep="last")["result_id"])
+        latest |= set(order.loc[order["participant"].fillna("") == "", "result_id"])
+        df[LATEST_HEADER] = df["result_id"].map(lambda r: "○" if r in latest else "（置き換え済み）")
+        df = df.loc[order.index]
+        cols = [LATEST_HEADER, *[c for c in cols if c != "result_id"], "result_id"]
+    if name == "settings":
+        df[SETTING_TEXT_HEADER] = [_setting_text(k, v) for k, v in zip(df["key"], df["value"])]
+        cols.append(SETTING_TEXT_HEADER)
+    return df[cols]
+
+
+def _header(col: str) -> str:
+    if col.endswith(JST_SUFFIX):
+        return column_label(col[:-len(JST_SUFFIX)]) + JST_SUFFIX
+    return column_label(col) + (RECORD_SUFFIX if col in TIME_COLUMNS else "")
+
+
+def changelog_frame(ws: WorkshopStore) -> pd.DataFrame:
+    """The change log as a person reads it: JST times, the tables and columns by their Japanese names,
+    the row by its key values (「app.kind」, not 「["app.kind"]」)."""
+    h = ws.history()
+    h = h[~((h["tbl"] == "settings") & (h["row_key"] == json.dumps([SHEET_SECRET])))].copy()
+    h["at"] = h["at"].map(jst_text)
+    h["tbl"] = h["tbl"].map(lambda t: TABLES[t].label if t in TABLES else t)
+
+    def key_text(k):
+        try:
+            return "・".join(str(x) for x in json.loads(k))
+        except (TypeError, ValueError):
+            return k
+    h["row_key"] = h["row_key"].map(key_text)
+    h["field"] = h["field"].map(lambda f: "（行全体）" if f == "*" else column_label(f))
+    return h.rename(columns=CHANGELOG_LABELS)
+
+
 def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
-    """Every table with Japanese headers, keyed by sheet name (the table's Japanese label)."""
+    """Every table with Japanese headers, keyed by sheet name (the table's Japanese label), as a
+    person reads it (:func:`_readable`); :func:`import_workbook` reads it back to the same workshop."""
     out = {}
+    names = _names(ws)
     for name in EXPORT_ORDER:
         t = TABLES[name]
         df = ws.rows(name)[list(t.columns)]
         if name == "settings":
             df = df[df["key"] != SHEET_SECRET]
-        out[t.label] = df.rename(columns={c: column_label(c) for c in t.columns})
+        df = _readable(name, df, names)
+        out[t.label] = df.rename(columns={c: _header(c) for c in df.columns if c in t.columns or c.endswith(JST_SUFFIX)})
     if with_history:
-        h = ws.history()
-        h = h[~((h["tbl"] == "settings") & (h["row_key"] == json.dumps([SHEET_SECRET])))]
-        out["変更履歴"] = h.rename(columns=CHANGELOG_LABELS)
+        out["変更履歴"] = changelog_frame(ws)
     return out
 
 

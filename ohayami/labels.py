@@ -90,11 +90,18 @@ CHANGELOG_LABELS: dict[str, str] = {"id": "番号", "at": "日時", "actor": "�
                                     "row_key": "行", "field": "項目", "old": "変更前", "new": "変更後"}
 
 
+# A column the export shows in a readable form elsewhere keeps its stored value under its label with
+# this suffix (「日時（記録用）」), for the import to read back exactly.
+RECORD_SUFFIX = "（記録用）"
+
+
 def header_lookup(table: str, columns) -> dict[str, str]:
-    """header text → column name for one table: the English name, the label, or an accepted alias."""
+    """header text → column name for one table: the English name, the label (also with
+    :data:`RECORD_SUFFIX`), or an accepted alias."""
     cols = set(columns)
     lookup = {c: c for c in cols}
     lookup.update({COLUMN_LABELS.get(c, c): c for c in cols})
+    lookup.update({COLUMN_LABELS.get(c, c) + RECORD_SUFFIX: c for c in cols})
     lookup.update({h: c for h, c in COMMON_ALIASES.items() if c in cols})
     lookup.update({h: c for h, c in HEADER_ALIASES.get(table, {}).items() if c in cols})
     return lookup
@@ -146,3 +153,38 @@ MARK_YES, MARK_NO = "○", "×"
 
 def yes_no(value: object) -> str:
     return YES if value else NO
+
+
+# ---------------------------------------------------------------------- codes kept in the workshop file
+
+# Codes a workshop stores, as a person reads them. The whole-workshop Excel shows the words and its
+# import reads either the word or the code back (see exchange.CODE_WORDS).
+CHART_MODE_LABELS: dict[str, str] = {"chart": "チャート", "all": "全問チェック"}
+CUT_LINE_LABELS: dict[str, str] = {"top": "上位N件", "min": "最低点"}
+VERSION_KIND_LABELS: dict[str, str] = {
+    "evaluators": "評価者の重みから合成",
+    "revision": "委員会の修正",
+    "room": "全体での重みづけ",
+    "edit": "配点の直接入力",
+    "recorded": "形式の更新時の配点",
+}
+# the page a workshop was made for (app.workshops.KINDS adds each page's notebook)
+WORKSHOP_KIND_LABELS: dict[str, str] = {
+    "chart": "診断チャート",
+    "A": "Aタイプ作業台（基本の3ポイント）",
+    "B": "Bタイプ作業台（基本の流れ）",
+    "C": "Cタイプ作業台（課題を選ぶ）",
+    "D": "Dタイプ作業台（サービスを知る）",
+    "E": "Eタイプ作業台（事業者を比べる）",
+    "F": "Fタイプ作業台（財源の支援策）",
+    "G": "Gタイプ作業台（人材の支援策）",
+    "H": "Hタイプ作業台（役割分担案）",
+    "I": "Iタイプ作業台（専門家を頼る）",
+    "summary": "プロジェクトのまとめ（問題→調査→選定→体制）",
+}
+
+
+def yes_no_word(text: object) -> bool | None:
+    """True for a yes word, False for a no word (:data:`YES_WORDS`, :data:`NO_WORDS`), else None."""
+    key = str(text).strip().lower()
+    return True if key in YES_WORDS else False if key in NO_WORDS else None

@@ -28,6 +28,10 @@ TYPE_ID = "D"
 THEME_ID = "T"
 CASE, SIMILAR = "case", "similar"
 KIND_LABELS = {CASE: "実装されたサービス", SIMILAR: "類似サービス"}
+# The worksheet's tabs: the panels take their titles from here, and the messages that point to a tab
+# name it from here, so the two cannot drift apart.
+TAB_TITLES = {"theme": "1 テーマ", "cases": "2 取組事例", CASE: "3 事例のサービス", SIMILAR: "4 類似サービス",
+              "rfi": "5 RFIの下書き", "output": "6 出力"}
 # where a similar service was found: the places the guide's Step3 names (※3 サービスカタログ, ITベンダーHP,
 # 展示会, ※4 情報プラットフォーム, ※5 RFI) and the rest (専門誌, Web検索, 近隣自治体…)
 FOUND_AT = {"catalogue": "カタログ", "vendor_site": "事業者サイト", "exhibition": "展示会",
@@ -93,11 +97,14 @@ class Handover:
 
     sent: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)   # service id → 「書かない窓口（X社）」
 
     @property
     def message(self) -> str:
-        parts = [f"Eタイプの事業者一覧へ {len(self.sent)} 件送りました"
-                 + (f"（{'、'.join(f'{s}→{v}' for s, v in self.sent)}）。" if self.sent else "。")]
+        """「…2 件送りました（書かない窓口（X社）→ 事業者一覧 V001、…）」: services by name, vendors by the
+        id E's list shows."""
+        shown = "、".join(f"{self.names.get(s, s)}→ 事業者一覧 {v}" for s, v in self.sent)
+        parts = [f"Eタイプの事業者一覧へ {len(self.sent)} 件送りました" + (f"（{shown}）。" if self.sent else "。")]
         if self.skipped:
             parts.append(f"送らなかった {len(self.skipped)} 件：" + "／".join(f"{s} {why}" for s, why in self.skipped))
         return "".join(parts)
@@ -377,7 +384,7 @@ class Research:
         cand = self.services()
         cand = cand[cand["candidate"]]
         if cand.empty:
-            raise OhayamiError("候補のサービスがありません。「2 事例のサービス」「3 類似サービス」で、"
+            raise OhayamiError(f"候補のサービスがありません。「{TAB_TITLES[CASE]}」「{TAB_TITLES[SIMILAR]}」で、"
                                "Eタイプで比べたいサービスの「候補」にチェックしてください。", field="send")
         e = VendorWorkbench(self.ws, self.data)
         out = Handover()
@@ -399,6 +406,7 @@ class Research:
                 self.ws.upsert("research_services", {"service_id": r.service_id},
                                {"sent_vendor_id": vid, "sent_at": now_jst()}, actor=actor)
                 out.sent.append((r.service_id, vid))
+                out.names[r.service_id] = f"{r.name}（{r.vendor}）" if r.vendor else r.name
         return out
 
     def _origin_note(self, r) -> str:
@@ -606,7 +614,7 @@ class Research:
 
 def need_case(case_id: object) -> str:
     if not case_id:
-        raise OhayamiError("実装されたサービスは、どの取組事例のサービスかを選んでください（先に「1 取組事例」で事例を追加）。",
+        raise OhayamiError(f"実装されたサービスは、どの取組事例のサービスかを選んでください（先に「{TAB_TITLES['cases']}」で事例を追加）。",
                            field="case")
     return str(case_id)
 

@@ -12,6 +12,7 @@ model seeds its criteria on first use, which a summary must not do to an untouch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -88,6 +89,16 @@ def _text(value) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[・･•●◦‣▪■□◆◇\-*－]|\d+[.)．）])\s*")
+
+
+def plain_lines(value) -> str:
+    """Multi-line text (D's theme is 「・課題」 per line) as lines without list markers: a summary cell
+    shows the lines themselves, not a bullet list squeezed into a table."""
+    lines = (_LIST_MARK.sub("", line).strip() for line in _text(value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 # ---------------------------------------------------------------------- 問題 (type C)
 def problem_part(ws: WorkshopStore, data=None) -> Part | None:
     """問題: the problems narrowed down in type C, best first, with the target vision (地域像) of each."""
@@ -137,12 +148,12 @@ def research_part(ws: WorkshopStore, data=None) -> Part | None:
 
     model = Research(ws, data)
     theme, services = model.theme(), model.services_frame()
-    facts = [("テーマ", theme.theme or "まだ決まっていません"),
+    facts = [("テーマ", plain_lines(theme.theme) or "まだ決まっていません"),
              ("調べたもの", f"取組事例 {len(model.cases())}件・サービス {len(services)}件"
                              f"（候補 {int((services['候補'] != '').sum())}件）")]
     notes = []
     if theme.vision:
-        facts.append(("実現したい地域像", theme.vision))
+        facts.append(("実現したい地域像", plain_lines(theme.vision)))
     candidates = services[services["候補"] != ""]
     shown = candidates if len(candidates) else services
     table = shown[["サービス名", "事業者", "区分", "見つけた場所", "Eタイプへ"]].reset_index(drop=True)
@@ -173,15 +184,33 @@ def selection_part(ws: WorkshopStore, data=None) -> Part | None:
                     ("まだ採点されていません（Eタイプ作業台の「4 採点」で採点し、「6 結果」で確かめてください）。",))
     frame = model.results_frame(res)
     winners = res.winners
+    notes = []
     if winners:
         chosen = "、".join(frame.loc[w, "事業者"] for w in winners)
         score = "、".join(frame.loc[w, "合計／満点"] for w in winners)
     else:
-        chosen, score = "選べる事業者がありません（すべて除外・対象外）", "—"
+        chosen, notes = _no_winner(res, frame)
+        score = "—"
     facts = (("選定（1位）", chosen + ("（同点）" if len(winners) > 1 else "")), ("合計／満点", score),
              ("重みの版", frame.attrs["weights_version"]), ("満点", frame.attrs["maximums"]),
              ("比べた事業者", f"{len(vendors)}者"))
-    return Part(facts, (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),))
+    return Part(facts, (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),), tuple(notes))
+
+
+def _no_winner(res, frame: pd.DataFrame) -> tuple[str, list[str]]:
+    """Why no vendor is first, as a manager needs it: scoring not finished (how far, and what to do),
+    or every vendor excluded, each with its reason."""
+    ev = res.ev
+    todo = ev.unscored() & ((ev.points > 0) | ev.must)[None, :]
+    done = int((~todo.any(axis=1)).sum())
+    if todo.any():
+        missing = [ev.criteria[c].label for c in sorted(set(todo.nonzero()[1]))]
+        return (f"採点が終わっていません（採点の済んだ事業者 {done}/{len(ev.alt_ids)}者）",
+                ["Eタイプ作業台の「4 採点」で、まだ点のない評価項目（" + "、".join(missing[:5]) +
+                 ("ほか" if len(missing) > 5 else "") + "）を採点すると、1位が決まります。"])
+    why = "、".join(f"{frame.loc[a, '事業者']}（{'／'.join(res.reasons[i])}）" for i, a in enumerate(ev.alt_ids)
+                   if res.reasons[i])
+    return "選べる事業者がありません（すべて除外・対象外）", [f"除外・対象外の理由：{why}。"]
 
 
 # ---------------------------------------------------------------------- 体制 (type H)

@@ -13,13 +13,13 @@ from .errors import OhayamiError
 from .guide import TYPE_IDS, load_types
 from .formats import jst_text
 from .io import csv_bytes, xlsx_bytes
-from .labels import yes_no
+from .labels import CHART_MODE_LABELS, yes_no
 from .store import WorkshopStore, now_iso
 from .textio import clean_name
 
 MODE_CHART = "chart"
 MODE_ALL = "all"
-MODE_LABELS = {MODE_CHART: "チャート", MODE_ALL: "全問チェック"}
+MODE_LABELS = CHART_MODE_LABELS
 
 
 def record(ws: WorkshopStore, *, participant: str = "", department: str = "", mode: str = MODE_CHART,

@@ -26,7 +26,8 @@ from .scoring.weights import combine_evaluators, weighable
 from .snapshots import Snapshots, weights_text as snapshot_weights_text
 from .store import Workshop, now_iso, now_jst
 from .textio import clean_name, one_line, parse_number, text_field
-from .workbench import ROOM, SAME, Workbench, WeightsVersion, mean_disagreement, order_by_number, rank_text, scale_text
+from .workbench import ROOM, SAME, Workbench, WeightsVersion, credit_names, mean_disagreement, order_by_number, rank_text, \
+    scale_text
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -316,7 +317,8 @@ class VendorWorkbench(Workbench, Snapshots):
             if applied:
                 current = self.criteria().set_index("criterion_id")["weight"].to_dict()
                 if any(abs(current[k] - v) > SAME for k, v in combined.items()) or not self.weight_version_records():
-                    self._write_weights_version(combined, "evaluators", "", actor or who)
+                    self._write_weights_version(combined, "evaluators", "", actor or who,
+                                                credit=credit_names(self.evaluator_weights().index))
                 self._set_state(actor or who, weight_message=how)
         version = self.current_weights_version()
         if not applied:
@@ -340,7 +342,8 @@ class VendorWorkbench(Workbench, Snapshots):
         with self.ws.batch(actor):
             combined, how = self._combined_weights(self.weight_must_haves() if weight_must_haves is None
                                                    else weight_must_haves)
-            version = self._write_weights_version(combined, "evaluators", text, actor)
+            version = self._write_weights_version(combined, "evaluators", text, actor,
+                                                  credit=credit_names(self.evaluator_weights().index))
             self._set_state(actor, weight_message=how)
         return version
 

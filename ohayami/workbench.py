@@ -15,7 +15,7 @@ from datetime import datetime
 import pandas as pd
 
 from .errors import OhayamiError
-from .labels import DIRECTION_LABELS
+from .labels import DIRECTION_LABELS, VERSION_KIND_LABELS
 from .scoring import Criterion, Evaluation
 from .scoring.scales import normalise_entry, parse_scale
 from .scoring.weights import WEIGHT_METHODS, weighable, weight_method, weight_value
@@ -28,13 +28,7 @@ __all__ = ["ROOM", "VERSION_KINDS", "WEIGHT_METHODS", "WeightsVersion", "Workben
 ROOM = "（会場全体）"
 
 # How a version of the weights came about (code → what the screen and the report say).
-VERSION_KINDS = {
-    "evaluators": "評価者の重みから合成",
-    "revision": "委員会の修正",
-    "room": "全体での重みづけ",
-    "edit": "配点の直接入力",
-    "recorded": "形式の更新時の配点",
-}
+VERSION_KINDS = VERSION_KIND_LABELS
 SAME = 1e-9  # points closer than this are the same weight (they went through float arithmetic)
 
 
@@ -77,7 +71,10 @@ class WeightsVersion:
         if self.no == 0:
             text = "版なし（評価項目を作ったときの配点）"
         else:
-            text = f"版{self.no}（" + " ".join(b for b in (self.kind_label, jst_text(self.at), self.actor) if b) + "）"
+            # a combination is the evaluators' work, whoever saved last: ``actor`` names them (see credit)
+            made = (f"{self.kind_label}：{self.actor}", "") if self.kind == "evaluators" and self.actor else \
+                (self.kind_label, self.actor)
+            text = f"版{self.no}（" + " ".join(b for b in (made[0], jst_text(self.at), made[1]) if b) + "）"
         return text + ("※この版のあと評価項目の追加などで配点が変わっています" if self.changed_since else "")
 
     @property
@@ -85,6 +82,12 @@ class WeightsVersion:
         """{criterion id: (points before, points in this version)} for the criteria this version changed."""
         return {k: (self.before[k], w) for k, w in self.weights.items()
                 if self.before.get(k) is not None and abs(self.before[k] - w) > SAME}
+
+
+def credit_names(names, shown: int = 3) -> str:
+    """「山田・佐藤・鈴木ほか2人」: the people a combined result came from, for a version's label."""
+    names = [str(n) for n in names]
+    return "・".join(names[:shown]) + (f"ほか{len(names) - shown}人" if len(names) > shown else "")
 
 
 def person(ws: Workshop, name: str) -> dict | None:
@@ -347,10 +350,11 @@ class Workbench:
         """The alternatives ranked first with the weights in force (a worksheet without a winner: [])."""
         return []
 
-    def _write_weights_version(self, weights: dict, kind: str, reason: str, actor: str | None) -> WeightsVersion:
+    def _write_weights_version(self, weights: dict, kind: str, reason: str, actor: str | None,
+                               credit: str | None = None) -> WeightsVersion:
         """Make ``weights`` (criterion id → points; the others keep theirs) the new version in force:
         the criteria's points and the version row are written in one transaction, with the winner
-        before and after."""
+        before and after. ``credit`` is whom the version names as its maker (default: ``actor``)."""
         current = self.criteria().set_index("criterion_id")["weight"].to_dict()
         full = {k: float(weights.get(k, w)) for k, w in current.items()}
         winner_before = self._winners()
@@ -361,7 +365,7 @@ class Workbench:
             no = int(max((float(n) for n in done), default=0)) + 1
             winner_after = self._winners()
             self.ws.upsert("weight_versions", {"set_id": self.SET_ID, "no": no}, {
-                "at": now_jst(), "actor": actor or self.ws.actor, "kind": kind, "reason": reason,
+                "at": now_jst(), "actor": credit or actor or self.ws.actor, "kind": kind, "reason": reason,
                 "winner_before": list(winner_before), "winner_after": list(winner_after)}, actor=actor)
             for k, w in full.items():
                 self.ws.upsert("weight_version_values", {"set_id": self.SET_ID, "no": no, "criterion_id": k},

@@ -179,3 +179,40 @@ def test_import_treats_titles_as_the_form_does(ws):
         X.import_table(ws, "problems", csv, name="survey.csv")
     assert [r for r, _ in e.value.errors] == [2, 4]
     assert "P001" in e.value.errors[0][1]
+
+
+def test_the_whole_workshop_excel_reads_in_words_and_comes_back(tmp_path):
+    """Town-hall staff read answers, codes, names and JST times; the ids and stored times stay for the import."""
+    from ohayami import tally
+    from ohayami.chart import Diagnosis
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    a.upsert("criteria", {"set_id": "E", "criterion_id": "reach"}, {"name": "届く範囲", "scale": "1-5", "must_have": 0,
+                                                                 "direction": "higher"})
+    a.upsert("scores", {"set_id": "E", "evaluator": "山田", "alternative_id": "V001", "criterion_id": "reach"}, {"value": "3"})
+    a.upsert("cut_lines", {"set_id": "C"}, {"mode": "top", "value": 5})
+    a.set_setting("app.kind", "chart")
+    d = Diagnosis()
+    d.answer(True)
+    while not d.done:
+        d.answer(False)
+    tally.record(a, participant="佐藤", diagnosis=d)   # answers again: replaces the first
+    frames = X.export_frames(a)
+    chart = frames["診断結果"]
+    assert list(chart["回答"]) [0].startswith("Q1 いいえ、") and set(chart["方式"]) == {"チャート"}
+    assert list(chart["最新"]) == ["（置き換え済み）", "○"]
+    assert "結果ID" in chart.columns and chart["日時（日本時間）"].str.match(r"\d{4}年\d+月\d+日 \d\d:\d\d$").all()
+    assert chart["日時（記録用）"].iloc[0] == a.rows("chart_results").sort_values("created_at")["created_at"].iloc[0]
+    scores = frames["評価点"].set_index("評価項目ID")
+    assert scores.loc["reach", "評価項目名"] == "届く範囲" and scores.loc["reach", "評価対象名"] == "@A社"
+    assert frames["評価項目"].set_index("評価項目ID").loc["c2", "必須"] == "必須"
+    assert frames["絞り込みの基準"]["方式"].iloc[0] == "上位N件"
+    settings = frames["設定"].set_index("項目")
+    assert settings.loc["app.kind", "値の意味"] == "診断チャート"
+    log = frames["変更履歴"]
+    assert "settings" not in set(log["表"]) and "設定" in set(log["表"]) and '["app.kind"]' not in set(log["行"])
+    assert "app.kind" in set(log["行"]) and not log["日時"].str.contains(r"\+00:00|T\d").any()
+    b = open_workshop(tmp_path / "b")
+    X.import_workbook(b, X.export_xlsx(a), name="export.xlsx")
+    assert X.table_snapshot(a) == X.table_snapshot(b)
+    assert b.get("cut_lines", set_id="C")["mode"] == "top"

@@ -4,6 +4,7 @@ every refusal, and the exports."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -320,3 +321,17 @@ def test_an_empty_rfi_draft_prints_and_exports(model):
     frames = model.rfi_frames()
     assert list(frames["質問"].columns) == ["ID", "質問", "出所"] and frames["質問"].empty
     assert "RFI（情報提供依頼書）の下書き" in rfi_html(model) and model.export_xlsx()[:2] == b"PK"
+
+
+def test_the_hand_over_names_services_and_the_tabs_it_points_to_exist(model):
+    from ohayami.ui.research import ResearchView
+    with pytest.raises(OhayamiError) as e:
+        model.send_candidates_to_e()
+    titles = [p.title for p in ResearchView.PANELS]
+    pointed = [t for t in re.findall(r"「([^」]+)」", e.value.message) if t[0].isdigit()]
+    assert len(pointed) == 2 and set(pointed) <= set(titles)
+    _log(model)
+    out = model.send_candidates_to_e()
+    (_, v1), (_, v2) = out.sent
+    assert f"（書かない窓口（X社）→ 事業者一覧 {v1}、コンビニ交付（Y社）→ 事業者一覧 {v2}）" in out.message
+    assert "S001" not in out.message

@@ -155,3 +155,48 @@ def test_team_from_type_h_names_who_is_responsible_and_the_meetings(summary):
     row = table.set_index("担い手").loc["企画課"]
     assert title == "担い手と役割" and row["責任を持つ作業"] == f"{first.stage_name}：{first.task_name}"
     assert part.notes and all("責任" in n or "担当" in n or "作業" in n for n in part.notes)  # the open points
+
+
+def test_no_first_place_says_scoring_is_unfinished_not_excluded(summary):
+    """Vendors not yet scored are not 「除外」: the summary says how far scoring is and what to do."""
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(summary.ws)
+    ids = m.adopt_template([1, 28])
+    m.set_weights("direct", dict(zip(ids, (60, 40))), actor="委員会")
+    m.add_vendor("A社")
+    m.add_vendor("B社")
+    m.set_score("山田", "V001", ids[0], 5)
+    part = _section(summary, "selection").part
+    chosen = dict(part.facts)["選定（1位）"]
+    assert chosen == "採点が終わっていません（採点の済んだ事業者 0/2者）" and "除外" not in chosen
+    assert "「4 採点」" in part.notes[0]
+    for vid in ("V001", "V002"):
+        for cid in ids:
+            m.set_score("山田", vid, cid, 1)
+    m.set_rules(min_total_ratio=0.9)
+    part = _section(summary, "selection").part
+    assert dict(part.facts)["選定（1位）"].startswith("選べる事業者がありません")
+    assert "A社" in part.notes[0] and "最低基準" in part.notes[0]
+
+
+def test_combined_weights_name_the_evaluators_not_the_last_saver(summary):
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(summary.ws)
+    ids = m.adopt_template([1, 28])
+    m.set_evaluator_weights("山田", "direct", dict(zip(ids, (60, 40))))
+    m.set_evaluator_weights("佐藤 一郎", "direct", dict(zip(ids, (40, 60))))
+    label = m.current_weights_version().label
+    assert "評価者の重みから合成：" in label and "山田" in label and not label.endswith("佐藤 一郎）")
+
+
+def test_the_theme_shows_as_lines_without_list_markers(summary):
+    from chain_fill import fill_d
+    from ohayami.research import Research
+    fill_c(summary.ws)
+    fill_d(summary.ws)
+    Research(summary.ws).save_theme("・窓口の待ち時間が長い\n・ 証明書の発行に時間がかかる", "- 待たない窓口")
+    facts = dict(_section(summary, "research").part.facts)
+    assert facts["テーマ"] == "窓口の待ち時間が長い\n証明書の発行に時間がかかる"
+    assert facts["実現したい地域像"] == "待たない窓口"
+    page = project_summary_html(summary)
+    assert "窓口の待ち時間が長い<br>証明書の発行" in page and "・窓口の待ち時間" not in page

@@ -48,7 +48,8 @@ def test_the_summary_exports_one_printable_page_and_a_workbook(tmp_path):
     e.html_btn.click()
     page = _download(e.msg.value).decode("utf-8")
     assert "size: A4 portrait" in page and CHOSEN in page and "プロジェクトのまとめ" in page
-    assert (v.ws.export_folder() / "プロジェクトのまとめ.html").exists()
+    first = sorted(v.ws.export_folder().glob("プロジェクトのまとめ_*.html"))
+    assert len(first) == 1 and re.fullmatch(r"プロジェクトのまとめ_\d{4}-\d\d-\d\d_\d{4}\.html", first[0].name)
     e.xlsx_btn.click()
     assert _download(e.msg.value)[:2] == b"PK"
 

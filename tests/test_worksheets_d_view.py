@@ -74,7 +74,8 @@ def test_theme_from_c_log_candidates_to_e_rfi_and_exports(tmp_path):
     ss.candidates.children[0].value = True
     assert "S002 を候補にしました" in ss.send_msg.value
     ss.send_btn.click()
-    assert "Eタイプの事業者一覧へ 2 件送りました（S001→V001、S002→V002）" in ss.send_msg.value
+    assert "Eタイプの事業者一覧へ 2 件送りました（書かない窓口（X社）→ 事業者一覧 V001、コンビニ交付（Y社）→ 事業者一覧 V002）" \
+        in ss.send_msg.value
     assert list(VendorWorkbench(v.ws).vendors()["service"]) == ["書かない窓口", "コンビニ交付"]
     assert "→ Eタイプ V002" in ss.candidates.children[0].description
     sp.refresh()
@@ -103,9 +104,9 @@ def test_theme_from_c_log_candidates_to_e_rfi_and_exports(tmp_path):
     page = _download(out.msg.value).decode("utf-8")
     assert "size: A4 portrait" in page and "書かない窓口について：基幹系と連携できるか" in page
     out.rfi_xlsx_btn.click()
-    assert _download(out.msg.value)[:2] == b"PK" and (v.ws.export_folder() / "RFI下書き.xlsx").exists()
+    assert _download(out.msg.value)[:2] == b"PK" and len(list(v.ws.export_folder().glob("RFI下書き_*.xlsx"))) == 1
     out.xlsx_btn.click()
-    assert _download(out.msg.value)[:2] == b"PK" and (v.ws.export_folder() / "サービス調査ログ.xlsx").exists()
+    assert _download(out.msg.value)[:2] == b"PK" and len(list(v.ws.export_folder().glob("サービス調査ログ_*.xlsx"))) == 1
 
 
 def test_refusals_stay_on_screen_and_a_refused_tick_goes_back(tmp_path):

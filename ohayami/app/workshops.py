@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import OhayamiError
+from ..labels import WORKSHOP_KIND_LABELS
 from ..store import SUFFIX, default_folder, open_workshop
 from ..textio import one_line
 
@@ -27,19 +28,13 @@ CODE_LENGTH = 5
 
 # kind → (what a facilitator reads, the notebook that serves it). A new worksheet is one entry; a
 # kind is offered only while its notebook is in the notebooks folder (see available_kinds).
-KINDS: dict[str, tuple[str, str]] = {
-    "chart": ("診断チャート", "01_chart.ipynb"),
-    "A": ("Aタイプ作業台（基本の3ポイント）", "10_type_a_readiness.ipynb"),
-    "B": ("Bタイプ作業台（基本の流れ）", "11_type_b_flow.ipynb"),
-    "C": ("Cタイプ作業台（課題を選ぶ）", "02_type_c_problems.ipynb"),
-    "D": ("Dタイプ作業台（サービスを知る）", "13_type_d_research.ipynb"),
-    "E": ("Eタイプ作業台（事業者を比べる）", "03_type_e_vendors.ipynb"),
-    "F": ("Fタイプ作業台（財源の支援策）", "15_type_f_funding.ipynb"),
-    "G": ("Gタイプ作業台（人材の支援策）", "16_type_g_people.ipynb"),
-    "H": ("Hタイプ作業台（役割分担案）", "17_type_h_roles.ipynb"),
-    "I": ("Iタイプ作業台（専門家を頼る）", "18_type_i_experts.ipynb"),
-    "summary": ("プロジェクトのまとめ（問題→調査→選定→体制）", "20_project_summary.ipynb"),
+_NOTEBOOKS = {
+    "chart": "01_chart.ipynb", "A": "10_type_a_readiness.ipynb", "B": "11_type_b_flow.ipynb",
+    "C": "02_type_c_problems.ipynb", "D": "13_type_d_research.ipynb", "E": "03_type_e_vendors.ipynb",
+    "F": "15_type_f_funding.ipynb", "G": "16_type_g_people.ipynb", "H": "17_type_h_roles.ipynb",
+    "I": "18_type_i_experts.ipynb", "summary": "20_project_summary.ipynb",
 }
+KINDS: dict[str, tuple[str, str]] = {k: (WORKSHOP_KIND_LABELS[k], nb) for k, nb in _NOTEBOOKS.items()}
 _MORE_ALIASES = {"チャート": "chart", "まとめ": "summary"}
 _FORBIDDEN = set('/\\:*?"<>|')
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}

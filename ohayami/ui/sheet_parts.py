@@ -11,6 +11,7 @@ from typing import Callable
 import ipywidgets as W
 import pandas as pd
 
+from ..formats import stamped_name
 from ..html import STYLE, esc, table
 from . import common as C
 from .panel import Panel
@@ -59,4 +60,6 @@ class ExportPanel(Panel):
         return W.VBox([heading("出力", self.explanation), W.HBox([self.xlsx_btn, self.html_btn]), self.msg])
 
     def _export(self, make, name: str, mime: str, label: str) -> None:
-        self.msg.value = C.export_message(self.ws, make, name, mime, label)
+        # the JST time in the name, taken at the click: a second export never overwrites the first
+        stem, _, extension = name.rpartition(".")
+        self.msg.value = C.export_message(self.ws, make, stamped_name(stem, extension), mime, label)

@@ -45,7 +45,7 @@ def test_type_d_worksheet_two_services_to_e_and_exported(page, voila, app_code):
     page.get_by_text("まだ類似サービスを調べていないキーワード").wait_for()
     _service(page, "S002", "コンビニ交付", "Y社", "窓口DX", found_at="カタログ")
     page.get_by_role("button", name="候補をEタイプの事業者一覧へ送る").click()
-    page.get_by_text("Eタイプの事業者一覧へ 2 件送りました（S001→V").wait_for()
+    page.get_by_text("Eタイプの事業者一覧へ 2 件送りました（書かない窓口（X社）→ 事業者一覧 V").wait_for()
     page.get_by_role("button", name="候補をEタイプの事業者一覧へ送る").click()
     page.get_by_text("送らなかった 2 件").wait_for()  # a second click adds nothing
     shot(page, "app-typeD-similar")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...printouts import rfi_html, rfi_sheet_html
+from ...research import TAB_TITLES
 from .. import common as C
 from ..panel import attempt
 from ..sheet_parts import ExportPanel, boxed
@@ -13,7 +14,7 @@ from ..sheet_parts import ExportPanel, boxed
 class OutputPanel(ExportPanel):
     """A preview of the RFI draft above three buttons: the log (Excel), the RFI (HTML, Excel)."""
 
-    title = "6 出力"
+    title = TAB_TITLES["output"]
     xlsx_name = "サービス調査ログ.xlsx"
     html_name = "RFI下書き.html"
     html_label = "RFIの下書き（HTML）"

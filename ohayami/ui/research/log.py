@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ...research import CASE, FOUND_AT, SIMILAR
+from ...research import CASE, FOUND_AT, SIMILAR, TAB_TITLES
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
 from ..sheet_parts import frame_html, heading, note
@@ -98,7 +98,7 @@ class LogPanel(Panel):
 class CasesPanel(LogPanel):
     """Step1: the cases found (town, what they did, source)."""
 
-    title = "2 取組事例"
+    title = TAB_TITLES["cases"]
     step = 1
     table_name = "取組事例"
 
@@ -180,7 +180,7 @@ class ServicesPanel(LogPanel):
     def refresh(self) -> None:
         first = [] if self.kind == CASE else [("（なし）", None)]
         C.set_options(self.case, first + [(f"{r.case_id} {r.town}", r.case_id) for r in self.model.cases().itertuples()]
-                      or [("（先に「2 取組事例」で事例を追加）", None)])
+                      or [(f"（先に「{TAB_TITLES['cases']}」で事例を追加）", None)])
         super().refresh()
         self.refresh_candidates()
 
@@ -237,14 +237,14 @@ class ServicesPanel(LogPanel):
 
 
 class CaseServicesPanel(ServicesPanel):
-    title = "3 事例のサービス"
+    title = TAB_TITLES[CASE]
     step = 2
     kind = CASE
     table_name = "事例で実装されたサービス"
 
 
 class SimilarServicesPanel(ServicesPanel):
-    title = "4 類似サービス"
+    title = TAB_TITLES[SIMILAR]
     step = 3
     kind = SIMILAR
     table_name = "類似サービス"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...html import esc
-from ...research import PART_LABELS, QUESTION, RECIPIENT, RFI_SOURCES
+from ...research import PART_LABELS, QUESTION, RECIPIENT, RFI_SOURCES, TAB_TITLES
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
 from ..sheet_parts import heading, note
@@ -15,7 +15,7 @@ class RfiPanel(Panel):
     """Purpose and due date; 「調査ログから作る」 adds the questions and recipients the log suggests; each
     item can be edited, left out, or deleted, and own items added."""
 
-    title = "5 RFIの下書き"
+    title = TAB_TITLES["rfi"]
     listens = frozenset({"log", "theme"})
 
     def build(self) -> W.Widget:

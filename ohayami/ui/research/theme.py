@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ...html import esc
+from ...research import TAB_TITLES
 from .. import common as C
 from ..panel import Panel, attempt, with_messages
 from ..sheet_parts import note
@@ -13,7 +14,7 @@ from ..sheet_parts import note
 class ThemePanel(Panel):
     """The theme and the target vision; 「Cタイプの結果から読み込む」 fills both from C."""
 
-    title = "1 テーマ"
+    title = TAB_TITLES["theme"]
 
     def build(self) -> W.Widget:
         card = self.model.card
