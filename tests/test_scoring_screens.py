@@ -42,3 +42,25 @@ def test_type_e_rows_say_what_the_scale_ends_mean(tmp_path):
     # the phone card says the same
     card = " ".join(w.value for w in sco.card.widget.children[2].children[2].children if hasattr(w, "value"))
     assert "安い" in card, card
+
+
+def _weight_rows(editor):
+    return [re.sub("<style>.*?</style>|<[^>]+>", "", row.children[0].value) for row in editor.inputs.children]
+
+
+def test_weight_boxes_show_the_whole_criterion_name(tmp_path):
+    from ohayami.ui.problems import CriteriaPanel, ProblemsView
+    from ohayami.ui.vendors import WeightsPanel
+
+    c = ProblemsView(tmp_path / "c")
+    editor = c.panel(CriteriaPanel).weights
+    names = list(c.model.criteria()["name"])
+    for method in ("direct", "rank"):
+        editor.method.value = method
+        editor.rebuild()
+        assert _weight_rows(editor) == names
+    v = _type_e(tmp_path)
+    v.tabs.selected_index = 1
+    editor = v.panel(WeightsPanel).weights
+    editor.rebuild()
+    assert any("イニシャルコスト、ランニングコスト" in t for t in _weight_rows(editor))
