@@ -96,3 +96,33 @@ def test_type_c_every_picked_score_is_stored(page, voila, type_c, workshops):
     got = _wait_scores(workshops / "採点の入力C.ohayami", ProblemWorkbench, "佐藤 一郎", n)
     shot(page, "scoring-entry-typeC")
     assert len(got) == n, got
+
+
+def _visible_count(pg, text):
+    return pg.evaluate("t => [...document.querySelectorAll('body *')].filter(e => e.offsetParent && "
+                       "[...e.childNodes].some(n => n.nodeType === 3 && n.textContent.includes(t))).length", text)
+
+
+@pytest.mark.parametrize("notebook, title", [("02_type_c_problems.ipynb", "Cタイプ作業台：解決すべき課題を選ぶ"),
+                                             ("13_type_d_research.ipynb", "Dタイプ作業台：具体的な実装事例からサービスを知ろう")])
+def test_a_page_says_its_title_once_and_shows_no_anchor_marks(page, voila, notebook, title):
+    page.goto(f"{voila}/voila/render/{notebook}")
+    page.locator(".oh-view-header, .widget-tab").first.wait_for()
+    page.get_by_role("tab").first.wait_for()
+    assert _visible_count(page, title) == 1
+    page.get_by_role("heading", name=title).hover()
+    assert _visible_count(page, "¶") == 0
+
+
+def test_the_chart_shows_no_anchor_marks_among_its_buttons(page, voila):
+    from .conftest import diagnose_type_c
+
+    page.goto(f"{voila}/voila/render/01_chart.ipynb")
+    diagnose_type_c(page)
+    page.get_by_text("結果を保存しました").first.wait_for()
+    headings = page.locator("h1:visible, h2:visible, h3:visible, h4:visible")
+    assert headings.count() > 0
+    for i in range(headings.count()):   # the marks show on hover
+        headings.nth(i).hover()
+        assert _visible_count(page, "¶") == 0, headings.nth(i).inner_text()
+    assert _visible_count(page, "診断チャート（お悩みタイプ診断）") <= 1
