@@ -159,8 +159,10 @@ class ScoreGrid:
         i, cid = dd._oh
         if i >= len(self.alt_ids):
             # a choice on a row that no longer shows anything (the page changed under the pointer):
-            # nothing to store it for, so say so and clear it rather than leave a score that isn't saved
-            self.msg.value = error(self.missing_who if not self.evaluator() else NO_ROW)
+            # nothing to store it for, so clear it rather than leave a score that isn't saved, and say
+            # so unless the cell is hidden and disabled (then no person picked it)
+            if not dd.disabled:
+                self.msg.value = error(self.missing_who if not self.evaluator() else NO_ROW)
             self._loading = True
             try:
                 dd.value = ""
