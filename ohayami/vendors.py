@@ -153,21 +153,20 @@ def group_minimum_text(value) -> str:
 
 # a score rates the vendor, not the amount: on a cost criterion the good end is the cheap one
 COST_WORDS = ("コスト", "費用", "価格", "料金", "金額")
-SCORE_ENDS = ("劣っている", "優れている")
 COST_ENDS = ("費用が高い（不利）", "費用が安い（有利）")
 
 
 def score_anchors(row) -> list[tuple[str, str]]:
     """What a criterion's scale points mean to an evaluator of vendors (criterion row with ``name``,
-    ``scale``, ``direction``): 「1＝劣っている　5＝優れている」, on a cost criterion
-    「1＝費用が高い（不利）　5＝費用が安い（有利）」; a preset scale keeps its own words."""
-    bad, good = COST_ENDS if any(w in str(row.name) for w in COST_WORDS) else SCORE_ENDS
+    ``scale``, ``direction``): 「1＝低い　5＝高い」, on a cost criterion 「1＝費用が高い（不利）
+    5＝費用が安い（有利）」; a preset scale keeps its own words."""
+    bad, good = COST_ENDS if any(w in str(row.name) for w in COST_WORDS) else ("", "")
     low, high = (good, bad) if row.direction == "lower" else (bad, good)
     return scale_anchors(row.scale, row.direction, low=low, high=high)
 
 
 def score_anchor_line(row) -> str:
-    """:func:`score_anchors` as one line with the direction: 「1＝劣っている　5＝優れている（高いほど良い）」;
+    """:func:`score_anchors` as one line with the direction: 「1＝低い　5＝高い（高いほど良い）」;
     "" for yes/no and mark scales, whose entries say it themselves."""
     if parse_scale(row.scale).kind in ("yesno", "marks"):
         return ""

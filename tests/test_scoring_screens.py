@@ -36,7 +36,7 @@ def test_type_e_rows_say_what_the_scale_ends_mean(tmp_path):
     cost = next(t for t in rows if "イニシャルコスト" in t)
     assert "1＝" in cost and "5＝" in cost and "安い" in cost, cost
     plain = next(t for t in rows if t.lstrip().startswith("機能関連"))
-    assert "5＝優れている" in plain and "1＝劣っている" in plain, plain
+    assert "1＝低い　5＝高い（高いほど良い）" in plain, plain
     must = next(t for t in rows if "データ暗号化" in t)
     assert "5＝" not in must
     # the phone card says the same
