@@ -56,8 +56,9 @@ def setup() -> Path:
     say("必要なパッケージをインストールしています（初回は数分かかります）… (installing packages)")
     subprocess.check_call([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q",
                            "--upgrade", "pip"])
+    # setuptools prints pages of English build warnings even with -q; they mean nothing to a facilitator
     subprocess.check_call([str(py), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                           "-e", f"{ROOT}[test]"])
+                           "-e", f"{ROOT}[test]"], env=dict(os.environ, PYTHONWARNINGS="ignore"))
     STAMP.write_text(wanted_stamp())
     say("インストール完了 (installed)")
     return py
@@ -160,6 +161,9 @@ def app_parser() -> argparse.ArgumentParser:
                         "プロジェクトのまとめ（作業台のあるものだけ） / kind of a new workshop")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="開催日（省略時は今日） / date (default: today)")
     p.add_argument("--port", type=int, default=8866, help="ポート番号（既定 8866） / port (default 8866)")
+    p.add_argument("--new-token", action="store_true",
+                   help="合言葉（トークン）を新しくする。前に配ったアドレスとQRコードは使えなくなります / "
+                        "make a new token (addresses and QR codes handed out before stop working)")
     return p
 
 
@@ -193,10 +197,12 @@ def main(argv: list[str]) -> int:
         say(f"ポート {opts.port} から50個すべて使用中です。--port で別の番号を指定してください。 (no free port)")
         return 1
     if port != opts.port:
-        say(f"ポート {opts.port} は使用中のため、ポート {port} を使います。 (port {opts.port} is busy: using {port})")
-    token = secrets.token_urlsafe(8) if opts.share else None
+        say(f"ポート {opts.port} は使用中のため、ポート {port} を使います。前に配ったアドレスとQRコードは"
+            f"ポート {opts.port} のものなので、新しいアドレスを配り直してください。 (port {opts.port} is busy: using {port})")
+    token = secrets.token_urlsafe(8) if opts.share else None   # launch.py swaps in the folder's kept token
     launch = [str(py), "-m", "ohayami.app.launch", f"--port={port}"]
     launch += ["--share"] if opts.share else []
+    launch += ["--new-token"] if opts.new_token else []
     for name in ("workshop", "kind", "date"):
         if getattr(opts, name):
             launch.append(f"--{name}={getattr(opts, name)}")

@@ -18,7 +18,8 @@ import pandas as pd
 from . import exchange
 from .errors import OhayamiError
 from .guide import load_criteria_template, load_weighting_scenes
-from .labels import MARK_NO, MARK_YES, MUST_LABELS, must_label
+from .labels import MARK_NO, MARK_YES, MUST_LABELS, direction_label, must_label
+from .one_by_one import anchors_text, scale_anchors
 from .scoring import PriceRule, Result, Rules, evaluate, intuition_check, rank_probabilities, weight_sensitivity
 from .scoring.price import price_method as price_method_named
 from .scoring.scales import parse_scale
@@ -149,6 +150,28 @@ def group_minimum_text(value) -> str:
     if isinstance(value, Mapping):
         return "、".join(f"{g}:{v * 100:g}" for g, v in value.items())
     return f"{value * 100:g}"
+
+
+# a score rates the vendor, not the amount: on a cost criterion the good end is the cheap one
+COST_WORDS = ("コスト", "費用", "価格", "料金", "金額")
+COST_ENDS = ("費用が高い（不利）", "費用が安い（有利）")
+
+
+def score_anchors(row) -> list[tuple[str, str]]:
+    """What a criterion's scale points mean to an evaluator of vendors (criterion row with ``name``,
+    ``scale``, ``direction``): 「1＝低い　5＝高い」, on a cost criterion 「1＝費用が高い（不利）
+    5＝費用が安い（有利）」; a preset scale keeps its own words."""
+    bad, good = COST_ENDS if any(w in str(row.name) for w in COST_WORDS) else ("", "")
+    low, high = (good, bad) if row.direction == "lower" else (bad, good)
+    return scale_anchors(row.scale, row.direction, low=low, high=high)
+
+
+def score_anchor_line(row) -> str:
+    """:func:`score_anchors` as one line with the direction: 「1＝低い　5＝高い（高いほど良い）」;
+    "" for yes/no and mark scales, whose entries say it themselves."""
+    if parse_scale(row.scale).kind in ("yesno", "marks"):
+        return ""
+    return f"{anchors_text(score_anchors(row))}（{direction_label(row.direction)}）"
 
 
 def tie_break_label(tie: str) -> str:

@@ -7,11 +7,16 @@ QR code in the terminal), then serve.
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import secrets
 import sys
 import unicodedata
+from pathlib import Path
 from typing import Callable, TextIO
 
 from ..errors import OhayamiError
+from ..store import default_folder
 from . import pages, server
 from .network import lan_addresses
 from .workshops import (WorkshopEntry, available_kinds, check_date, check_kind, check_name, create_workshop, find,
@@ -105,6 +110,36 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
     return base
 
 
+STATE = ".ohayami-app.json"   # next to the workshops: the shared token and the port last used
+
+
+def keep_token(folder: str | Path | None, port: int, new: bool = False, out: TextIO = sys.stdout) -> str:
+    """The token for this workshops folder, kept across restarts so that QR codes and addresses already
+    handed out keep working; a fresh one only when ``new`` (or none was kept). The file is readable by
+    its owner only. Says so when the port differs from last time (old addresses then need the new one)."""
+    path = Path(folder or default_folder()) / STATE
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        state = state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        state = {}
+    token = state.get("token")
+    if new or not isinstance(token, str) or len(token) < 8:
+        token = secrets.token_urlsafe(8)
+        if state.get("token"):
+            say("合言葉（トークン）を新しくしました。前に配ったアドレスとQRコードは使えません。", out)
+    last = state.get("port")
+    if isinstance(last, int) and last != port:
+        say(f"前回はポート {last} でした。今回はポート {port} です：前に配ったアドレスとQRコードは使えないので、"
+            "下の新しいアドレス（QRコード）を配り直してください。", out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"token": token, "port": port}, f)
+    os.chmod(path, 0o600)   # an older file may have been made with wider rights
+    return token
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ohayami.app.launch", description="run.py app が使う起動部分")
     p.add_argument("--port", type=int, required=True)
@@ -112,6 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workshop")
     p.add_argument("--kind")
     p.add_argument("--date")
+    p.add_argument("--new-token", action="store_true")
     return p
 
 
@@ -120,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     cut = argv.index("--") if "--" in argv else len(argv)
     opts, server_args = _parser().parse_args(argv[:cut]), argv[cut + 1:]
     token = next((a.split("=", 1)[1] for a in server_args if a.startswith("--token=")), None)
+    if opts.share and token is not None:
+        token = keep_token(None, opts.port, opts.new_token)
+        server_args = [f"--token={token}" if a.startswith("--token=") else a for a in server_args]
     try:
         if opts.workshop:
             entry = choose(opts.workshop, opts.kind, opts.date)

@@ -191,6 +191,7 @@ class TabbedView:
         self.msg = W.HTML()   # where a tab that cannot be built or brought up to date says why
         where = f'<div class="oh-note">ワークショップ：{esc(ws.name)}</div>' if ws is not None else ""
         self.header = html(header + where)
+        self.header.add_class("oh-view-header")   # the app hides the notebook's own heading cell for it
         self.widget = W.VBox([connection_banner(), screen(), self.header, self.msg, self.tabs])
         self.show_panel(0)
         self.tabs.observe(lambda ch: self.show_panel(ch["new"]), names="selected_index")

@@ -21,6 +21,7 @@ from .panel import attempt, error
 
 
 # the widget's own CSS keeps an HTML label on one cut line; a header with its scale needs several
+NO_ROW = "この行には採点する相手が表示されていません。もう一度選び直してください。"
 HEAD_STYLE = ("<style>.oh-score-grid .widget-html-content:has(.oh-colhead-wrap) { white-space: normal; height: auto; "
               "line-height: 1.3; overflow: visible; } .oh-colhead-wrap { white-space: normal; font-size: 14px; "
               "overflow-wrap: anywhere; }</style>")
@@ -157,6 +158,16 @@ class ScoreGrid:
         dd = change["owner"]
         i, cid = dd._oh
         if i >= len(self.alt_ids):
+            # a choice on a row that no longer shows anything (the page changed under the pointer):
+            # nothing to store it for, so clear it rather than leave a score that isn't saved, and say
+            # so unless the cell is hidden and disabled (then no person picked it)
+            if not dd.disabled:
+                self.msg.value = error(self.missing_who if not self.evaluator() else NO_ROW)
+            self._loading = True
+            try:
+                dd.value = ""
+            finally:
+                self._loading = False
             return
         aid = self.alt_ids[i]
         name = self._crit.set_index("criterion_id")["name"].get(cid, cid)

@@ -21,17 +21,32 @@ def nearest_saaty(value: float) -> float:
     return min(SAATY, key=lambda o: abs(math.log(o[1]) - math.log(value)))[1]
 
 
+# the widget's own CSS keeps an HTML label on one cut line; a long criterion name needs several
+NAME_STYLE = ("<style>.widget-html-content:has(.oh-weight-name) { white-space: normal; height: auto; "
+              "line-height: 1.3; } .oh-weight-name { white-space: normal; overflow-wrap: anywhere; }</style>")
+
+
+def _named(r, widget: W.Widget) -> W.HBox:
+    """``widget`` after the criterion's whole name, wrapped rather than cut, so that boxes whose names
+    begin alike (「影響を受け…」) can be told apart."""
+    label = W.HTML(f'{NAME_STYLE}<div class="oh-weight-name">{esc(r.name)}</div>', layout=W.Layout(width="22em"))
+    row = W.HBox([label, widget], layout=W.Layout(align_items="center"))
+    row.add_class("oh-weight-row")
+    return row
+
+
 def _points(crit, saved) -> tuple[dict, list]:
-    widgets = {r.criterion_id: W.Text(value=f"{saved.get(r.criterion_id, r.weight):g}", description=r.name[:8],
-                                      tooltip=r.name) for r in crit.itertuples()}
-    return widgets, list(widgets.values())
+    widgets = {r.criterion_id: W.Text(value=f"{saved.get(r.criterion_id, r.weight):g}", tooltip=r.name,
+                                      layout=W.Layout(width="8em")) for r in crit.itertuples()}
+    return widgets, [_named(r, widgets[r.criterion_id]) for r in crit.itertuples()]
 
 
 def _ranks(crit, saved) -> tuple[dict, list]:
     n = len(crit)
     widgets = {r.criterion_id: W.Dropdown(options=list(range(1, n + 1)), value=min(int(saved.get(r.criterion_id, i + 1)), n),
-                                          description=r.name[:8]) for i, r in enumerate(crit.itertuples())}
-    return widgets, list(widgets.values())
+                                          tooltip=r.name, layout=W.Layout(width="8em"))
+               for i, r in enumerate(crit.itertuples())}
+    return widgets, [_named(r, widgets[r.criterion_id]) for r in crit.itertuples()]
 
 
 def _pairs(crit, saved) -> tuple[dict, list]:

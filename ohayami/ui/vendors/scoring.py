@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from ...html import esc
 from ...labels import MUST_HAVE
+from ...vendors import score_anchor_line, score_anchors
 from ..cockpit import watch_joins
 from ..panel import Panel, error, html
 from ..score_card import GRID, ScoreCard, ScoringModes
@@ -16,11 +17,14 @@ NEED_BOTH = "評価者の名前と事業者を選んでください。"
 
 
 def describe(r, gates: dict | None = None) -> str:
-    """A criterion's row in the grid: 【必須：its pass/fail rule】, name, group and the level asked for (escaped)."""
+    """A criterion's row in the grid: 【必須：its pass/fail rule】, name, what its scale's ends mean, group and
+    the level asked for (escaped)."""
     rule = (gates or {}).get(r.criterion_id, "")
     tag = f"【{MUST_HAVE}：{rule}】" if r.must_have and rule else f"【{MUST_HAVE}】" if r.must_have else ""
     more = "：".join(esc(t) for t in (r.grp, r.example) if t)   # a criterion of one's own may have neither
-    return f"{esc(tag)}{esc(r.name)}" + (f"<br><small>{more}</small>" if more else "")
+    ends = score_anchor_line(r)
+    return (f"{esc(tag)}{esc(r.name)}" + (f'<br><span class="oh-anchors">{esc(ends)}</span>' if ends else "")
+            + (f"<br><small>{more}</small>" if more else ""))
 
 
 class ScoringPanel(Panel):
@@ -40,7 +44,7 @@ class ScoringPanel(Panel):
         self.grid = ScoreGrid(self.model, self.s_who, self.s_msg, layout="single",
                               describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
         self._crit = None
-        self.card = ScoreCard(self.model, self.s_who, self.s_msg, self.model.alternatives, noun="事業者",
+        self.card = ScoreCard(self.model, self.s_who, self.s_msg, self.model.alternatives, noun="事業者", anchors=score_anchors,
                               describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
         self.modes = ScoringModes([self.s_vendor, self.grid.widget], self.card, on_grid=self.show_vendor,
                                   current=lambda: self.s_vendor.value)
