@@ -1,6 +1,6 @@
 """Voilà as the kit serves it: its own landing, join, and login pages, the short join address
 ``/j/<code>``, a Japanese page template with nothing from a CDN, kernel shutdown that works when a
-page closes, and culling of abandoned kernels.
+page closes, culling of abandoned kernels, and kernels started before the room arrives.
 
 Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py app`` does it for you.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
 from tornado import web
-from traitlets import Unicode
+from traitlets import Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -22,7 +22,7 @@ from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
 from . import pages
-from .workshops import find_code, list_workshops
+from .workshops import KINDS, find_code, list_workshops
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 TEMPLATE = "ohayami"
@@ -31,6 +31,12 @@ TEMPLATE = "ohayami"
 # is shut down; pages still open are never culled. The environment variables let a test use seconds.
 CULL_IDLE_S = int(os.environ.get("OHAYAMI_CULL_IDLE_S", "900"))
 CULL_INTERVAL_S = int(os.environ.get("OHAYAMI_CULL_INTERVAL_S", "60"))
+
+# How long the page waits, after the notebook's cell has finished, for the kernel's last messages
+# (the widget the cell displayed among them). nbclient's default is 4 s; when many kernels start at
+# once on a small machine the widget arrives later than that, the page is sent without it and stays
+# blank below its header (measured: 8 of 8 and 30 of 30 pages blank when opened at once).
+IOPUB_WAIT_S = 300
 
 
 def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> list[str]:
@@ -41,6 +47,16 @@ def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> li
             f"--MappingKernelManager.cull_interval={interval}",
             "--MappingKernelManager.cull_connected=False",
             "--MappingKernelManager.cull_busy=False"]
+
+
+def warm_kernel_ids(km) -> set[str]:
+    """The kernels waiting in the pre-heated pool (no participant has them yet)."""
+    ids = set()
+    for pool in getattr(km, "_pools", {}).values():
+        for task in pool:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                ids.add(task.result().get("kernel_id"))
+    return ids
 
 
 class _Page(JupyterHandler):
@@ -105,7 +121,8 @@ class JoinPageHandler(_WorkshopPage):
 
 class KernelListHandler(_Page):
     """``GET /api/kernels`` for the facilitator's own computer only: the running kernels (id, state,
-    open connections, last activity), to see that closed pages free theirs. Participants get 403:
+    open connections, last activity, ``warm`` while still waiting in the pre-heated pool), to see
+    that closed pages free theirs. Participants get 403:
     knowing another page's kernel id would let them shut it down."""
 
     @web.authenticated
@@ -113,7 +130,8 @@ class KernelListHandler(_Page):
         if self.request.remote_ip not in ("127.0.0.1", "::1"):
             raise web.HTTPError(403)
         km = self.kernel_manager
-        kernels = [km.kernel_model(k) for k in km.list_kernel_ids()]
+        warm = warm_kernel_ids(km)
+        kernels = [{**km.kernel_model(k), "warm": k in warm} for k in km.list_kernel_ids()]
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(kernels, default=str))
 
@@ -139,13 +157,39 @@ class PageHandler(TornadoVoilaHandler):
 
 
 class OhayamiVoila(Voila):
-    """Voilà with the kit's pages and template."""
+    """Voilà with the kit's pages and template, and optionally a pool of pre-heated kernels.
+
+    Starting a kernel (Python, pandas, ipywidgets, the view's modules) is most of what a join costs
+    the server; 30 of them at once on two cores take minutes. With ``warm_kernels=N`` that work is
+    done before the room arrives: N kernels per workshop page start with the server and run the
+    notebook up to the point where it needs the page's address (:func:`address.wait_for_address`).
+    Voilà refills its pool to full size after every page; here the first fill is the room's size and
+    later refills keep only ``warm_refill`` spare, so the rush does not also start N more kernels."""
 
     name = "ohayami"
     public_url = Unicode("", config=True, help="この一台の外から見えるアドレス（参加用QRコードに使う）")
+    warm_kernels = Int(0, config=True, help="参加者が来る前に起動しておくカーネルの数（0 で使わない）")
+    warm_refill = Int(2, config=True, help="起動済みカーネルが使われたあと、常に用意しておく予備の数")
+    warm_notebooks = List(Unicode(), config=True,
+                          help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
+
+    def _warm_notebooks(self) -> list[str]:
+        if self.warm_notebooks:
+            return list(self.warm_notebooks)
+        return sorted({e.notebook for e in list_workshops() if e.code and e.kind in KINDS})
+
+    def _pools(self, size: int) -> dict:
+        # "default" 0: Voilà would otherwise keep one kernel for every notebook in the folder
+        return {"default": {"pool_size": 0}, **{nb: {"pool_size": size} for nb in self._warm_notebooks()}}
 
     def init_settings(self):
+        warm = self.warm_kernels > 0 and bool(self._warm_notebooks())
+        if warm:
+            self.voila_configuration.preheat_kernel = True
+            self.config.VoilaKernelManager.kernel_pools_config = self._pools(self.warm_kernels)
         settings = super().init_settings()
+        if warm:  # the first fill has been asked for; from now on keep only a few spare
+            self.kernel_manager.kernel_pools_config = self._pools(max(self.warm_refill, 0))
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir
         settings["ohayami_public_url"] = self.public_url
@@ -171,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     argv = list(sys.argv[1:] if argv is None else argv)
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
-                                       *culling_args(), *argv])
+                                       f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}", *culling_args(), *argv])
 
 
 if __name__ == "__main__":
