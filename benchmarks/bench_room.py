@@ -153,6 +153,7 @@ def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
         ready_s = time.perf_counter() - t0
         idle_kernels = len(_kernels(proc.pid))
         before = _cpu(_tree(proc.pid))
+        warm_cpu = sum(before.values())  # the server's start and the kernels it prepared ahead
         times, blank, browser_cpu = asyncio.run(_open_all(f"{base}/j/{entry.code}?token={TOKEN}", n, READY[kind]))
         during = _delta(before, _cpu(_tree(proc.pid)))
         _settle(proc.pid)
@@ -169,7 +170,7 @@ def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
                 "server_cpu": _delta(before, after) / n, "server_cpu_during": during / n,
                 "browser_cpu": browser_cpu / n, "uss": statistics.median(u for u, _ in mem) if mem else 0,
                 "rss": statistics.median(r for _, r in mem) if mem else 0, "kernels": len(mem),
-                "idle_kernels": idle_kernels, "startup_s": ready_s}
+                "idle_kernels": idle_kernels, "startup_s": ready_s, "startup_cpu": warm_cpu}
     finally:
         proc.terminate()
         try:
@@ -241,8 +242,8 @@ def bench_room(rows: list, kinds=("C", "E"), sizes=(1, 8, 30), repeat: int = 1) 
                     f"blank {int(sum(r['blank'] for r in runs))}); server CPU/participant {med['server_cpu']:.2f} s "
                     f"(until all see it {med['server_cpu_during']:.2f} s); browser CPU/page {med['browser_cpu']:.2f} s; "
                     f"kernel USS {med['uss'] / MIB:.0f} MiB, RSS {med['rss'] / MIB:.0f} MiB "
-                    f"({int(med['kernels'])} kernels, {int(med['idle_kernels'])} before; server ready "
-                    f"{med['startup_s']:.0f} s); {len(runs)} run(s)")
+                    f"({int(med['kernels'])} kernels after, {int(med['idle_kernels'])} prepared before; server ready "
+                    f"{med['startup_s']:.0f} s, {med['startup_cpu']:.0f} s CPU ahead); {len(runs)} run(s)")
             print("  " + line, flush=True)
             rows.append((f"room {kind}, {n} at once: all see the form", f"{med['all_s']:.1f} s",
                          f"server {med['server_cpu']:.2f} s CPU/participant, browser {med['browser_cpu']:.2f} s/page, "
