@@ -85,7 +85,9 @@ def _as_pooled_kernel(monkeypatch, port, kernel_id):
     monkeypatch.setenv("VOILA_APP_PORT", str(port))
     monkeypatch.setenv("VOILA_SERVER_URL", "/")
     monkeypatch.setenv("VOILA_KERNEL_ID", kernel_id)
-    monkeypatch.delenv("QUERY_STRING", raising=False)
+    for name in ("QUERY_STRING", "SCRIPT_NAME"):  # what the page's request puts into the environment
+        monkeypatch.setenv(name, "")  # recorded, so the test's values are removed afterwards
+        monkeypatch.delenv(name)
 
 
 def test_a_pooled_kernel_waits_for_its_page_and_opens_the_workshop_the_address_names(folder, monkeypatch,
