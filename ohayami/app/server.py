@@ -131,9 +131,17 @@ class KernelListHandler(_Page):
             raise web.HTTPError(403)
         km = self.kernel_manager
         warm = warm_kernel_ids(km)
-        kernels = [{**km.kernel_model(k), "warm": k in warm} for k in km.list_kernel_ids()]
+        kernels = [{**self._model(km, k), "warm": k in warm} for k in km.list_kernel_ids()]
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(kernels, default=str))
+
+
+    @staticmethod
+    def _model(km, kernel_id: str) -> dict:
+        try:
+            return km.kernel_model(kernel_id)
+        except Exception:  # noqa: BLE001 - a kernel still starting has no activity yet to report
+            return {"id": kernel_id, "execution_state": "starting", "connections": 0}
 
 
 class LoginHandler(VoilaLoginHandler):
