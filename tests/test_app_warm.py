@@ -110,10 +110,42 @@ def test_a_pooled_kernel_waits_for_its_page_and_opens_the_workshop_the_address_n
 def test_a_pooled_kernel_that_cannot_learn_its_address_says_so_instead_of_opening_another_workshop(
         folder, monkeypatch):
     _as_pooled_kernel(monkeypatch, _free_port(), "kernel-2")  # nothing listens there
+    monkeypatch.setattr(address, "CONNECT_WAIT_S", 1.5)
+    start = time.monotonic()
     with pytest.raises(OhayamiError) as err:
         address.workshop_in_address("workshop")
     assert err.value.field == "code" and "読み込み直して" in err.value.message
     assert "QUERY_STRING" not in os.environ
+    assert time.monotonic() - start >= 1.5  # it kept trying before giving up
+
+
+def test_a_pooled_kernel_reaches_a_server_that_starts_listening_late(folder, monkeypatch):
+    """The server may accept the query socket only after a while (busy starting the room's kernels)."""
+    from tornado.web import Application
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    entry = workshops.create_workshop("遅い応答", "C")
+    port, box = _free_port(), {}
+    _as_pooled_kernel(monkeypatch, port, "kernel-3")
+    RequestInfoSocketHandler.send_updates({"kernel_id": "kernel-3", "payload": {"QUERY_STRING": f"w={entry.code}"}})
+
+    def serve_later():
+        time.sleep(2)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        box["server"], box["loop"] = Application([(r"/voila/query/(.+)", RequestInfoSocketHandler)]).listen(
+            port, "127.0.0.1"), loop
+        loop.run_forever()
+        loop.close()
+
+    thread = threading.Thread(target=serve_later, daemon=True)
+    thread.start()
+    try:
+        assert address.workshop_in_address("workshop") == "遅い応答"
+    finally:
+        if "loop" in box:
+            box["loop"].call_soon_threadsafe(box["server"].stop)
+            box["loop"].call_soon_threadsafe(box["loop"].stop)
 
 
 def test_outside_a_pool_nothing_waits(folder, monkeypatch):
@@ -164,3 +196,24 @@ def test_a_shared_app_starts_the_rooms_kernels_ahead_and_sigterm_stops_them(tmp_
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_the_culler_leaves_a_kernel_alone_until_its_page_has_connected(monkeypatch):
+    """A page still loading has an idle kernel with no connection; only after its page connected (or
+    never did, for ``PAGE_CONNECT_S``) is the kernel handed to the ordinary idle rule."""
+    asked = []
+
+    async def ordinary_rule(self, kernel_id):
+        asked.append(kernel_id)
+
+    monkeypatch.setattr(server.AsyncMappingKernelManager, "cull_kernel_if_idle", ordinary_rule)
+    km = server.PageKernelManager()
+    asyncio.run(km.cull_kernel_if_idle("loading"))
+    assert asked == []
+    km._kernel_connections["loading"] = 0  # a kernel the manager knows, so notify_connect counts it
+    km.notify_connect("loading")
+    asyncio.run(km.cull_kernel_if_idle("loading"))
+    assert asked == ["loading"]
+    monkeypatch.setattr(server, "PAGE_CONNECT_S", 0)  # a page that never came: culled after the grace
+    asyncio.run(km.cull_kernel_if_idle("abandoned"))
+    assert asked == ["loading", "abandoned"]

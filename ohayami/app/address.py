@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import threading
+import time
 from urllib.parse import parse_qs
 
 from ..errors import OhayamiError
@@ -22,6 +23,7 @@ from .workshops import find, find_code
 
 PARAM = "w"
 NAME_PARAM = "workshop"   # what the guide card's links carry (ui.cards.notebook_href)
+CONNECT_WAIT_S = 60  # how long a pre-heated kernel keeps trying to reach the server's query socket
 
 
 def _request_info(url: str) -> dict[str, str]:
@@ -34,7 +36,17 @@ def _request_info(url: str) -> dict[str, str]:
     found: dict[str, str] = {}
 
     async def receive():
-        conn = await websocket_connect(url, connect_timeout=10)
+        # a server busy starting a room's kernels may take a while to accept: try again until the
+        # deadline, but only while not connected (a connection that was opened is never opened twice)
+        deadline = time.monotonic() + CONNECT_WAIT_S
+        while True:
+            try:
+                conn = await websocket_connect(url, connect_timeout=10)
+                break
+            except (OSError, TimeoutError, asyncio.TimeoutError):
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
         try:
             return await conn.read_message()
         finally:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Int, List, Unicode
 from voila.app import Voila
@@ -37,6 +39,8 @@ CULL_INTERVAL_S = int(os.environ.get("OHAYAMI_CULL_INTERVAL_S", "60"))
 # once on a small machine the widget arrives later than that, the page is sent without it and stays
 # blank below its header (measured: 8 of 8 and 30 of 30 pages blank when opened at once).
 IOPUB_WAIT_S = 300
+# How long a kernel may wait for its page to connect before the culler may take it (see PageKernelManager)
+PAGE_CONNECT_S = IOPUB_WAIT_S
 
 
 def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> list[str]:
@@ -47,6 +51,35 @@ def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> li
             f"--MappingKernelManager.cull_interval={interval}",
             "--MappingKernelManager.cull_connected=False",
             "--MappingKernelManager.cull_busy=False"]
+
+
+class PageKernelManager(AsyncMappingKernelManager):
+    """The culler leaves alone a kernel whose page has not connected yet (for ``PAGE_CONNECT_S``).
+
+    A page's kernel is idle, with no connection, from the moment its notebook has run until the
+    browser has loaded the page and opened the kernel's socket; with a room joining at once on two
+    cores that took longer than a short idle limit, and the culler shut kernels down under pages
+    still loading (they then never showed their form). Once a page has connected, culling is as
+    configured: a closed page frees its kernel after ``cull_idle_timeout``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._page_connected: set[str] = set()
+        self._first_seen: dict[str, float] = {}
+
+    def notify_connect(self, kernel_id):
+        self._page_connected.add(kernel_id)
+        super().notify_connect(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        if kernel_id not in self._page_connected:
+            first = self._first_seen.setdefault(kernel_id, time.monotonic())
+            if time.monotonic() - first < PAGE_CONNECT_S:
+                return
+        await super().cull_kernel_if_idle(kernel_id)
+        if kernel_id not in self:
+            self._page_connected.discard(kernel_id)
+            self._first_seen.pop(kernel_id, None)
 
 
 def warm_kernel_ids(km) -> set[str]:
@@ -223,7 +256,9 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     argv = list(sys.argv[1:] if argv is None else argv)
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
-                                       f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}", *culling_args(), *argv])
+                                       f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}",
+                                       "--VoilaConfiguration.multi_kernel_manager_class=ohayami.app.server.PageKernelManager",
+                                       *culling_args(), *argv])
 
 
 if __name__ == "__main__":
