@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -199,21 +200,32 @@ def test_a_shared_app_starts_the_rooms_kernels_ahead_and_sigterm_stops_them(tmp_
 
 
 def test_the_culler_leaves_a_kernel_alone_until_its_page_has_connected(monkeypatch):
-    """A page still loading has an idle kernel with no connection; only after its page connected (or
-    never did, for ``PAGE_CONNECT_S``) is the kernel handed to the ordinary idle rule."""
+    """A page still loading has an idle kernel with no connection: it is handed to the ordinary idle
+    rule only once its page connected, or when its page has not come for ``PAGE_CONNECT_S``."""
+    from types import SimpleNamespace
+
+    from jupyter_server._tz import utcnow
     asked = []
 
     async def ordinary_rule(self, kernel_id):
         asked.append(kernel_id)
 
+    def cull(kernel_id):  # in a thread of its own: a browser test before this one may hold a running loop
+        thread = threading.Thread(target=asyncio.run, args=(km.cull_kernel_if_idle(kernel_id),))
+        thread.start()
+        thread.join(10)
+
     monkeypatch.setattr(server.AsyncMappingKernelManager, "cull_kernel_if_idle", ordinary_rule)
     km = server.PageKernelManager()
-    asyncio.run(km.cull_kernel_if_idle("loading"))
+    long_ago = utcnow() - timedelta(seconds=server.PAGE_CONNECT_S + 1)
+    km._kernels.update({"starting": SimpleNamespace(execution_state="starting", last_activity=long_ago),
+                        "loading": SimpleNamespace(execution_state="idle", last_activity=utcnow()),
+                        "abandoned": SimpleNamespace(execution_state="idle", last_activity=long_ago)})
+    for kernel_id in ("starting", "loading"):
+        cull(kernel_id)
     assert asked == []
-    km._kernel_connections["loading"] = 0  # a kernel the manager knows, so notify_connect counts it
-    km.notify_connect("loading")
-    asyncio.run(km.cull_kernel_if_idle("loading"))
-    assert asked == ["loading"]
-    monkeypatch.setattr(server, "PAGE_CONNECT_S", 0)  # a page that never came: culled after the grace
-    asyncio.run(km.cull_kernel_if_idle("abandoned"))
+    km._kernel_connections["loading"] = 0
+    km.notify_connect("loading")  # its page came: the ordinary rule decides from now on
+    cull("loading")
+    cull("abandoned")  # its page never came
     assert asked == ["loading", "abandoned"]

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
+from datetime import timedelta
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
 from traitlets import Int, List, Unicode
@@ -39,8 +40,10 @@ CULL_INTERVAL_S = int(os.environ.get("OHAYAMI_CULL_INTERVAL_S", "60"))
 # once on a small machine the widget arrives later than that, the page is sent without it and stays
 # blank below its header (measured: 8 of 8 and 30 of 30 pages blank when opened at once).
 IOPUB_WAIT_S = 300
-# How long a kernel may wait for its page to connect before the culler may take it (see PageKernelManager)
-PAGE_CONNECT_S = IOPUB_WAIT_S
+# How long after its last activity a kernel whose page never connected is kept (see PageKernelManager):
+# long enough for a page loading in a busy room (8 at once on two cores: under 15 s from the notebook's
+# end to the page's connection), short enough that pages closed while loading free theirs soon.
+PAGE_CONNECT_S = 30
 
 
 def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> list[str]:
@@ -54,32 +57,35 @@ def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> li
 
 
 class PageKernelManager(AsyncMappingKernelManager):
-    """The culler leaves alone a kernel whose page has not connected yet (for ``PAGE_CONNECT_S``).
+    """The culler leaves alone a kernel whose page has not connected yet: while it is starting, and
+    for ``PAGE_CONNECT_S`` after its last activity.
 
     A page's kernel is idle, with no connection, from the moment its notebook has run until the
     browser has loaded the page and opened the kernel's socket; with a room joining at once on two
     cores that took longer than a short idle limit, and the culler shut kernels down under pages
     still loading (they then never showed their form). Once a page has connected, culling is as
-    configured: a closed page frees its kernel after ``cull_idle_timeout``."""
+    configured: a closed page frees its kernel after ``cull_idle_timeout``; a page closed while
+    loading never connects and frees its kernel after ``PAGE_CONNECT_S``."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._page_connected: set[str] = set()
-        self._first_seen: dict[str, float] = {}
 
     def notify_connect(self, kernel_id):
         self._page_connected.add(kernel_id)
         super().notify_connect(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id):
-        if kernel_id not in self._page_connected:
-            first = self._first_seen.setdefault(kernel_id, time.monotonic())
-            if time.monotonic() - first < PAGE_CONNECT_S:
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and kernel_id not in self._page_connected:
+            if getattr(kernel, "execution_state", None) == "starting":
+                return
+            last = getattr(kernel, "last_activity", None)
+            if last is not None and utcnow() - last < timedelta(seconds=PAGE_CONNECT_S):
                 return
         await super().cull_kernel_if_idle(kernel_id)
         if kernel_id not in self:
             self._page_connected.discard(kernel_id)
-            self._first_seen.pop(kernel_id, None)
 
 
 def warm_kernel_ids(km) -> set[str]:
