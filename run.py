@@ -76,13 +76,18 @@ def free_port(preferred: int = 8866, host: str = "127.0.0.1") -> int:
     return 0
 
 
-def app_args(py: Path, share: bool, port: int, token: str | None) -> list[str]:
+ROOM = 30  # participants a shared app gets kernels started for before they arrive (run.py app --room)
+
+
+def app_args(py: Path, share: bool, port: int, token: str | None, room: int = ROOM) -> list[str]:
     """The server command: the notebooks as an app with the code hidden (Voilà with the kit's pages).
-    ``port_retries=0``: the server takes the port it is given or stops, so the address said is the real one."""
+    ``port_retries=0``: the server takes the port it is given or stops, so the address said is the real one.
+    Shared, it starts ``room`` kernels for the workshop's page ahead, so a room joining at once waits
+    for no kernel start (see ``ohayami.app.server.OhayamiVoila``)."""
     args = [str(py), "-m", "ohayami.app.server", str(ROOT / "notebooks"), f"--port={port}", "--no-browser",
             "--Voila.port_retries=0", "--VoilaConfiguration.show_tracebacks=False", "--strip_sources=True"]
     if share:
-        args += ["--Voila.ip=0.0.0.0", f"--token={token}"]
+        args += ["--Voila.ip=0.0.0.0", f"--token={token}", f"--OhayamiVoila.warm_kernels={room}"]
     else:
         args += ["--Voila.ip=127.0.0.1"]
     return args
@@ -164,6 +169,9 @@ def app_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-token", action="store_true",
                    help="合言葉（トークン）を新しくする。前に配ったアドレスとQRコードは使えなくなります / "
                         "make a new token (addresses and QR codes handed out before stop working)")
+    p.add_argument("--room", type=int, default=ROOM, metavar="人数",
+                   help=f"--share のとき、参加者の人数の目安（既定 {ROOM}）。その数のページを前もって準備します"
+                        f"（1人あたり約80MB） / expected participants: their pages are prepared ahead (default {ROOM})")
     return p
 
 
@@ -206,7 +214,7 @@ def main(argv: list[str]) -> int:
     for name in ("workshop", "kind", "date"):
         if getattr(opts, name):
             launch.append(f"--{name}={getattr(opts, name)}")
-    return run_child(launch + ["--", *app_args(py, opts.share, port, token)[3:]], env)
+    return run_child(launch + ["--", *app_args(py, opts.share, port, token, opts.room)[3:]], env)
 
 
 if __name__ == "__main__":

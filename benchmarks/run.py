@@ -1,7 +1,8 @@
 """How fast the kit feels, measured against the alternatives in the same run. Prints; never fails.
 
     .venv/bin/python benchmarks/run.py            # everything (about two minutes on 2 cores)
-    .venv/bin/python benchmarks/run.py --quick    # fewer repetitions
+    .venv/bin/python benchmarks/run.py --quick    # fewer repetitions, and no room (below)
+    .venv/bin/python benchmarks/run.py --room     # only the room: 1, 8 and 30 participants at once
 
 Each line gives a figure, what it is compared against, the ratio, and the target where the issue set
 one. Figures are medians of repeated runs; comparisons are measured in the same run so that machine
@@ -25,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bench_room import bench_room  # noqa: E402
 from bench_scoring import median_time  # noqa: E402  (one timing helper for both benchmarks)
 
 ROWS: list[tuple[str, str, str, str, str]] = []
@@ -353,13 +355,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", nargs="*", default=None)
+    ap.add_argument("--room", action="store_true", help="only the room (participants joining at once)")
     args = ap.parse_args()
+    if args.room:
+        args.only = ["room"]
     repeat = 3 if args.quick else 7
     steps = {"import": lambda: bench_import(repeat), "notebooks": lambda: bench_notebooks(max(1, repeat // 3)),
              "engine": lambda: bench_engine(repeat), "mcda": lambda: bench_mcda(repeat), "edit": lambda: bench_edit(repeat),
-             "duplicates": lambda: bench_duplicates(repeat), "memory": bench_memory}
+             "duplicates": lambda: bench_duplicates(repeat), "memory": bench_memory,
+             "room": lambda: bench_room(ROWS)}
     for name, fn in steps.items():
-        if args.only is None or name in args.only:
+        if (args.only is None and not (args.quick and name == "room")) or name in (args.only or ()):
             fn()
     print("\n| measurement | value | compared with | ratio | target |\n|---|---|---|---|---|")
     for r in ROWS:

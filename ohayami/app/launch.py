@@ -172,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     except (EOFError, KeyboardInterrupt):
         return 1
     base = announce(entry, opts.share, opts.port, token, lan_addresses() if opts.share else [])
-    server.main([*server_args, f"--OhayamiVoila.public_url={base}"])
+    # kernels are prepared for this workshop's page only, not for every workshop in the folder
+    warm = [f"--OhayamiVoila.warm_notebooks={entry.notebook}"] if entry else []
+    server.main([*server_args, f"--OhayamiVoila.public_url={base}", *warm])
     return 0
 
 

@@ -1,6 +1,6 @@
 """Voilà as the kit serves it: its own landing, join, and login pages, the short join address
 ``/j/<code>``, a Japanese page template with nothing from a CDN, kernel shutdown that works when a
-page closes, and culling of abandoned kernels.
+page closes, culling of abandoned kernels, and kernels started before the room arrives.
 
 Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py app`` does it for you.
 """
@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Unicode
+from traitlets import Int, List, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -23,7 +26,7 @@ from voila.voila_identity_provider import VoilaLoginHandler
 from ..errors import OhayamiError
 from . import pages
 from .address import APP_ENV
-from .workshops import available_kinds, find_code, list_workshops
+from .workshops import KINDS, available_kinds, find_code, list_workshops
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
 TEMPLATE = "ohayami"
@@ -32,6 +35,16 @@ TEMPLATE = "ohayami"
 # is shut down; pages still open are never culled. The environment variables let a test use seconds.
 CULL_IDLE_S = int(os.environ.get("OHAYAMI_CULL_IDLE_S", "900"))
 CULL_INTERVAL_S = int(os.environ.get("OHAYAMI_CULL_INTERVAL_S", "60"))
+
+# How long the page waits, after the notebook's cell has finished, for the kernel's last messages
+# (the widget the cell displayed among them). nbclient's default is 4 s; when many kernels start at
+# once on a small machine the widget arrives later than that, the page is sent without it and stays
+# blank below its header (measured: 8 of 8 and 30 of 30 pages blank when opened at once).
+IOPUB_WAIT_S = 300
+# How long after its last activity a kernel whose page never connected is kept (see PageKernelManager):
+# long enough for a page loading in a busy room (8 at once on two cores: under 15 s from the notebook's
+# end to the page's connection), short enough that pages closed while loading free theirs soon.
+PAGE_CONNECT_S = 30
 
 
 def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> list[str]:
@@ -42,6 +55,48 @@ def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> li
             f"--MappingKernelManager.cull_interval={interval}",
             "--MappingKernelManager.cull_connected=False",
             "--MappingKernelManager.cull_busy=False"]
+
+
+class PageKernelManager(AsyncMappingKernelManager):
+    """The culler leaves alone a kernel whose page has not connected yet: while it is starting, and
+    for ``PAGE_CONNECT_S`` after its last activity.
+
+    A page's kernel is idle, with no connection, from the moment its notebook has run until the
+    browser has loaded the page and opened the kernel's socket; with a room joining at once on two
+    cores that took longer than a short idle limit, and the culler shut kernels down under pages
+    still loading (they then never showed their form). Once a page has connected, culling is as
+    configured: a closed page frees its kernel after ``cull_idle_timeout``; a page closed while
+    loading never connects and frees its kernel after ``PAGE_CONNECT_S``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._page_connected: set[str] = set()
+
+    def notify_connect(self, kernel_id):
+        self._page_connected.add(kernel_id)
+        super().notify_connect(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and kernel_id not in self._page_connected:
+            if getattr(kernel, "execution_state", None) == "starting":
+                return
+            last = getattr(kernel, "last_activity", None)
+            if last is not None and utcnow() - last < timedelta(seconds=PAGE_CONNECT_S):
+                return
+        await super().cull_kernel_if_idle(kernel_id)
+        if kernel_id not in self:
+            self._page_connected.discard(kernel_id)
+
+
+def warm_kernel_ids(km) -> set[str]:
+    """The kernels waiting in the pre-heated pool (no participant has them yet)."""
+    ids = set()
+    for pool in getattr(km, "_pools", {}).values():
+        for task in pool:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                ids.add(task.result().get("kernel_id"))
+    return ids
 
 
 class _Page(JupyterHandler):
@@ -117,7 +172,8 @@ class WorkshopPageHandler(_WorkshopPage):
 
 class KernelListHandler(_Page):
     """``GET /api/kernels`` for the facilitator's own computer only: the running kernels (id, state,
-    open connections, last activity), to see that closed pages free theirs. Participants get 403:
+    open connections, last activity, ``warm`` while still waiting in the pre-heated pool), to see
+    that closed pages free theirs. Participants get 403:
     knowing another page's kernel id would let them shut it down."""
 
     @web.authenticated
@@ -125,9 +181,18 @@ class KernelListHandler(_Page):
         if self.request.remote_ip not in ("127.0.0.1", "::1"):
             raise web.HTTPError(403)
         km = self.kernel_manager
-        kernels = [km.kernel_model(k) for k in km.list_kernel_ids()]
+        warm = warm_kernel_ids(km)
+        kernels = [{**self._model(km, k), "warm": k in warm} for k in km.list_kernel_ids()]
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(kernels, default=str))
+
+
+    @staticmethod
+    def _model(km, kernel_id: str) -> dict:
+        try:
+            return km.kernel_model(kernel_id)
+        except Exception:  # noqa: BLE001 - a kernel still starting has no activity yet to report
+            return {"id": kernel_id, "execution_state": "starting", "connections": 0}
 
 
 class LoginHandler(VoilaLoginHandler):
@@ -151,13 +216,39 @@ class PageHandler(TornadoVoilaHandler):
 
 
 class OhayamiVoila(Voila):
-    """Voilà with the kit's pages and template."""
+    """Voilà with the kit's pages and template, and optionally a pool of pre-heated kernels.
+
+    Starting a kernel (Python, pandas, ipywidgets, the view's modules) is most of what a join costs
+    the server; 30 of them at once on two cores take minutes. With ``warm_kernels=N`` that work is
+    done before the room arrives: N kernels per workshop page start with the server and run the
+    notebook up to the point where it needs the page's address (:func:`address.wait_for_address`).
+    Voilà refills its pool to full size after every page; here the first fill is the room's size and
+    later refills keep only ``warm_refill`` spare, so the rush does not also start N more kernels."""
 
     name = "ohayami"
     public_url = Unicode("", config=True, help="この一台の外から見えるアドレス（参加用QRコードに使う）")
+    warm_kernels = Int(0, config=True, help="参加者が来る前に起動しておくカーネルの数（0 で使わない）")
+    warm_refill = Int(2, config=True, help="起動済みカーネルが使われたあと、常に用意しておく予備の数")
+    warm_notebooks = List(Unicode(), config=True,
+                          help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
+
+    def _warm_notebooks(self) -> list[str]:
+        if self.warm_notebooks:
+            return list(self.warm_notebooks)
+        return sorted({e.notebook for e in list_workshops() if e.code and e.kind in KINDS})
+
+    def _pools(self, size: int) -> dict:
+        # "default" 0: Voilà would otherwise keep one kernel for every notebook in the folder
+        return {"default": {"pool_size": 0}, **{nb: {"pool_size": size} for nb in self._warm_notebooks()}}
 
     def init_settings(self):
+        warm = self.warm_kernels > 0 and bool(self._warm_notebooks())
+        if warm:
+            self.voila_configuration.preheat_kernel = True
+            self.config.VoilaKernelManager.kernel_pools_config = self._pools(self.warm_kernels)
         settings = super().init_settings()
+        if warm:  # the first fill has been asked for; from now on keep only a few spare
+            self.kernel_manager.kernel_pools_config = self._pools(max(self.warm_refill, 0))
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir
         settings["ohayami_public_url"] = self.public_url
@@ -186,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ[APP_ENV] = "1"
     argv = list(sys.argv[1:] if argv is None else argv)
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
+                                       f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}",
+                                       "--VoilaConfiguration.multi_kernel_manager_class=ohayami.app.server.PageKernelManager",
                                        *culling_args(), *argv])
 
 
