@@ -105,8 +105,8 @@ def _visible_count(pg, text):
 
 @pytest.mark.parametrize("notebook, title", [("02_type_c_problems.ipynb", "Cタイプ作業台：解決すべき課題を選ぶ"),
                                              ("13_type_d_research.ipynb", "Dタイプ作業台：具体的な実装事例からサービスを知ろう")])
-def test_a_page_says_its_title_once_and_shows_no_anchor_marks(page, voila, notebook, title):
-    page.goto(f"{voila}/voila/render/{notebook}")
+def test_a_page_says_its_title_once_and_shows_no_anchor_marks(page, voila, app_code, notebook, title):
+    page.goto(f"{voila}/voila/render/{notebook}?w={app_code}")
     page.locator(".oh-view-header, .widget-tab").first.wait_for()
     page.get_by_role("tab").first.wait_for()
     assert _visible_count(page, title) == 1
@@ -114,10 +114,10 @@ def test_a_page_says_its_title_once_and_shows_no_anchor_marks(page, voila, noteb
     assert _visible_count(page, "¶") == 0
 
 
-def test_the_chart_shows_no_anchor_marks_among_its_buttons(page, voila):
+def test_the_chart_shows_no_anchor_marks_among_its_buttons(page, voila, app_code):
     from .conftest import diagnose_type_c
 
-    page.goto(f"{voila}/voila/render/01_chart.ipynb")
+    page.goto(f"{voila}/voila/render/01_chart.ipynb?w={app_code}")
     diagnose_type_c(page)
     page.get_by_text("結果を保存しました").first.wait_for()
     headings = page.locator("h1:visible, h2:visible, h3:visible, h4:visible")

@@ -16,13 +16,14 @@ from .parts import C, set_people, vendor_choices, who_box
 NEED_BOTH = "評価者の名前と事業者を選んでください。"
 
 
-def describe(r, gates: dict | None = None) -> str:
+def describe(r, gates: dict | None = None, ends: bool = True) -> str:
     """A criterion's row in the grid: 【必須：its pass/fail rule】, name, what its scale's ends mean, group and
-    the level asked for (escaped)."""
+    the level asked for (escaped). The phone card shows every point's meaning under its buttons, so it
+    leaves the ends out (``ends=False``) rather than say them twice."""
     rule = (gates or {}).get(r.criterion_id, "")
     tag = f"【{MUST_HAVE}：{rule}】" if r.must_have and rule else f"【{MUST_HAVE}】" if r.must_have else ""
     more = "：".join(esc(t) for t in (r.grp, r.example) if t)   # a criterion of one's own may have neither
-    ends = score_anchor_line(r)
+    ends = score_anchor_line(r) if ends else ""
     return (f"{esc(tag)}{esc(r.name)}" + (f'<br><span class="oh-anchors">{esc(ends)}</span>' if ends else "")
             + (f"<br><small>{more}</small>" if more else ""))
 
@@ -45,7 +46,7 @@ class ScoringPanel(Panel):
                               describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
         self._crit = None
         self.card = ScoreCard(self.model, self.s_who, self.s_msg, self.model.alternatives, noun="事業者", anchors=score_anchors,
-                              describe=lambda r: describe(r, self.model.pass_rules()), missing_who=NEED_BOTH)
+                              describe=lambda r: describe(r, self.model.pass_rules(), ends=False), missing_who=NEED_BOTH)
         self.modes = ScoringModes([self.s_vendor, self.grid.widget], self.card, on_grid=self.show_vendor,
                                   current=lambda: self.s_vendor.value)
         self.sheets = C.SheetControls(self.ws, self.model, self.s_who, self.show_vendor, "評価シート")
