@@ -204,14 +204,19 @@ def test_a_shared_app_starts_the_rooms_kernels_ahead_and_sigterm_stops_them(tmp_
 
 def test_the_culler_leaves_a_kernel_alone_until_its_page_has_connected(monkeypatch):
     """A page still loading has an idle kernel with no connection: it is handed to the ordinary idle
-    rule only once its page connected, or when its page has not come for ``PAGE_CONNECT_S``."""
+    rule once its page connected; when its page has not come for ``PAGE_CONNECT_S`` it is shut down
+    at once (an abandoned load must not hold ~110 MB for the whole ``cull_idle_timeout``)."""
     from types import SimpleNamespace
 
     from jupyter_server._tz import utcnow
-    asked = []
+    asked, shut = [], []
 
     async def ordinary_rule(self, kernel_id):
         asked.append(kernel_id)
+
+    async def shutdown(self, kernel_id, *args, **kwargs):
+        shut.append(kernel_id)
+        self._kernels.pop(kernel_id, None)
 
     def cull(kernel_id):  # in a thread of its own: a browser test before this one may hold a running loop
         thread = threading.Thread(target=asyncio.run, args=(km.cull_kernel_if_idle(kernel_id),))
@@ -219,16 +224,26 @@ def test_the_culler_leaves_a_kernel_alone_until_its_page_has_connected(monkeypat
         thread.join(10)
 
     monkeypatch.setattr(server.AsyncMappingKernelManager, "cull_kernel_if_idle", ordinary_rule)
+    monkeypatch.setattr(server.AsyncMappingKernelManager, "shutdown_kernel", shutdown)
     km = server.PageKernelManager()
     long_ago = utcnow() - timedelta(seconds=server.PAGE_CONNECT_S + 1)
     km._kernels.update({"starting": SimpleNamespace(execution_state="starting", last_activity=long_ago),
                         "loading": SimpleNamespace(execution_state="idle", last_activity=utcnow()),
-                        "abandoned": SimpleNamespace(execution_state="idle", last_activity=long_ago)})
+                        "abandoned": SimpleNamespace(execution_state="idle", last_activity=long_ago),
+                        "running": SimpleNamespace(execution_state="busy", last_activity=long_ago),
+                        "closed": SimpleNamespace(execution_state="idle", last_activity=long_ago)})
     for kernel_id in ("starting", "loading"):
         cull(kernel_id)
-    assert asked == []
+    assert asked == [] and shut == []
     km._kernel_connections["loading"] = 0
     km.notify_connect("loading")  # its page came: the ordinary rule decides from now on
     cull("loading")
-    cull("abandoned")  # its page never came
-    assert asked == ["loading", "abandoned"]
+    cull("abandoned")  # its page never came: nothing to serve, shut down without waiting for the idle limit
+    cull("running")  # still busy (its notebook running): the ordinary rule, which spares busy kernels
+    assert asked == ["loading", "running"] and shut == ["abandoned"]
+    km._kernel_connections["closed"] = 0
+    km.notify_connect("closed")
+    km.notify_disconnect("closed")  # its page came and was closed: the ordinary idle limit, not the grace
+    cull("closed")
+    assert asked == ["loading", "running", "closed"] and shut == ["abandoned"]
+    assert "abandoned" not in km._kernels and "closed" in km._kernels

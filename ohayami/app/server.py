@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_core.utils import ensure_async
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
@@ -66,7 +67,8 @@ class PageKernelManager(AsyncMappingKernelManager):
     cores that took longer than a short idle limit, and the culler shut kernels down under pages
     still loading (they then never showed their form). Once a page has connected, culling is as
     configured: a closed page frees its kernel after ``cull_idle_timeout``; a page closed while
-    loading never connects and frees its kernel after ``PAGE_CONNECT_S``."""
+    loading never connects and its kernel is shut down once ``PAGE_CONNECT_S`` have passed, whatever
+    ``cull_idle_timeout`` is (pre-heated kernels waiting in Voilà's pool are never culled)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -83,6 +85,12 @@ class PageKernelManager(AsyncMappingKernelManager):
                 return
             last = getattr(kernel, "last_activity", None)
             if last is not None and utcnow() - last < timedelta(seconds=PAGE_CONNECT_S):
+                return
+            if getattr(kernel, "execution_state", None) != "busy" and not self._kernel_connections.get(kernel_id):
+                # No page will come for it (closed while loading): the ordinary idle limit would keep
+                # each abandoned load's kernel for minutes, enough loads would fill the memory.
+                self.log.warning("Culling kernel %s: its page never connected.", kernel_id)
+                await ensure_async(self.shutdown_kernel(kernel_id))
                 return
         await super().cull_kernel_if_idle(kernel_id)
         if kernel_id not in self:
