@@ -177,11 +177,13 @@ def _get(url):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """The kit's server on a folder with a type C page, the summary, and a notebook whose import fails."""
+    """The kit's server on a folder with a type C page, the summary, a notebook whose import fails and
+    one whose kernel dies (a failure of the server, not of a cell)."""
     nbs, ws = tmp_path_factory.mktemp("nbs"), tmp_path_factory.mktemp("ws")
     for name in ("02_type_c_problems.ipynb", "20_project_summary.ipynb"):
         new_notebook.write(nbs / name, new_notebook.NOTEBOOKS[name])
     new_notebook.write(nbs / "90_broken.ipynb", [("md", "# 壊れたページ"), ("code", "import ohayami.no_such_module")])
+    new_notebook.write(nbs / "91_dies.ipynb", [("md", "# 止まるページ"), ("code", "import os\nos._exit(1)")])
     entry = workshops.create_workshop(EXISTING, "C", "2025-05-01", ws)
     sys.path.insert(0, str(ROOT))
     from run import free_port
@@ -220,6 +222,26 @@ def test_a_failed_cell_is_told_in_japanese_by_the_template(served):
     assert "error when executing" not in html and "show_tracebacks" not in html and "Voilà with" not in html
     assert "このページを準備する途中で、思いがけない問題が起きました" in html and address.UNEXPECTED in html
     assert "no_such_module" not in html   # no traceback on the page
+
+
+def _visible(html):
+    """The page's text as a participant sees it: no tags, no scripts (Voilà's console logging names
+    itself there), no styles."""
+    import re
+    return re.sub(r"<[^>]*>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+
+
+@pytest.mark.parametrize("page", ["90_broken.ipynb", "91_dies.ipynb"])
+def test_the_loading_screen_and_a_server_failure_are_in_japanese(served, page):
+    html = _get(f"{served['base']}/voila/render/{page}")
+    text = _visible(html)
+    assert "ページを準備しています…（" in html  # the script that counts the cells while they run
+    assert "ページを準備しています" in text and "このページを開けませんでした" in text
+    assert "このページを準備する途中で、思いがけない問題が起きました" in text
+    # the loading texts were in the page's scripts, the server's failure in its outputs' JSON
+    for english in ("Running", "Executing", "Reading", "show_tracebacks", "An exception occurred", "Voilà with"):
+        assert english not in html, english
+    assert "Voil" not in text
 
 
 @pytest.mark.parametrize("page", ["02_type_c_problems.ipynb", "20_project_summary.ipynb"])
