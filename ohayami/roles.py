@@ -100,7 +100,7 @@ class SeedResult:
     @property
     def message(self) -> str:
         where = ("Bの段階一覧から" if self.source == FROM_FLOW else
-                 "Bの段階一覧がまだないため、ohayami の既定の段階一覧（data/flow_stages.csv）から")
+                 "Bの段階一覧がまだないため、ohayami が用意した標準の段階一覧から")
         left = f"（すでにある {self.skipped} 件は重ねていません）" if self.skipped else ""
         return f"{where}作業を {self.added} 件読み込みました{left}。"
 

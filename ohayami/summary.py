@@ -229,7 +229,10 @@ def roles_part(ws: WorkshopStore, data=None) -> Part | None:
         facts.append(("会議体", "、".join(f"{r.meeting}（{r.frequency}）" if r.frequency else r.meeting
                                          for r in rules.itertuples())))
     tables = (("担い手と役割", team),) if len(team) else ()
-    return Part(tuple(facts), tables, tuple(model.warnings()[:3]))
+    warnings = model.warnings()   # one on the page (it is one A4 sheet); the worksheet lists them all
+    notes = warnings[:1] + ([f"ほか確認が必要なこと {len(warnings) - 1} 件（Hタイプ作業台の「役割分担」）"]
+                            if len(warnings) > 1 else [])
+    return Part(tuple(facts), tables, tuple(notes))
 
 
 PROVIDERS: list[Provider] = [

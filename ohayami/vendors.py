@@ -171,7 +171,8 @@ def score_anchor_line(row) -> str:
     "" for yes/no and mark scales, whose entries say it themselves."""
     if parse_scale(row.scale).kind in ("yesno", "marks"):
         return ""
-    return f"{anchors_text(score_anchors(row))}（{direction_label(row.direction)}）"
+    # 「点が」: on a cost criterion 「高いほど良い」 alone read as "the higher the cost, the better"
+    return f"{anchors_text(score_anchors(row))}（点が{direction_label(row.direction)}）"
 
 
 def tie_break_label(tie: str) -> str:

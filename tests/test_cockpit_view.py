@@ -198,3 +198,17 @@ def test_projector_without_results_and_for_a_chart_workshop(tmp_path, sent):
         assert "課題と評価項目がそろい" in html and "<img" not in html
         ws.set_setting(P.KIND_SETTING, "chart")
         assert "診断チャートの「集計」タブ" in P.ProjectorView(ws).out.value
+
+
+def test_the_projector_shows_c_or_e_of_a_workshop_started_as_a_chart(tmp_path):
+    """A workshop made as a chart goes on to C and E from the result card: the cockpit's link names
+    its tab's kind and the projector shows those results, not the chart's pointer page."""
+    ws = open_workshop(tmp_path / "chart-first")
+    ws.set_setting("app.kind", "chart")
+    assert P._kind(ws, None) == "chart"                      # nothing else yet: the chart's page
+    ProblemWorkbench(ws).add_problem("窓口の待ち時間が長い")
+    assert P._kind(ws, None) == "C" and P._kind(ws, "E") == "E"
+    assert K.projector_href(ws, "w=ABCDE&token=t", kind="E") == "04_projector.ipynb?w=ABCDE&kind=E"
+    assert P.kind_in_address("w=ABCDE&kind=E") == "E" and P.kind_in_address("kind=<x>") is None
+    view = P.ProjectorView(ws, P.kind_in_address("w=ABCDE&kind=C"))
+    assert view.kind == "C" and "chart-first：課題の優先順位" in view.out.value and "診断チャートの集計は" not in view.out.value

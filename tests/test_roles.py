@@ -39,7 +39,7 @@ def _team(model):
 def test_without_b_the_defaults_are_read_and_said_so(model, ws):
     r = model.seed_from_flow()
     assert (r.source, r.added, r.skipped) == (FROM_DEFAULT, 18, 0)
-    assert "Bの段階一覧がまだないため" in r.message and "flow_stages.csv" in r.message
+    assert "Bの段階一覧がまだないため" in r.message and "ohayami が用意した標準の段階一覧" in r.message
     assert _tasks(model) == [(s.stage_name, t) for s in default_stages() for t in s.tasks]
     assert set(model.tasks()["source"]) == {FROM_DEFAULT}
     assert ws.rows("flow_stages").empty   # reading B's list never fills it in

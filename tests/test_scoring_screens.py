@@ -35,8 +35,9 @@ def test_type_e_rows_say_what_the_scale_ends_mean(tmp_path):
     rows = {re.sub("<[^>]+>", " ", box.children[0].value): box for box in sco.grid.widget.children[1:]}
     cost = next(t for t in rows if "イニシャルコスト" in t)
     assert "1＝" in cost and "5＝" in cost and "安い" in cost, cost
+    assert "（点が高いほど良い）" in cost   # never 「（高いほど良い）」 alone next to a cost: higher cost is not better
     plain = next(t for t in rows if t.lstrip().startswith("機能関連"))
-    assert "1＝低い　5＝高い（高いほど良い）" in plain, plain
+    assert "1＝低い　5＝高い（点が高いほど良い）" in plain, plain
     must = next(t for t in rows if "データ暗号化" in t)
     assert "5＝" not in must
     # the phone card says the same

@@ -123,13 +123,16 @@ class Poller:
         return True
 
 
-def projector_href(ws, query: str | None = None) -> str:
+def projector_href(ws, query: str | None = None, kind: str | None = None) -> str:
     """The projector page's address relative to a worksheet's page: the same workshop (the page's
-    own query, the token left out), or by name when the page has no query (JupyterLab)."""
+    own query, the token left out), or by name when the page has no query (JupyterLab); ``kind``
+    (C or E) says whose results to project, whatever kind the workshop was started as."""
     query = os.environ.get("QUERY_STRING", "") if query is None else query
-    pairs = [(k, v) for k, v in parse_qsl(query or "", keep_blank_values=True) if k != "token"]
+    pairs = [(k, v) for k, v in parse_qsl(query or "", keep_blank_values=True) if k not in ("token", "kind")]
     if not pairs and ws is not None:
         pairs = [("workshop", ws.name)]
+    if kind:
+        pairs.append(("kind", kind))
     return PROJECTOR + (f"?{urlencode(pairs)}" if pairs else "")
 
 
@@ -161,7 +164,7 @@ class ProgressPanel(Panel):
         self.name_filter.observe(lambda *_: self.poll(force=True), names="value")
         self.view.tabs.observe(lambda *_: self._follow_tab(), names="selected_index")
         self._follow_tab()
-        link = (f'<a href="{esc(projector_href(self.ws))}" target="_blank" rel="noopener">'
+        link = (f'<a href="{esc(projector_href(self.ws, kind=self.model.SET_ID))}" target="_blank" rel="noopener">'
                 "結果を投影用の画面で開く（新しいタブ）</a>")
         note = ("参加者の入力の状況です。数秒ごとに自動で更新されます（このタブを開いている間だけ）。"
                 "この画面は参加者に見せずに、進行役が使ってください。")

@@ -8,6 +8,8 @@ no notes for the facilitator and one title. It refreshes itself like the cockpit
 from __future__ import annotations
 
 import base64
+import os
+from urllib.parse import parse_qsl
 
 import ipywidgets as W
 
@@ -38,12 +40,26 @@ _CSS = """<style>
 
 
 def _kind(ws, kind: str | None) -> str:
+    """Which results to project: the kind the link asks for (the cockpit's link names its C or E tab),
+    else the workshop's own kind; a workshop started as a chart that went on to E or C (the card's
+    「この作業台を開く」) projects those results rather than a page that only points to the chart."""
     if kind in ("C", "E"):
         return kind
     stored = ws.setting(KIND_SETTING, "") or ""
-    if stored in ("C", "E", "chart"):
+    if stored in ("C", "E"):
         return stored
-    return "E" if len(ws.rows("vendors")) else "C"
+    if len(ws.rows("vendors")):
+        return "E"
+    if len(ws.rows("problems")):
+        return "C"
+    return "chart" if stored == "chart" else "C"
+
+
+def kind_in_address(query: str | None = None) -> str | None:
+    """The ``kind`` the projector's address asks for (``?kind=C`` / ``E``), or None."""
+    query = os.environ.get("QUERY_STRING", "") if query is None else query
+    values = [v for k, v in parse_qsl(query or "") if k == "kind"]
+    return values[-1] if values and values[-1] in ("C", "E") else None
 
 
 def projection_html(p: Projection, figure_png: bytes | None) -> str:
@@ -99,7 +115,7 @@ class ProjectorView:
 
 def show(workshop=None, kind: str | None = None, data=None):
     """Build the projector view for a workshop and return its root widget."""
-    return ProjectorView(workshop, kind, data).widget
+    return ProjectorView(workshop, kind or kind_in_address(), data).widget
 
 
 __all__ = ["ProjectorView", "projection_html", "show"]

@@ -55,7 +55,8 @@ class MatrixPanel(Panel):
         self.show_checks()
 
     def set(self, key: tuple[str, str], value: str) -> None:
-        if attempt(self.msg, lambda: self.model.set_raci(*key, value), f"{key[0]} の役割を保存しました",
+        task = dict(zip(self.model.tasks()["task_id"], self.model.tasks()["task_name"])).get(key[0], key[0])
+        if attempt(self.msg, lambda: self.model.set_raci(*key, value), f"「{task}」の役割を保存しました",
                    reload=self.build_grid)[0]:
             self.show_checks()
             self.view.changed("raci", self)
