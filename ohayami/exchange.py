@@ -16,6 +16,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -237,6 +238,10 @@ def _cell_text(v: object) -> str:
 
 # ---------------------------------------------------------------------- validating rows
 
+# Settings that stay the workshop's own on import: its join code (taken from a file it could send
+# another workshop's participants here, the app routes /j/<code> to one file)
+OWN_SETTINGS = frozenset({"app.code"})
+
 # Columns a table's rows cannot do without besides their keys: without them every row would be
 # refused as "empty", which hides the real reason (a header the import did not recognise).
 REQUIRED_COLUMNS = {"problems": ("title",), "vendors": ("name",), "criteria": ("name",)}
@@ -351,10 +356,60 @@ def _check_row(table: str, rec: dict, ws: WorkshopStore, ctx: dict) -> list[str]
             except OhayamiError:
                 errs.append(f"点数「{value}」は評価項目「{crit.get('name') or rec['criterion_id']}」の尺度の外です"
                             f"（{parse_scale(crit['scale']).describe()}）")
+    elif table == "settings":
+        errs += _setting_errors(rec)
+    errs += [_time_error(col, rec[col]) for col in TIME_COLUMNS
+             if col in rec and not _is_stored_time(rec[col])]
     for col in TABLES[table].numeric:
         if col in rec and isinstance(rec[col], str):
             _number_into(rec, col, errs)
     return errs
+
+
+# the stored times (store.now_iso): a date and a time of day at least, as the kit writes them
+_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _is_stored_time(value: object) -> bool:
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return True   # a time not yet recorded
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(_STORED_TIME.match(text))
+
+
+def _time_error(col: str, value: object) -> str:
+    return (f"「{column_label(col)}{RECORD_SUFFIX}」の「{value}」は記録された日時の形ではありません"
+            "（例：2026-11-27T19:15:00+09:00）。書き出したときの値に戻すか、空にしてください")
+
+
+def _setting_errors(rec: dict) -> list[str]:
+    """Settings a file may not set: the signing key (whoever writes it could forge scoring sheets),
+    and the app's workshop kind and date only with values the app itself would store."""
+    key = rec["key"]
+    if key == SHEET_SECRET:
+        return [f"設定「{SHEET_SECRET}」（評価シートの署名の鍵）はファイルから取り込めません。"
+                "この行を消してから取り込み直してください（鍵はワークショップごとに作られ、書き出しにも含まれません）"]
+    if key not in ("app.kind", "app.date"):
+        return []
+    try:
+        value = json.loads(rec.get("value") or "null")
+    except (TypeError, ValueError):
+        value = rec.get("value")
+    if key == "app.kind" and value not in WORKSHOP_KIND_LABELS:
+        kinds = "、".join(f"{k}（{label}）" for k, label in WORKSHOP_KIND_LABELS.items())
+        return [f"設定「app.kind」の値「{value}」はワークショップの種類ではありません。{kinds} のどれかにしてください"]
+    if key == "app.date":
+        try:
+            if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            return [f"設定「app.date」の値「{value}」は開催日（例：2026-11-27）の形ではありません"]
+    return []
 
 
 def _duplicate_criterion_names(records: list[tuple[int, dict]], existing: pd.DataFrame) -> list[tuple[int, str]]:
@@ -454,6 +509,8 @@ def import_table(ws: WorkshopStore, table: str, source: str | Path | bytes | pd.
             errors.append((row, f"{seen_keys[key]}行目と同じ行です（{'・'.join(key)}）"))
             continue
         seen_keys[key] = row
+        if table == "settings" and rec["key"] in OWN_SETTINGS:
+            continue
         errors.extend((row, m) for m in _read_words(table, rec))
         errors.extend((row, m) for m in _check_row(table, rec, ws, ctx))
         records.append((row, rec))

@@ -206,6 +206,12 @@ case("i-vendor-empty-name", "form", _I, "空", data=csv("事業者,価格\n,100\
 case("i-not-xlsx-zip", "13.11", _I, "Excel|xlsx|読めません", name="input.xlsx", data=(lambda: (
     lambda buf: (zipfile.ZipFile(buf, "w").writestr("hello.txt", "x") or True) and buf.getvalue())(io.BytesIO()))())
 case("i-truncated-xlsx", "13.11", _I, "Excel|xlsx|読めません|壊れ", name="input.xlsx", data=b"PK\x03\x04" + b"\0" * 40)
+# settings a file must never set, and stored times that are no times (whole-workshop workbook too)
+case("i-settings-sheet-secret", "13.11", _I, "sheet_secret", table="settings",
+     data=csv('項目,値\nsheet_secret,"""' + "00" * 32 + '"""\n'))
+case("i-settings-kind-unknown", "13.11", _I, "種類", table="settings", data=csv('項目,値\napp.kind,"""Z"""\n'))
+case("i-chart-time-not-a-time", "13.11", _I, "日時（記録用）", table="chart_results",
+     data=csv("結果ID,日時（記録用）\nR1,きのう\nR2,9999\n"))
 
 # ---------------------------------------------------------------------- guide data edits (OHAYAMI_DATA)
 _G = "guide"

@@ -78,3 +78,86 @@ def test_help_names_new_token(argv, capsys):
     with pytest.raises(SystemExit):
         run.app_parser().parse_args(argv[1:])
     assert "--new-token" in capsys.readouterr().out
+
+
+def _kept(tmp_path):
+    import json
+    return json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))
+
+
+def test_a_folder_in_place_of_the_token_file_still_starts_and_says_why(tmp_path):
+    (tmp_path / launch.STATE).mkdir()
+    out = io.StringIO()
+    token = launch.keep_token(tmp_path, 8866, out=out)
+    assert launch.TOKEN_FORMAT.fullmatch(token)
+    said = out.getvalue()
+    assert "フォルダー" in said and "保存できませんでした" in said and "Error" not in said
+
+
+def test_a_read_only_token_file_keeps_its_token(tmp_path, monkeypatch):
+    import os
+    first = launch.keep_token(tmp_path, 8866, out=io.StringIO())
+    real_open = os.open
+
+    def read_only(path, flags, *args):   # as the file's rights would (root ignores them, so simulated)
+        if flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+    monkeypatch.setattr(launch.os, "open", read_only)
+    out = io.StringIO()
+    assert launch.keep_token(tmp_path, 8866, out=out) == first and out.getvalue() == ""
+    out = io.StringIO()   # a moved port cannot be remembered: the app still starts, with the same token
+    assert launch.keep_token(tmp_path, 8867, out=out) == first
+    assert "保存できませんでした" in out.getvalue() and "PermissionError" not in out.getvalue()
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '"token"', "\xff\xfe"])
+def test_an_unusable_token_file_says_the_old_addresses_stop_working(tmp_path, content):
+    (tmp_path / launch.STATE).write_bytes(content.encode("latin-1"))
+    out = io.StringIO()
+    token = launch.keep_token(tmp_path, 8866, out=out)
+    assert launch.TOKEN_FORMAT.fullmatch(token)
+    assert "前に配ったアドレスとQRコードは使えません" in out.getvalue()
+    assert _kept(tmp_path)["token"] == token   # repaired for the next start
+
+
+@pytest.mark.parametrize("bad", ["aa bb&w=ZZZZZ#x<script>", "short", "x" * 65, "ａａａａａａａａａ", 12345678901])
+def test_a_kept_token_not_in_the_kits_format_is_replaced_with_a_reason(tmp_path, bad):
+    import json
+    (tmp_path / launch.STATE).write_text(json.dumps({"token": bad, "port": 8866}), encoding="utf-8")
+    out = io.StringIO()
+    token = launch.keep_token(tmp_path, 8866, out=out)
+    assert token != bad and launch.TOKEN_FORMAT.fullmatch(token)
+    assert "形式" in out.getvalue() and "前に配ったアドレスとQRコードは使えません" in out.getvalue()
+
+
+def test_a_kept_token_of_the_kits_format_is_kept_silently(tmp_path):
+    import json
+    (tmp_path / launch.STATE).write_text(json.dumps({"token": "Ab-_09xyzQW", "port": 8866}), encoding="utf-8")
+    out = io.StringIO()
+    assert launch.keep_token(tmp_path, 8866, out=out) == "Ab-_09xyzQW" and out.getvalue() == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need rights on Windows")
+def test_a_symlinked_token_file_is_neither_read_nor_overwritten(tmp_path):
+    import json
+    target = tmp_path / "elsewhere.json"
+    target.write_text(json.dumps({"token": "Ab-_09xyzQW", "port": 8866}), encoding="utf-8")
+    target.chmod(0o644)
+    (tmp_path / launch.STATE).symlink_to(target)
+    out = io.StringIO()
+    token = launch.keep_token(tmp_path, 8866, out=out)
+    assert token != "Ab-_09xyzQW" and "シンボリックリンク" in out.getvalue()
+    assert json.loads(target.read_text(encoding="utf-8"))["token"] == "Ab-_09xyzQW"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert (tmp_path / launch.STATE).is_symlink()
+
+
+@pytest.mark.parametrize("port", [True, 0, 70000, -1, "8866", 8866.0])
+def test_a_kept_port_that_is_no_port_is_not_reported(tmp_path, port):
+    import json
+    (tmp_path / launch.STATE).write_text(json.dumps({"token": "Ab-_09xyzQW", "port": port}), encoding="utf-8")
+    out = io.StringIO()
+    assert launch.keep_token(tmp_path, 8867, out=out) == "Ab-_09xyzQW"
+    assert "前回はポート" not in out.getvalue()
+    assert _kept(tmp_path)["port"] == 8867

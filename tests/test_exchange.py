@@ -216,3 +216,84 @@ def test_the_whole_workshop_excel_reads_in_words_and_comes_back(tmp_path):
     X.import_workbook(b, X.export_xlsx(a), name="export.xlsx")
     assert X.table_snapshot(a) == X.table_snapshot(b)
     assert b.get("cut_lines", set_id="C")["mode"] == "top"
+
+
+def _edited_workbook(a, sheet: str, edit) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(X.export_xlsx(a)))
+    edit(wb[sheet])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _append_setting(key: str, value: str):
+    def edit(sh):
+        header = [c.value for c in sh[1]]
+        row = [None] * len(header)
+        row[header.index("項目")], row[header.index("値")] = key, value
+        sh.append(row)
+    return edit
+
+
+def test_a_workbook_cannot_set_the_scoring_sheets_signing_key(tmp_path):
+    """Whoever wrote the key into a workbook could sign scoring sheets the workshop would accept."""
+    from ohayami import sheets
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    data = _edited_workbook(a, "設定", _append_setting(X.SHEET_SECRET, '"' + "00" * 32 + '"'))
+    b = open_workshop(tmp_path / "b")
+    with pytest.raises(X.ImportRefused) as e:
+        X.import_workbook(b, data, name="crafted.xlsx")
+    assert "sheet_secret" in e.value.message and "シート「設定」" in str(e.value)
+    assert len(e.value.errors) == 1 and "行目" in e.value.message
+    assert b.setting(sheets.SECRET_KEY) is None and b.rows("problems").empty   # nothing imported
+
+
+@pytest.mark.parametrize("value, words", [('"Z"', "種類"), ("7", "種類"), ('"chart "', "種類")])
+def test_a_workbook_kind_must_be_one_of_the_kinds(tmp_path, value, words):
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    b = open_workshop(tmp_path / "b")
+    with pytest.raises(X.ImportRefused, match=words):
+        X.import_workbook(b, _edited_workbook(a, "設定", _append_setting("app.kind", value)), name="x.xlsx")
+    assert b.setting("app.kind") is None and b.rows("problems").empty
+
+
+def test_a_workbook_kind_and_date_of_the_app_come_back(tmp_path):
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    a.set_setting("app.kind", "E")
+    a.set_setting("app.date", "2026-11-27")
+    b = open_workshop(tmp_path / "b")
+    X.import_workbook(b, X.export_xlsx(a), name="x.xlsx")
+    assert (b.setting("app.kind"), b.setting("app.date")) == ("E", "2026-11-27")
+    with pytest.raises(X.ImportRefused, match="開催日"):
+        X.import_workbook(b, _edited_workbook(a, "設定", lambda sh: [
+            c for c in sh.iter_rows() if c[0].value == "app.date" and setattr(c[1], "value", '"2026-13-40"')]), name="x.xlsx")
+    assert b.setting("app.date") == "2026-11-27"
+
+
+def test_a_workbook_keeps_the_workshops_own_join_code(tmp_path):
+    """/j/<code> leads to one workshop: a file's code would send another workshop's participants here."""
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+    a.set_setting("app.code", "ACDEF")
+    b = open_workshop(tmp_path / "b")
+    b.set_setting("app.code", "WXY34")
+    X.import_workbook(b, X.export_xlsx(a), name="x.xlsx")
+    assert b.setting("app.code") == "WXY34" and not b.rows("problems").empty
+
+
+@pytest.mark.parametrize("when", ["9999", "きのう", "2026-11-27", "2026-13-01T10:00:00"])
+def test_stored_times_must_be_times(tmp_path, when):
+    a = open_workshop(tmp_path / "a")
+    _fill(a)
+
+    def edit(sh):
+        col = [c.value for c in sh[1]].index("日時（記録用）") + 1
+        sh.cell(row=2, column=col, value=when)
+    b = open_workshop(tmp_path / "b")
+    with pytest.raises(X.ImportRefused) as e:
+        X.import_workbook(b, _edited_workbook(a, "診断結果", edit), name="x.xlsx")
+    assert [r for r, _ in e.value.errors] == [2] and "日時（記録用）" in e.value.message and f"「{when}」" in e.value.message
+    assert b.rows("chart_results").empty and b.rows("problems").empty

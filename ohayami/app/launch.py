@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
+import stat
 import sys
 import unicodedata
 from pathlib import Path
@@ -111,32 +113,87 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
 
 
 STATE = ".ohayami-app.json"   # next to the workshops: the shared token and the port last used
+# what secrets.token_urlsafe makes (run.py and keep_token): anything else was not written by the kit
+TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{8,64}")
+_LOST = "前に配ったアドレスとQRコードは使えません。下の新しいアドレス（QRコード）を配り直してください。"
+
+
+def _read_state(path: Path) -> tuple[dict, str | None]:
+    """The kept state and, when there was a file that could not be used, why (in Japanese).
+    A symbolic link is never followed: it could point the kit at any file of the user's."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return {}, None
+    except OSError as e:
+        return {}, f"調べられません（{e.strerror or e}）"
+    if stat.S_ISLNK(st.st_mode):
+        return {}, "シンボリックリンクになっています（安全のため読みません）"
+    if not stat.S_ISREG(st.st_mode):
+        return {}, "ファイルではありません（フォルダーなど）"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "r", encoding="utf-8") as f:
+            state = json.loads(f.read(65536))
+    except OSError as e:
+        return {}, f"読めません（{e.strerror or e}）"
+    except ValueError:
+        return {}, "中身が壊れています"
+    if not isinstance(state, dict):
+        return {}, "中身の形式が違います"
+    return state, None
+
+
+def _write_state(path: Path, state: dict) -> str | None:
+    """Write the state for the folder owner only; why it could not be written, or None."""
+    try:
+        if path.is_symlink():
+            return "シンボリックリンクになっています（安全のため書き込みません）"
+        if path.exists() and not path.is_file():
+            return "同じ名前のフォルダーなどがあります"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(state, f)
+        os.chmod(path, 0o600)   # an older file may have been made with wider rights
+    except OSError as e:
+        return f"書き込めません（{e.strerror or e}）"
+    return None
 
 
 def keep_token(folder: str | Path | None, port: int, new: bool = False, out: TextIO = sys.stdout) -> str:
     """The token for this workshops folder, kept across restarts so that QR codes and addresses already
-    handed out keep working; a fresh one only when ``new`` (or none was kept). The file is readable by
-    its owner only. Says so when the port differs from last time (old addresses then need the new one)."""
+    handed out keep working; a fresh one only when ``new`` (or none usable was kept). The file is readable
+    by its owner only. Says so when the port differs from last time (old addresses then need the new one),
+    and says why when a kept token could not be used or the token could not be kept: the app starts anyway."""
     path = Path(folder or default_folder()) / STATE
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        state = state if isinstance(state, dict) else {}
-    except (OSError, ValueError):
-        state = {}
+    state, problem = _read_state(path)
+    if problem:
+        say(f"合言葉（トークン）の保存ファイル {path} が{problem}。新しい合言葉で起動します。"
+            f"前回の合言葉を使っていた場合、{_LOST}", out)
     token = state.get("token")
-    if new or not isinstance(token, str) or len(token) < 8:
+    if new or not isinstance(token, str) or not TOKEN_FORMAT.fullmatch(token):
+        if new and state.get("token"):
+            say(f"合言葉（トークン）を新しくしました。{_LOST}", out)
+        elif "token" in state:
+            say("保存されていた合言葉（トークン）がこのキットの作る形式（英数字と - _ の8〜64文字）ではないため、"
+                f"合言葉（トークン）を新しくしました。{_LOST}", out)
         token = secrets.token_urlsafe(8)
-        if state.get("token"):
-            say("合言葉（トークン）を新しくしました。前に配ったアドレスとQRコードは使えません。", out)
     last = state.get("port")
-    if isinstance(last, int) and last != port:
+    if type(last) is int and 1 <= last <= 65535 and last != port:   # bool is an int: not a port
         say(f"前回はポート {last} でした。今回はポート {port} です：前に配ったアドレスとQRコードは使えないので、"
             "下の新しいアドレス（QRコード）を配り直してください。", out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"token": token, "port": port}, f)
-    os.chmod(path, 0o600)   # an older file may have been made with wider rights
+    kept = {"token": token, "port": port}
+    if state == kept and not problem:
+        try:
+            os.chmod(path, 0o600)   # an older file may have been made with wider rights
+        except OSError:
+            pass   # read fine and unchanged: nothing is lost when its rights cannot be narrowed
+        return token
+    failed = _write_state(path, kept)
+    if failed:
+        say(f"合言葉（トークン）を {path} に保存できませんでした：{failed}。今回はこのまま起動しますが、"
+            "次に起動すると合言葉が変わり、今回配るアドレスとQRコードは使えなくなります。", out)
     return token
 
 
