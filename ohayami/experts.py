@@ -86,10 +86,7 @@ class ExpertRequest:
     # ------------------------------------------------------------------ the guide's words
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's type I step ``step`` (1 要件の整理, 2 見つける, 3 協力を得て推進)."""
-        hit = self.card.steps[self.card.steps.step_no == step]
-        if hit.empty:
-            raise OhayamiError(f"ガイドにIタイプの Step{step} がありません。ガイドのデータを確かめてください。", field="step")
-        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+        return self.card.step(step)
 
     def reference(self, mark: str) -> str:
         """The title of I's own reference whose note carries footnote ``mark`` (「※1」), or ""."""

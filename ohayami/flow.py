@@ -194,14 +194,6 @@ def read_plan_start(ws: WorkshopStore) -> tuple[str, list[str]]:
                                        "（それまでは「何か月目」で表示します）。")]
 
 
-def guide_step(card, step: int) -> tuple[str, str]:
-    """(title, text) of step ``step`` of a type's card, refused in Japanese when the guide data lacks it."""
-    hit = card.steps[card.steps.step_no == step]
-    if hit.empty:
-        raise OhayamiError(f"ガイドに{card.name}の Step{step} がありません。ガイドのデータを確かめてください。", field="step")
-    return hit.iloc[0]["title"], hit.iloc[0]["text"]
-
-
 def month_label(start: str, month: int) -> str:
     """「2026年6月」 for month ``month`` (1-based) of a plan starting ``start`` (YYYY-MM); 「3か月目」 without one."""
     if not start:
@@ -238,7 +230,7 @@ class Flow:
 
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's type B step ``step`` (1 事例の調査, 2 基本の流れの理解)."""
-        return guide_step(self.card, step)
+        return self.card.step(step)
 
     # ------------------------------------------------------------------ Step1: case interviews
     def interviews(self) -> pd.DataFrame:

@@ -741,6 +741,15 @@ class TypeCard:
     extras: dict = field(default_factory=dict)
     page_refs: pd.DataFrame = field(default_factory=pd.DataFrame)  # the guide's page references in this card
 
+    def step(self, step: int) -> tuple[str, str]:
+        """(title, text) of this type's step ``step``, refused in Japanese when the guide data lacks it
+        (every worksheet's 「ガイド：Step…」 note comes from here)."""
+        hit = self.steps[self.steps.step_no == step]
+        if hit.empty:
+            raise OhayamiError(f"ガイドに{self.name}の Step{step} がありません。ガイドのデータを確かめてください。",
+                               field="step")
+        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+
 
 EXTRA_KEYS = tuple(EXTRA_FIELDS)
 

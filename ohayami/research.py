@@ -144,10 +144,7 @@ class Research:
     # ------------------------------------------------------------------ the guide's words
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's type D step ``step`` (1 事例, 2 事例のサービス, 3 類似サービス)."""
-        hit = self.card.steps[self.card.steps.step_no == step]
-        if hit.empty:
-            raise OhayamiError(f"ガイドにDタイプの Step{step} がありません。ガイドのデータを確かめてください。", field="step")
-        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+        return self.card.step(step)
 
     def rfi_note(self) -> str:
         """The guide's footnote on RFI (※5), the source of the seeded questions."""

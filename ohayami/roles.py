@@ -17,7 +17,7 @@ from itertools import chain, count
 import pandas as pd
 
 from .errors import OhayamiError
-from .flow import default_stages, guide_step, stored_stages
+from .flow import default_stages, stored_stages
 from .guide import type_card
 from .store import WorkshopStore
 from .textio import clean_name, one_line, stored_row_problem, title_key
@@ -116,7 +116,7 @@ class Roles:
 
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's type H step ``step`` (1 作業の洗い出し, 2 推進体制, 3 体制構築)."""
-        return guide_step(self.card, step)
+        return self.card.step(step)
 
     # ------------------------------------------------------------------ tasks
     def _stored_tasks(self) -> pd.DataFrame:

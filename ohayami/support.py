@@ -136,10 +136,7 @@ class SupportWorksheet:
     # ------------------------------------------------------------------ the guide's words
     def guide_step(self, step: int) -> tuple[str, str]:
         """(title, text) of the guide's step ``step`` for this kind (1 収集, 2 決定)."""
-        hit = self.card.steps[self.card.steps.step_no == step]
-        if hit.empty:
-            raise OhayamiError(f"ガイドに{self.kind}タイプの Step{step} がありません。", field="step")
-        return hit.iloc[0]["title"], hit.iloc[0]["text"]
+        return self.card.step(step)
 
     def sources_frame(self) -> pd.DataFrame:
         """The guide's chapter-4 references for this kind: where to look for programmes."""

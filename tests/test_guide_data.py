@@ -134,3 +134,17 @@ def test_loaders_return_copies():
     a = ohayami.load_chart()
     a.loc[0, "question"] = "changed"
     assert ohayami.load_chart().loc[0, "question"] != "changed"
+
+
+def test_a_cards_step_is_found_or_refused_in_japanese():
+    """Every worksheet's 「ガイド：Step…」 note reads its step through TypeCard.step."""
+    import pytest
+
+    from ohayami.errors import OhayamiError
+    from ohayami.guide import type_card
+    card = type_card("D")
+    title, text = card.step(1)
+    assert title and text and (title, text) == tuple(card.steps[card.steps.step_no == 1].iloc[0][["title", "text"]])
+    with pytest.raises(OhayamiError, match="ガイドにDタイプの Step9 がありません") as e:
+        card.step(9)
+    assert e.value.field == "step"
