@@ -24,13 +24,16 @@ import pandas as pd
 from .errors import OhayamiError
 from .io import unneutralise, xlsx_bytes
 from .formats import jst_text
-from .labels import CHANGELOG_LABELS, CHART_MODE_LABELS, CUT_LINE_LABELS, DIRECTION_LABELS, DIRECTION_WORDS, \
-    MUST_LABELS, MUST_WORDS, RECORD_SUFFIX, VERSION_KIND_LABELS, WORKSHOP_KIND_LABELS, column_label, \
-    direction_choices, header_lookup, yes_no, yes_no_word
+from .labels import CHANGELOG_LABELS, CHART_MODE_LABELS, CUT_LINE_LABELS, DECISION_LABELS, DIRECTION_LABELS, \
+    DIRECTION_WORDS, EXPERT_LIST_LABELS, EXPERT_SOURCE_LABELS, FOUND_AT_LABELS, MUST_LABELS, MUST_WORDS, OTHER_SETTING, \
+    OWNER_KIND_LABELS, READINESS_STATE_LABELS, RECORD_SUFFIX, RFI_PART_LABELS, RFI_SOURCE_LABELS, SERVICE_KIND_LABELS, \
+    SETTING_LABELS, STAGE_LEAD_LABELS, STAGE_SOURCE_LABELS, SUPPORT_SOURCE_LABELS, TASK_SOURCE_LABELS, \
+    VERSION_KIND_LABELS, WORKSHOP_KIND_LABELS, column_label, direction_choices, header_lookup, yes_no, yes_no_word
 from .scoring.weights import WEIGHT_METHODS
 from .scoring.scales import normalise_entry, parse_scale
 from .store import TABLES, Table, WorkshopStore
-from .textio import MAX_COLUMNS, MAX_ROWS, MAX_TEXT, header_key, limit_hint, parse_number, read_text_rows, title_key
+from .textio import MAX_COLUMNS, MAX_ROWS, MAX_TEXT, header_key, limit_hint, parse_number, read_text_rows, strip_controls, \
+    title_key
 
 MAX_TITLE = 200
 MAX_SHOWN_ERRORS = 50
@@ -550,7 +553,37 @@ CODE_WORDS: dict[tuple[str, str], object] = {
     ("weight_versions", "kind"): VERSION_KIND_LABELS,
     ("criteria", "must_have"): MUST_LABELS,
     ("criteria", "direction"): DIRECTION_LABELS,
+    ("weight_inputs", "method"): WEIGHT_METHODS,
+    ("research_services", "kind"): SERVICE_KIND_LABELS,
+    ("research_services", "found_at"): FOUND_AT_LABELS,
+    ("research_rfi", "part"): RFI_PART_LABELS,
+    ("research_rfi", "source"): RFI_SOURCE_LABELS,
+    ("role_owners", "owner_kind"): OWNER_KIND_LABELS,
+    ("role_tasks", "source"): TASK_SOURCE_LABELS,
+    ("flow_stages", "lead"): STAGE_LEAD_LABELS,
+    ("flow_stages", "source"): STAGE_SOURCE_LABELS,
+    ("readiness", "state"): READINESS_STATE_LABELS,
+    ("support_programmes", "source"): SUPPORT_SOURCE_LABELS,
+    ("support_decisions", "decision"): DECISION_LABELS,
+    ("expert_items", "source"): EXPERT_SOURCE_LABELS,
+    ("expert_items", "list_id"): EXPERT_LIST_LABELS,
 }
+# Columns that hold JSON (weights as entered, the committee's rules, the winners of a weights version):
+# a person reads them in words under these headers, and the stored JSON stays beside them under the
+# label with RECORD_SUFFIX, which is what the import reads (as for times). The headers are none that
+# header_lookup reads, so the import passes over the words.
+JSON_WORDS_HEADERS: dict[tuple[str, str], str] = {
+    ("weight_inputs", "inputs"): "入力した重み",
+    ("rules", "record"): "ルール",
+    ("weight_versions", "winner_before"): "見直し前の1位（名前）",
+    ("weight_versions", "winner_after"): "見直し後の1位（名前）",
+}
+# Names beside ids where the sheet has none of its own (NAME_HEADERS covers criteria and alternatives)
+ID_NAME_HEADERS: dict[tuple[str, str], str] = {("role_raci", "task_id"): "作業名", ("role_raci", "owner_id"): "担い手名"}
+SETTING_NAME_HEADER = "設定の名前"
+# value columns that hold another row's id (problem_ids: ids joined with 「,」) → the id they name
+ID_VALUE_COLUMNS = {"case_id": "case_id", "sent_vendor_id": "vendor_id", "merged_into": "problem_id",
+                    "problem_ids": "problem_id"}
 # Times: a person reads 「2026年11月27日 19:15」 (JST); the exact stored time stays beside it, under
 # the header with RECORD_SUFFIX, for the import (a JST minute cannot give back the stored second).
 TIME_COLUMNS = frozenset({"created_at", "at", "first_at", "joined_at", "read_at", "sent_at", "weights_revealed"})
@@ -603,39 +636,260 @@ def _read_words(table: str, rec: dict) -> list[str]:
     return errs
 
 
+# ---------------------------------------------------------------------- stored values in words
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and value != value)
+
+
+def _num(value: object) -> str:
+    """A number as a person writes it: 60, 33.33 (no float noise); anything else as text."""
+    try:
+        return f"{round(float(value), 2):g}"
+    except (TypeError, ValueError):
+        return _words(value)
+
+
+def _words(value: object) -> str:
+    """Text for a readable cell: no control characters (a crafted row may carry them)."""
+    return "" if _blank(value) else strip_controls(str(value))
+
+
+def _json(value: object) -> object:
+    """The JSON a stored text holds, or the value itself when it holds none."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _plain(value: object) -> str:
+    """Any stored value in words: a JSON object as 「名前: …、…」, a list joined with 「・」."""
+    v = _json(value)
+    if isinstance(v, dict):
+        return ANSWER_SEP.join(f"{column_label(str(k))}: {_plain(x)}" for k, x in v.items())
+    if isinstance(v, list):
+        return "・".join(_plain(x) for x in v)
+    return _num(v) if isinstance(v, float) else _words(v)
+
+
+def weights_input_text(method: str, inputs: object, names: dict[str, str]) -> str:
+    """Weights as entered, in words: 「機能: 60点（60%）、使いやすさ: 40点（40%）」 (points), 「機能: 1位、…」
+    (ranks), 「「機能」は「使いやすさ」より3倍重要、…」 (pairwise). ``names``: criterion id → name."""
+    values = _json(inputs)
+    if not isinstance(values, dict):
+        return _plain(values)
+    name = lambda c: _words(names.get(c) or c)  # noqa: E731 - a criterion since deleted keeps its id
+    try:
+        if method == "direct":
+            total = sum(float(v) for v in values.values())
+            return ANSWER_SEP.join(f"{name(c)}: {_num(v)}点" + (f"（{float(v) / total:.0%}）" if total > 0 else "")
+                                   for c, v in values.items())
+        if method == "rank":
+            ordered = sorted(values.items(), key=lambda cv: float(cv[1]))
+            return ANSWER_SEP.join(f"{name(c)}: {_num(v)}位" for c, v in ordered)
+        if method == "pairwise":
+            out = []
+            for pair, a in values.items():
+                i, _, j = str(pair).partition("|")
+                a = float(a)
+                if a == 1:
+                    out.append(f"「{name(i)}」と「{name(j)}」は同じくらい重要")
+                else:
+                    more, less, times = (i, j, a) if a > 1 else (j, i, 1 / a)
+                    out.append(f"「{name(more)}」は「{name(less)}」より{_num(times)}倍重要")
+            return ANSWER_SEP.join(out)
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass   # a crafted input: said as it is below
+    return ANSWER_SEP.join(f"{name(c)}: {_plain(v)}" for c, v in values.items())
+
+
+_TIE_WORDS = {"technical": "技術点の高い方", "price": "価格の安い方"}
+
+
+def _ratio(value: object) -> str:
+    try:
+        return f"{float(value):.0%}"
+    except (TypeError, ValueError):
+        return _words(value)
+
+
+def rules_text(record: object) -> str:
+    """The committee's rules (their stored record) as sentences, one per rule: 「評価者の点数は平均で集計します。…」.
+    Rules the record leaves out are the engine's defaults, said as such."""
+    from dataclasses import asdict
+
+    from .scoring.engine import PriceRule, Rules
+
+    rec = _json(record)
+    if not isinstance(rec, dict):
+        return _plain(rec)
+    rec = {**asdict(Rules()), **rec}
+    out = [{"average": "評価者の点数は平均で集計します。", "sum": "評価者の点数は合計で集計します。"}.get(
+        rec.pop("combine"), None) or "評価者の点数の集計方法が読めません。"]
+    digits = rec.pop("digits")
+    rounding = rec.pop("rounding")
+    out.append({"none": "端数は処理しません。", "round": f"点数は小数{_words(digits)}位に四捨五入します。",
+                "truncate": f"点数は小数{_words(digits)}位で切り捨てます。"}.get(rounding, f"端数処理「{_words(rounding)}」。"))
+    out.append({"any": "必須項目は、1人でも満たさないと判断すれば除外します。",
+                "majority": "必須項目は、過半数が満たさないと判断すれば除外します。"}.get(
+        rec.pop("must_have_rule"), "必須項目の判定が読めません。"))
+    total = rec.pop("min_total_ratio")
+    if not _blank(total):
+        out.append(f"技術点が満点の {_ratio(total)} 未満は選定対象外とします。")
+    group = rec.pop("min_group_ratio")
+    if isinstance(group, dict):
+        out.append("要件内訳の小計が満点の次の割合未満は選定対象外とします：" + ANSWER_SEP.join(
+            f"{_words(g) or '（区分なし）'} {_ratio(v)}" for g, v in group.items()) + "。")
+    elif not _blank(group):
+        out.append(f"各要件内訳の小計が満点の {_ratio(group)} 未満は選定対象外とします。")
+    price = rec.pop("price")
+    if isinstance(price, dict):
+        try:
+            out.append(f"価格点は「{PriceRule(**price).describe()}」で計算します。")
+        except Exception:  # noqa: BLE001 - a crafted price rule: said as it is, never a failed export
+            out.append(f"価格点のルール：{_plain(price)}。")
+    ties = rec.pop("tie_break")
+    ties = [ties] if isinstance(ties, str) else ties if isinstance(ties, list) else []
+    if ties:
+        said = [_TIE_WORDS.get(t) or (f"要件内訳「{_words(t[6:])}」の小計の高い方" if str(t).startswith("group:")
+                                      else _words(t)) for t in ties]
+        out.append(f"同点のときは {' → '.join(said)} の順で決めます。")
+    out += [f"{column_label(str(k))}：{_plain(v)}。" for k, v in rec.items()]
+    return "".join(out)
+
+
+def winners_text(winners: object, names: dict[str, str]) -> str:
+    """The winners of a weights version (stored as a list of ids) by their names: 「A社・B社」."""
+    ids = _json(winners)
+    if not isinstance(ids, list):
+        return _plain(ids)
+    return "・".join(_words(names.get(i) or i) for i in ids)
+
+
+def _code_word(words, value: object) -> object:
+    """The word for a code (a number code also as the log writes it, 「1」 or 「1.0」)."""
+    for v in (value, _json(value)):
+        try:
+            if v in words:
+                return words[v]
+            if isinstance(v, str) and float(v) in words:
+                return words[float(v)]
+        except (TypeError, ValueError):
+            pass
+    return value
+
+
 def _setting_text(key: str, value: object) -> str:
     try:
         v = json.loads(value)
     except (TypeError, ValueError):
-        return "" if value is None else str(value)
+        return _words(value)
     if key == "app.kind":
-        return WORKSHOP_KIND_LABELS.get(v, str(v))
+        return WORKSHOP_KIND_LABELS.get(v, _plain(v)) if isinstance(v, str) else _plain(v)
     if isinstance(v, dict):
-        return "、".join(f"{CUT_LINE_LABELS.get(k, k)} {x}" for k, x in v.items())
-    return v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        return "、".join(f"{CUT_LINE_LABELS.get(k, k)} {_plain(x)}" for k, x in v.items())
+    return _plain(v)
+
+
+def setting_name(key: object) -> str:
+    """A setting's name as a person reads it (the key stays in the record column 「項目」)."""
+    return SETTING_LABELS.get(str(key), OTHER_SETTING)
+
+
+def _criterion_names(names: dict[str, dict], set_id: object) -> dict[str, str]:
+    return {c: n for (s, c), n in names["criterion_id"].items() if s == set_id}
+
+
+def value_words(table: str, column: str, value: object, row: dict, names: dict[str, dict]) -> str:
+    """One stored value as the whole-workshop Excel shows it to a person (``row``: the row's other
+    values, at least its keys): words for codes and JSON, JST for times, names for ids."""
+    if _blank(value):
+        return ""
+    if (table, column) == ("weight_inputs", "inputs"):
+        method = row.get("method")
+        return weights_input_text(method, value, _criterion_names(names, row.get("set_id")))
+    if (table, column) == ("rules", "record"):
+        return rules_text(value)
+    if table == "weight_versions" and column in ("winner_before", "winner_after"):
+        return winners_text(value, names["alternative_id"])
+    if (table, column) in CODE_WORDS:
+        return _words(_code_word(CODE_WORDS[(table, column)], value))
+    if (table, column) == ("settings", "value"):
+        return _setting_text(row.get("key"), value)
+    if (table, column) == ("chart_results", "answers"):
+        return answers_text(value)
+    if column in TIME_COLUMNS:
+        return jst_text(value)
+    if (table, column) == ("chart_results", "types"):
+        return _plain(value)
+    if column in ID_VALUE_COLUMNS:   # a value naming another row (the log shows 「A社」, not 「V001」)
+        known = names[ID_VALUE_COLUMNS[column]]
+        return "・".join(_words(known.get(i) or i) for i in str(value).split(",") if i)
+    return _plain(value) if isinstance(value, (int, float)) else _words(value)
 
 
 def _names(ws: WorkshopStore) -> dict[str, dict]:
     crit = ws.rows("criteria")
-    problems, vendors = ws.rows("problems"), ws.rows("vendors")
+    problems, vendors, cases = ws.rows("problems"), ws.rows("vendors"), ws.rows("research_cases")
+    by_id = lambda table, key, name: dict(zip(ws.rows(table)[key], ws.rows(table)[name]))  # noqa: E731
     return {"criterion_id": {(s, c): n for s, c, n in zip(crit["set_id"], crit["criterion_id"], crit["name"])},
             "alternative_id": {**dict(zip(problems["problem_id"], problems["title"])),
-                               **dict(zip(vendors["vendor_id"], vendors["name"]))}}
+                               **dict(zip(vendors["vendor_id"], vendors["name"]))},
+            "problem_id": dict(zip(problems["problem_id"], problems["title"])),
+            "vendor_id": dict(zip(vendors["vendor_id"], vendors["name"])),
+            "task_id": by_id("role_tasks", "task_id", "task_name"),
+            "owner_id": by_id("role_owners", "owner_id", "owner_name"),
+            "service_id": by_id("research_services", "service_id", "name"),
+            "stage_id": by_id("flow_stages", "stage_id", "stage_name"),
+            "rule_id": by_id("role_rules", "rule_id", "meeting"),
+            "interview_id": by_id("flow_interviews", "interview_id", "interviewee"),
+            "theme_id": {t: TABLES["research_theme"].label for t in ws.rows("research_theme")["theme_id"]},
+            "case_id": {c: f"{t or ''}：{w or ''}" for c, t, w in zip(cases["case_id"], cases["town"], cases["what"])}}
+
+
+def _key_words(table: str, keys: dict, names: dict[str, dict]) -> str:
+    """A row by what it is about, in words: 「C・影響を受ける人の多さ」 rather than 「C・reach」; an id whose
+    row is gone stays an id."""
+    out = []
+    for col, v in keys.items():
+        if col == "criterion_id":
+            word = names[col].get((keys.get("set_id"), v)) or names[col].get((keys.get("kind"), v))
+        elif col in names:
+            word = names[col].get(v)
+        elif table == "settings" and col == "key":
+            word = setting_name(v)
+        else:
+            word = value_words(table, col, v, keys, names)
+        out.append(_words(word) or _words(v))
+    return "・".join(out)
 
 
 def _readable(name: str, df: pd.DataFrame, names: dict[str, dict]) -> pd.DataFrame:
-    """One table as a person reads it: words for codes, JST times, names beside ids, the latest
-    answer of each person marked. The stored values the import needs stay in their columns."""
+    """One table as a person reads it: words for codes and JSON, JST times, names beside ids, the
+    latest answer of each person marked. The stored values the import needs stay in their columns."""
     df = df.copy()
+    cols = list(df.columns)
+    records = df.to_dict("records")
+    for (t, col), header in JSON_WORDS_HEADERS.items():
+        if t == name:
+            df[header] = [value_words(name, col, r[col], r, names) for r in records]
     for (t, col), words in CODE_WORDS.items():
         if t == name:
-            df[col] = df[col].map(lambda v, w=words: w.get(v, v) if isinstance(v, (str, int, float)) else v)
-    cols = list(df.columns)
+            df[col] = [words.get(v, v) if isinstance(v, (str, int, float)) else v for v in df[col]]
     for col in list(cols):
         if col in TIME_COLUMNS:
             df[col + JST_SUFFIX] = df[col].map(jst_text)
             cols[cols.index(col)] = col + JST_SUFFIX
             cols.insert(cols.index(col + JST_SUFFIX) + 1, col)
+        elif (name, col) in JSON_WORDS_HEADERS:
+            cols.insert(cols.index(col), JSON_WORDS_HEADERS[(name, col)])
+        elif (name, col) in ID_NAME_HEADERS:
+            key = ID_NAME_HEADERS[(name, col)]
+            df[key] = df[col].map(lambda i, n=names[col]: _words(n.get(i)))
+            cols.insert(cols.index(col) + 1, key)
         elif col in NAME_HEADERS and "name" not in df.columns:
             key = NAME_HEADERS[col]
             ids = df[col]
@@ -656,22 +910,65 @@ def _readable(name: str, df: pd.DataFrame, names: dict[str, dict]) -> pd.DataFra
         df = df.loc[order.index]
         cols = [LATEST_HEADER, *[c for c in cols if c != "result_id"], "result_id"]
     if name == "settings":
+        df[SETTING_NAME_HEADER] = df["key"].map(setting_name)
         df[SETTING_TEXT_HEADER] = [_setting_text(k, v) for k, v in zip(df["key"], df["value"])]
-        cols.append(SETTING_TEXT_HEADER)
+        cols += [SETTING_NAME_HEADER, SETTING_TEXT_HEADER]
     return df[cols]
 
 
-def _header(col: str) -> str:
+def _header(table: str, col: str) -> str:
     if col.endswith(JST_SUFFIX):
         return column_label(col[:-len(JST_SUFFIX)]) + JST_SUFFIX
-    return column_label(col) + (RECORD_SUFFIX if col in TIME_COLUMNS else "")
+    record = col in TIME_COLUMNS or (table, col) in JSON_WORDS_HEADERS
+    return column_label(col) + (RECORD_SUFFIX if record else "")
 
 
-def changelog_frame(ws: WorkshopStore) -> pd.DataFrame:
+_MADE, _GONE = "(作成)", "(削除)"
+
+
+def _logged_words(table: str, field: str, value: object, keys: dict, names: dict[str, dict]) -> str:
+    """A value of the change log in words: a whole row (created or deleted) column by column."""
+    if _blank(value) or value in (_MADE, _GONE):
+        return _words(value)
+    t = TABLES.get(table)
+    if t is None:
+        return _plain(value)
+    if field != "*":
+        return value_words(table, field, value, keys, names)
+    row = _json(value)
+    if isinstance(row, dict) and set(row) <= set(t.values):
+        full = {**keys, **row}
+        return ANSWER_SEP.join(f"{column_label(c)}: {value_words(table, c, v, full, names)}"
+                               for c, v in row.items() if not _blank(v))
+    if table == "settings":   # a setting moved to its own table when the file's format was updated
+        return _setting_text(keys.get("key"), value)
+    return _plain(value)
+
+
+def change_text(before: str, after: str) -> str:
+    """「前: 3 → 後: 4」: one change of the log, in words."""
+    return f"前: {before or '（空）'} → 後: {after or '（空）'}"
+
+
+def changelog_frame(ws: WorkshopStore, names: dict[str, dict] | None = None) -> pd.DataFrame:
     """The change log as a person reads it: JST times, the tables and columns by their Japanese names,
-    the row by its key values (「app.kind」, not 「["app.kind"]」)."""
+    the row by its key values (「app.kind」, not 「["app.kind"]」) and by what it is about (対象), the
+    values in words and the change as 「前: 3 → 後: 4」."""
+    names = names or _names(ws)
     h = ws.history()
     h = h[~((h["tbl"] == "settings") & (h["row_key"] == json.dumps([SHEET_SECRET])))].copy()
+
+    def keys_of(table, k) -> dict:
+        values = _json(k)
+        t = TABLES.get(table)
+        if t is None or not isinstance(values, list) or len(values) != len(t.keys):
+            return {}
+        return dict(zip(t.keys, values))
+    keys = [keys_of(t, k) for t, k in zip(h["tbl"], h["row_key"])]
+    h["target"] = [_key_words(t, k, names) if k else _plain(rk) for t, k, rk in zip(h["tbl"], keys, h["row_key"])]
+    for side in ("old", "new"):
+        h[side] = [_logged_words(t, f, v, k, names) for t, f, v, k in zip(h["tbl"], h["field"], h[side], keys)]
+    h["change"] = [change_text(o, n) for o, n in zip(h["old"], h["new"])]
     h["at"] = h["at"].map(jst_text)
     h["tbl"] = h["tbl"].map(lambda t: TABLES[t].label if t in TABLES else t)
 
@@ -682,7 +979,7 @@ def changelog_frame(ws: WorkshopStore) -> pd.DataFrame:
             return k
     h["row_key"] = h["row_key"].map(key_text)
     h["field"] = h["field"].map(lambda f: "（行全体）" if f == "*" else column_label(f))
-    return h.rename(columns=CHANGELOG_LABELS)
+    return h[list(CHANGELOG_LABELS)].rename(columns=CHANGELOG_LABELS)
 
 
 def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, pd.DataFrame]:
@@ -696,9 +993,10 @@ def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, 
         if name == "settings":
             df = df[df["key"] != SHEET_SECRET]
         df = _readable(name, df, names)
-        out[t.label] = df.rename(columns={c: _header(c) for c in df.columns if c in t.columns or c.endswith(JST_SUFFIX)})
+        out[t.label] = df.rename(columns={c: _header(name, c) for c in df.columns
+                                          if c in t.columns or c.endswith(JST_SUFFIX)})
     if with_history:
-        out["変更履歴"] = changelog_frame(ws)
+        out["変更履歴"] = changelog_frame(ws, names)
     return out
 
 

@@ -87,7 +87,8 @@ HEADER_ALIASES: dict[str, dict[str, str]] = {
 }
 
 CHANGELOG_LABELS: dict[str, str] = {"id": "番号", "at": "日時", "actor": "変更した人", "tbl": "表",
-                                    "row_key": "行", "field": "項目", "old": "変更前", "new": "変更後"}
+                                    "row_key": "行", "target": "対象", "field": "項目", "old": "変更前", "new": "変更後",
+                                    "change": "変更の内容"}
 
 
 # A column the export shows in a readable form elsewhere keeps its stored value under its label with
@@ -182,6 +183,31 @@ WORKSHOP_KIND_LABELS: dict[str, str] = {
     "I": "Iタイプ作業台（専門家を頼る）",
     "summary": "プロジェクトのまとめ（問題→調査→選定→体制）",
 }
+
+
+# The worksheets' own codes (the models keep the same dicts; tests/test_exchange_words.py checks that
+# they agree), so that the whole-workshop Excel, below the models, can show them as words.
+SERVICE_KIND_LABELS: dict[str, str] = {"case": "実装されたサービス", "similar": "類似サービス"}
+FOUND_AT_LABELS: dict[str, str] = {"catalogue": "カタログ", "vendor_site": "事業者サイト", "exhibition": "展示会",
+                                   "platform": "プラットフォーム", "rfi": "RFI", "other": "その他"}
+RFI_PART_LABELS: dict[str, str] = {"question": "質問", "recipient": "送付先"}
+RFI_SOURCE_LABELS: dict[str, str] = {"guide": "ガイド※5（質問の文は ohayami）", "theme": "テーマから",
+                                     "keyword": "キーワードから", "unknown": "まだ分からないことから",
+                                     "log": "調査ログの事業者", "own": "追加した項目"}
+OWNER_KIND_LABELS: dict[str, str] = {"dept": "庁内の課", "external": "庁外の団体・人物", "vendor": "ベンダー",
+                                     "expert": "外部専門家"}
+TASK_SOURCE_LABELS: dict[str, str] = {"flow": "Bの段階一覧から", "default": "ohayami の既定の段階から", "own": "追加した作業"}
+STAGE_LEAD_LABELS: dict[str, str] = {"town": "自治体", "vendor": "ベンダー", "both": "双方"}
+STAGE_SOURCE_LABELS: dict[str, str] = {"ohayami": "ohayami の段階", "own": "追加・変更した段階"}
+READINESS_STATE_LABELS: dict[str, str] = {"done": "できている", "partly": "一部", "not_yet": "まだ"}
+DECISION_LABELS: dict[str, str] = {"apply": "申請する", "skip": "見送る", "hold": "保留"}
+SUPPORT_SOURCE_LABELS: dict[str, str] = {"guide": "ガイド", "ohayami": "ohayami による補足", "own": "追加した支援策"}
+EXPERT_SOURCE_LABELS: dict[str, str] = {"guide": "ガイド", "ohayami": "ohayami の例・ガイドにはありません", "own": "追加した項目"}
+EXPERT_LIST_LABELS: dict[str, str] = {"skills": "専門家に求める役割・スキル", "channels": "専門家の探し方",
+                                      "acceptance": "受入れ環境"}
+# settings a workshop keeps (app.workshops writes app.*); the export names them, the key stays the record
+SETTING_LABELS: dict[str, str] = {"app.kind": "ワークショップの種類", "app.date": "開催日", "app.code": "参加コード"}
+OTHER_SETTING = "その他の設定"
 
 
 def yes_no_word(text: object) -> bool | None:
