@@ -642,10 +642,10 @@ def _blank(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
-def _num(value: object) -> str:
-    """A number as a person writes it: 60, 33.33 (no float noise); anything else as text."""
+def _num(value: object, percent: bool = False) -> str:
+    """A number as a person writes it: 60, 33.33 (no float noise), a ratio as 60%; anything else as text."""
     try:
-        return f"{round(float(value), 2):g}"
+        return f"{float(value):.0%}" if percent else f"{round(float(value), 2):g}"
     except (TypeError, ValueError):
         return _words(value)
 
@@ -709,13 +709,6 @@ def weights_input_text(method: str, inputs: object, names: dict[str, str]) -> st
 _TIE_WORDS = {"technical": "技術点の高い方", "price": "価格の安い方"}
 
 
-def _ratio(value: object) -> str:
-    try:
-        return f"{float(value):.0%}"
-    except (TypeError, ValueError):
-        return _words(value)
-
-
 def rules_text(record: object) -> str:
     """The committee's rules (their stored record) as sentences, one per rule: 「評価者の点数は平均で集計します。…」.
     Rules the record leaves out are the engine's defaults, said as such."""
@@ -738,13 +731,13 @@ def rules_text(record: object) -> str:
         rec.pop("must_have_rule"), "必須項目の判定が読めません。"))
     total = rec.pop("min_total_ratio")
     if not _blank(total):
-        out.append(f"技術点が満点の {_ratio(total)} 未満は選定対象外とします。")
+        out.append(f"技術点が満点の {_num(total, True)} 未満は選定対象外とします。")
     group = rec.pop("min_group_ratio")
     if isinstance(group, dict):
         out.append("要件内訳の小計が満点の次の割合未満は選定対象外とします：" + ANSWER_SEP.join(
-            f"{_words(g) or '（区分なし）'} {_ratio(v)}" for g, v in group.items()) + "。")
+            f"{_words(g) or '（区分なし）'} {_num(v, True)}" for g, v in group.items()) + "。")
     elif not _blank(group):
-        out.append(f"各要件内訳の小計が満点の {_ratio(group)} 未満は選定対象外とします。")
+        out.append(f"各要件内訳の小計が満点の {_num(group, True)} 未満は選定対象外とします。")
     price = rec.pop("price")
     if isinstance(price, dict):
         try:
