@@ -82,6 +82,11 @@ def render_path(notebook: str, code: str | None = None) -> str:
     return f"{url}?{PARAM}={quote(code)}" if code else url
 
 
+def participant_path(code: str) -> str:
+    """The address of a type C or E workshop's participant page (see :mod:`.participants`)."""
+    return f"/p/{quote(code, safe='')}"
+
+
 PROJECTOR = "04_projector.ipynb"   # the results on a projector (type C and type E workshops)
 
 
