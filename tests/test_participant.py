@@ -167,3 +167,10 @@ def test_a_read_only_file_refuses_in_japanese(tmp_path):
             assert p.state("山田")["scores"]["P001"]["reach"] != "1"
     finally:
         path.chmod(0o644)
+
+
+def test_the_app_sends_the_same_kinds_to_the_participant_page_as_the_page_serves():
+    from ohayami.app.pages import PARTICIPANT_KINDS
+    from ohayami.participant import KINDS
+
+    assert PARTICIPANT_KINDS == KINDS

@@ -25,7 +25,6 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
-from ..participant import KINDS as PARTICIPANT_KINDS
 from . import pages, participants
 from .address import APP_ENV
 from .workshops import KINDS, available_kinds, find_code, list_workshops
@@ -153,7 +152,7 @@ class JoinRedirectHandler(_WorkshopPage):
     def get(self, code: str) -> None:
         entry = self.entry(code)
         if entry is not None:
-            path = (pages.participant_path(entry.code) if entry.kind in PARTICIPANT_KINDS
+            path = (pages.participant_path(entry.code) if entry.kind in pages.PARTICIPANT_KINDS
                     else pages.render_path(entry.notebook, entry.code))
             self.redirect(self.base_url.rstrip("/") + path)
 
@@ -255,7 +254,7 @@ class OhayamiVoila(Voila):
         # "default" 0: Voilà would otherwise keep one kernel for every notebook in the folder. A type C or
         # E workshop's room joins on the participant page, which needs no kernel: its workbench page is
         # opened by the facilitator and a few others, so its pool stays small.
-        light = {KINDS[k][1] for k in PARTICIPANT_KINDS}
+        light = {KINDS[k][1] for k in pages.PARTICIPANT_KINDS}
         return {"default": {"pool_size": 0},
                 **{nb: {"pool_size": min(size, self.workbench_warm) if nb in light else size}
                    for nb in self._warm_notebooks()}}
