@@ -2,9 +2,16 @@
 
 For each N it starts ``run.py app --share``'s server on a free port with a fresh workshop, opens N
 chromium pages at once (one browser, one context per participant, on this same machine) and
-measures the time until every page shows its first tab's form, the CPU the server and its kernels
-spent per participant, the CPU each page's renderer spent, and the memory of each participant's
-kernel. Prints; never fails.
+measures the time until every page shows its form, the CPU the server and its kernels spent per
+participant, the CPU each page's renderer spent, and the memory of each participant's kernel.
+Prints; never fails.
+
+Two targets per kind:
+- ``C``/``E``: what the join address (the QR code) opens, the participant page (``/p/<code>``, no
+  kernel). The workshop is filled as in the chain test; after the form shows, each participant
+  names themselves and saves one score, and the time until all have is printed too.
+- ``C-workbench``/``E-workbench``: the full workbench page (Voilà, one kernel per page), empty
+  workshop, first tab's form, as measured before the participant page existed.
 """
 
 from __future__ import annotations
@@ -25,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("OHAYAMI_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "bench-room-token"
 # what "the form is there" means: one concrete control of the first tab, per kind
-READY = {"C": "課題を追加", "E": "選んだ項目を追加"}
+READY = {"C": "参加する", "E": "参加する", "C-workbench": "課題を追加", "E-workbench": "選んだ項目を追加"}
+NOTEBOOK = {"C-workbench": "02_type_c_problems.ipynb", "E-workbench": "03_type_e_vendors.ipynb"}
 PAGE_TIMEOUT_S = 300
 
 
@@ -72,6 +80,16 @@ def _settle(pid: int, quiet_s: float = 1.5, limit_s: float = 120) -> None:
         last = now
 
 
+def psutil_uss(pid: int) -> int:
+    """The server process's own memory (USS, bytes; 0 when it cannot be read)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).memory_full_info().uss
+    except psutil.Error:
+        return 0
+
+
 def _kernels(pid: int):
     return [p for p in _tree(pid) if "ipykernel" in " ".join(_safe_cmdline(p))]
 
@@ -89,8 +107,9 @@ def _renderers():
     return procs, [p for p in procs if "--type=renderer" in _safe_cmdline(p)]
 
 
-async def _open_all(url: str, n: int, ready: str) -> tuple[list[float], int, float]:
-    """Open ``n`` pages at once; returns (each page's seconds until ready, blank pages, browser CPU s)."""
+async def _open_all(url: str, n: int, ready: str, act: bool = False) -> tuple[list[float], list[float], int, float]:
+    """Open ``n`` pages at once; returns (each page's seconds until ready, until its first score was
+    saved (``act``), blank pages, browser CPU s)."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -104,17 +123,25 @@ async def _open_all(url: str, n: int, ready: str) -> tuple[list[float], int, flo
         b_before = _cpu(all_before)
         start = time.perf_counter()
 
-        async def one(pg):
+        async def one(k, pg):
             try:
                 await pg.goto(url, timeout=PAGE_TIMEOUT_S * 1000)
                 await pg.get_by_role("button", name=ready).first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
-                return time.perf_counter() - start
+                seen = time.perf_counter() - start
+                if not act:
+                    return seen, None
+                # the participant page: name yourself, then tap the first criterion's 3 and see it saved
+                await pg.get_by_label("お名前").fill(f"参加者{k + 1}")
+                await pg.get_by_role("button", name="参加する").click()
+                await pg.locator(".oh-crit .oh-levels button").nth(2).click(timeout=PAGE_TIMEOUT_S * 1000)
+                await pg.get_by_text("保存しました").first.wait_for(timeout=PAGE_TIMEOUT_S * 1000)
+                return seen, time.perf_counter() - start
             except Exception as e:  # noqa: BLE001 - a page that never showed its form is counted, not raised
                 print(f"    a page did not show its form: {type(e).__name__}: {str(e).splitlines()[0][:200]}",
                       flush=True)
-                return None
+                return None, None
 
-        times = await asyncio.gather(*(one(pg) for pg in pages))
+        results = await asyncio.gather(*(one(k, pg) for k, pg in enumerate(pages)))
         await asyncio.sleep(2)  # the widgets' last messages after the form shows
         procs, renderers = _renderers()
         after = _cpu(procs)
@@ -122,8 +149,9 @@ async def _open_all(url: str, n: int, ready: str) -> tuple[list[float], int, flo
         for c in contexts:
             await c.close()
         await browser.close()
-    done = [t for t in times if t is not None]
-    return done, n - len(done), browser_cpu
+    done = [t for t, _ in results if t is not None]
+    saved = [t for _, t in results if t is not None]
+    return done, saved, n - len(done), browser_cpu
 
 
 def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
@@ -134,7 +162,16 @@ def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
     from ohayami.app import workshops
 
     folder = Path(tempfile.mkdtemp(prefix="bench-room-"))
-    entry = workshops.create_workshop(f"ベンチ {kind}", kind, "2025-05-01", folder)
+    base_kind = kind.split("-")[0]
+    entry = workshops.create_workshop(f"ベンチ {kind}", base_kind, "2025-05-01", folder)
+    if kind in ("C", "E"):   # the participant page scores what the workshop holds: fill it as the chain test does
+        sys.path.insert(0, str(ROOT / "tests"))
+        from chain_fill import fill_c, fill_e
+
+        from ohayami.store import open_workshop
+
+        with open_workshop(folder / f"ベンチ {kind}.ohayami") as ws:
+            (fill_c if kind == "C" else fill_e)(ws)
     port = _free_port()
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), PYTHONPATH=str(ROOT), **(extra_env or {}))
     log = open(folder / "server.log", "w")
@@ -152,12 +189,16 @@ def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
         _settle(proc.pid)  # a kernel pool, if any, is filled before the participants come
         ready_s = time.perf_counter() - t0
         idle_kernels = len(_kernels(proc.pid))
+        server_before = psutil_uss(proc.pid)
         before = _cpu(_tree(proc.pid))
         warm_cpu = sum(before.values())  # the server's start and the kernels it prepared ahead
-        times, blank, browser_cpu = asyncio.run(_open_all(f"{base}/j/{entry.code}?token={TOKEN}", n, READY[kind]))
+        url = (f"{base}/voila/render/{NOTEBOOK[kind]}?token={TOKEN}&w={entry.code}" if kind in NOTEBOOK
+               else f"{base}/j/{entry.code}?token={TOKEN}")
+        times, saved, blank, browser_cpu = asyncio.run(_open_all(url, n, READY[kind], act=kind not in NOTEBOOK))
         during = _delta(before, _cpu(_tree(proc.pid)))
         _settle(proc.pid)
         after = _cpu(_tree(proc.pid))
+        server_growth = psutil_uss(proc.pid) - server_before
         mem = []
         for k in _kernels(proc.pid):
             try:
@@ -166,11 +207,13 @@ def one_room(kind: str, n: int, extra_env: dict | None = None) -> dict:
             except Exception:  # noqa: BLE001
                 pass
         return {"kind": kind, "n": n, "all_s": max(times) if times else float("nan"),
+                "saved_s": max(saved) if len(saved) == n else float("nan"),
                 "median_s": statistics.median(times) if times else float("nan"), "blank": blank,
                 "server_cpu": _delta(before, after) / n, "server_cpu_during": during / n,
                 "browser_cpu": browser_cpu / n, "uss": statistics.median(u for u, _ in mem) if mem else 0,
                 "rss": statistics.median(r for _, r in mem) if mem else 0, "kernels": len(mem),
-                "idle_kernels": idle_kernels, "startup_s": ready_s, "startup_cpu": warm_cpu}
+                "idle_kernels": idle_kernels, "startup_s": ready_s, "startup_cpu": warm_cpu,
+                "server_growth": server_growth}
     finally:
         proc.terminate()
         try:
@@ -214,7 +257,8 @@ def kernel_breakdown(kind: str) -> list[tuple[str, str]]:
     return [tuple(line.split("\t", 1)) for line in out.stdout.strip().splitlines()]
 
 
-def bench_room(rows: list, kinds=("C", "E"), sizes=(1, 8, 30), repeat: int = 1) -> None:
+def bench_room(rows: list, kinds=("C", "E", "C-workbench", "E-workbench"), sizes=(1, 8, 30),
+               workbench_sizes=(1, 8), repeat: int = 1) -> None:
     """Measure and print; append one summary row per (kind, N) to ``rows``."""
     print("room: N participants open the join address at once (server, kernels and chromium on this machine)",
           flush=True)
@@ -228,7 +272,8 @@ def bench_room(rows: list, kinds=("C", "E"), sizes=(1, 8, 30), repeat: int = 1) 
         print(f"  skipped: {e}")
         return
     for kind in kinds:
-        for n in sizes:
+        workbench = kind in NOTEBOOK
+        for n in (workbench_sizes if workbench else sizes):
             runs = []
             for _ in range(repeat):
                 try:
@@ -238,28 +283,37 @@ def bench_room(rows: list, kinds=("C", "E"), sizes=(1, 8, 30), repeat: int = 1) 
             if not runs:
                 continue
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "kind"}
+            blank = int(sum(r["blank"] for r in runs))
+            if workbench:
+                memory = (f"kernel USS {med['uss'] / MIB:.0f} MiB, RSS {med['rss'] / MIB:.0f} MiB "
+                          f"({int(med['kernels'])} kernels after, {int(med['idle_kernels'])} prepared before)")
+            else:
+                memory = (f"no kernel per participant (server grew {med['server_growth'] / MIB:.0f} MiB; "
+                          f"{int(med['idle_kernels'])} workbench kernels prepared)")
+            saved = "" if workbench else f"; all joined and saved a score {med['saved_s']:.1f} s"
             line = (f"{kind} N={n:>2}: all see the form {med['all_s']:.1f} s (median page {med['median_s']:.1f} s, "
-                    f"blank {int(sum(r['blank'] for r in runs))}); server CPU/participant {med['server_cpu']:.2f} s "
+                    f"blank {blank}){saved}; server CPU/participant {med['server_cpu']:.2f} s "
                     f"(until all see it {med['server_cpu_during']:.2f} s); browser CPU/page {med['browser_cpu']:.2f} s; "
-                    f"kernel USS {med['uss'] / MIB:.0f} MiB, RSS {med['rss'] / MIB:.0f} MiB "
-                    f"({int(med['kernels'])} kernels after, {int(med['idle_kernels'])} prepared before; server ready "
-                    f"{med['startup_s']:.0f} s, {med['startup_cpu']:.0f} s CPU ahead); {len(runs)} run(s)")
+                    f"{memory}; server ready {med['startup_s']:.0f} s, {med['startup_cpu']:.0f} s CPU ahead; "
+                    f"{len(runs)} run(s)")
             print("  " + line, flush=True)
             rows.append((f"room {kind}, {n} at once: all see the form", f"{med['all_s']:.1f} s",
                          f"server {med['server_cpu']:.2f} s CPU/participant, browser {med['browser_cpu']:.2f} s/page, "
-                         f"kernel {med['uss'] / MIB:.0f} MiB USS", f"blank {int(sum(r['blank'] for r in runs))}",
-                         "≤ 25 s at 30, ≤ 0.5 s server, ≤ 1 s browser, ≤ 80 MiB"))
-        print(f"  what a type {kind} kernel holds (resident-set growth per step, MiB):", flush=True)
-        for name, value in kernel_breakdown(kind):
-            print(f"    {name}: {value}", flush=True)
+                         + (f"kernel {med['uss'] / MIB:.0f} MiB USS" if workbench else "no kernel"),
+                         f"blank {blank}", "≤ 25 s at 30, ≤ 0.5 s server, ≤ 1 s browser, ≤ 80 MiB"))
+        if workbench:
+            print(f"  what a type {kind} kernel holds (resident-set growth per step, MiB):", flush=True)
+            for name, value in kernel_breakdown(kind.split("-")[0]):
+                print(f"    {name}: {value}", flush=True)
 
 
 if __name__ == "__main__":
     import argparse
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--kinds", nargs="*", default=["C", "E"])
-    ap.add_argument("--sizes", nargs="*", type=int, default=[1, 8, 30])
+    ap.add_argument("--kinds", nargs="*", default=["C", "E", "C-workbench", "E-workbench"])
+    ap.add_argument("--sizes", nargs="*", type=int, default=[1, 8, 30], help="participants at once (participant page)")
+    ap.add_argument("--workbench-sizes", nargs="*", type=int, default=[1, 8], help="… on the workbench page")
     ap.add_argument("--repeat", type=int, default=1)
     a = ap.parse_args()
-    bench_room([], a.kinds, a.sizes, a.repeat)
+    bench_room([], a.kinds, a.sizes, a.workbench_sizes, a.repeat)

@@ -247,6 +247,29 @@ def bench_edit(repeat: int) -> None:
     row("type E 20 × 40 × 10: one score to refreshed ranking", median_time(edit_e, repeat * 3), target="< 100 ms")
 
 
+def bench_participant(repeat: int) -> None:
+    """What the participant page's server does per request, on the big type C workshop (200 × 10 × 30)."""
+    from ohayami.participant import Participation
+    from ohayami.store import open_workshop
+
+    print("participant page: one request's work on the server (type C 200 × 10 × 30)", flush=True)
+    ws = open_workshop(Path(tempfile.mkdtemp()) / "c")
+    fill_type_c(ws)
+    p = Participation(ws, "C")
+    who = "参加者03"
+    row("participant page: state for one participant (what the page shows)", median_time(lambda: p.state(who), repeat * 3),
+        target="< 50 ms")
+    aid, cid = p.state(who)["alternatives"][0]["id"], p.state(who)["criteria"][0]["id"]
+    k = [0]
+
+    def save():
+        k[0] += 1
+        p.score(who, aid, cid, str(k[0] % 5 + 1))
+        p.state(who)
+
+    row("participant page: one score saved and the state answered", median_time(save, repeat * 3), target="< 50 ms")
+
+
 # ---------------------------------------------------------------------- near-duplicate titles
 
 TITLE_PARTS = (["駅前の", "昼の", "夜の", "冬の", "高齢者の", "子育て世帯の", "山間部の", "休日の", "観光客の", "外国人住民の"],
@@ -362,6 +385,7 @@ def main() -> None:
     repeat = 3 if args.quick else 7
     steps = {"import": lambda: bench_import(repeat), "notebooks": lambda: bench_notebooks(max(1, repeat // 3)),
              "engine": lambda: bench_engine(repeat), "mcda": lambda: bench_mcda(repeat), "edit": lambda: bench_edit(repeat),
+             "participant": lambda: bench_participant(repeat),
              "duplicates": lambda: bench_duplicates(repeat), "memory": bench_memory,
              "room": lambda: bench_room(ROWS)}
     for name, fn in steps.items():

@@ -52,6 +52,7 @@ DISK_FULL_MESSAGE = ("ディスクの空きがないため保存できません�
                      "ディスクの空きを作ってから、もう一度保存してください。")
 SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
+NOT_A_WORKSHOP = "ohayami のワークショップファイルではありません。ファイルを確かめてください（ファイルは変更していません）。"
 BUSY_TIMEOUT_S = 30.0
 SUFFIX = ".ohayami"
 
@@ -965,14 +966,14 @@ def _data_problem(conn: sqlite3.Connection, version: int) -> str | None:
 
 def _check_existing(path: Path) -> int:
     """Check an existing file without changing it (read-only connection); return its schema version."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise OhayamiError(f"ファイルを開けません（{exc.strerror}）。", file=path.name) from exc
-    if head != SQLITE_MAGIC:
-        raise OhayamiError("ohayami のワークショップファイルではありません。ファイルを確かめてください"
-                           "（ファイルは変更していません）。", file=path.name)
+    # Only SQLite opens the file here, never a plain open(): closing any descriptor of a file drops every
+    # POSIX lock this process holds on it, the locks of a connection it keeps open included. SQLite then
+    # takes that connection for gone, and the next connection to close deletes the write-ahead log under
+    # it: its later writes went to a deleted file, unseen by every other process and lost if it was killed
+    # (found with the participant page's server, which keeps each workshop open while it lists them all).
+    if not os.access(path, os.R_OK):
+        raise OhayamiError("ファイルを開けません（読み取りの許可がありません）。ファイルの権限を確かめてください。",
+                           file=path.name)
     try:
         conn = _read_only_connection(path)
     except sqlite3.Error as exc:
@@ -981,6 +982,8 @@ def _check_existing(path: Path) -> int:
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "encrypted" in str(exc):
+                raise OhayamiError(NOT_A_WORKSHOP, file=path.name) from exc
             if "no such table" in str(exc):
                 raise OhayamiError("ohayami のワークショップファイルではありません（別のデータベースです）。"
                                    "ファイルは変更していません。", file=path.name) from exc

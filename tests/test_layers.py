@@ -54,7 +54,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("problems", "vendors", "readiness", "experts", "support", "flow", "roles"),
     ("research",),  # type D reads C's short list and adds vendors to E: above both
     ("summary",),  # the project summary reads every worksheet model (research and roles too)
-    ("reports", "printouts", "progress"),
+    ("reports", "printouts", "progress", "participant"),
     ("ui.panel", "ui.common", "ui.cards", "ui.weights", "ui.score_grid", "ui.sheet_parts", "ui.connection",
      "ui.phone", "ui.score_card", "ui.cockpit"),
     ("ui", "ui.chart.*", "ui.guide_browser", "ui.problems.*",

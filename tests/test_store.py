@@ -535,3 +535,30 @@ def test_pg_writer_waits_for_a_batch_then_gives_up_in_japanese(backend):
     assert b.upsert("people", {"name": "佐藤"}, {})  # once the batch is over, the next writer goes on
     a.close()
     b.close()
+
+
+def test_opening_a_file_again_in_the_same_process_keeps_the_open_connections_locks(tmp_path):
+    """A process that keeps a workshop open (the participant page's server, a kernel) and opens the same
+    file again (listing the workshops) must keep its SQLite locks. A plain open()/close() of the file
+    dropped them (POSIX locks are per process, see sqlite.org/howtocorrupt.html §2.2): the next other
+    process to close its connection took itself for the last one and deleted the write-ahead log under
+    the first, whose later writes then reached no other process (and were lost if it was killed)."""
+    import subprocess
+    import sys
+
+    def other_process(sql: str) -> str:
+        code = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute(sys.argv[2]).fetchone()[0]); c.close()"
+        return subprocess.run([sys.executable, "-c", code, str(path), sql], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    path = tmp_path / "w.ohayami"
+    open_workshop(path).close()
+    keep = open_workshop(path)
+    keep.upsert("people", {"name": "最初の人"}, {"role": "参加者"})
+    with open_workshop(path, create=False) as again:
+        again.rows("people")
+    assert other_process("SELECT count(*) FROM people") == "1"
+    assert path.with_name(path.name + "-wal").exists()
+    keep.upsert("people", {"name": "見える人"}, {"role": "参加者"})
+    assert other_process("SELECT count(*) FROM people WHERE name = '見える人'") == "1"
+    keep.close()

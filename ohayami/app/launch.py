@@ -85,7 +85,8 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
     """Tell the facilitator where participants join; returns the public base address."""
     local = f"http://127.0.0.1:{port}"
     if not share:
-        page = f"{local}/j/{entry.code}" if entry else f"{local}/"
+        # alone at the computer, the facilitator wants the workbench, not the participants' page
+        page = f"{local}{pages.render_path(entry.notebook, entry.code)}" if entry else f"{local}/"
         say(f"このパソコンだけで開きます：{page} （参加者と共有するときは app --share）", out)
         return local
     if not addresses:
@@ -108,6 +109,8 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
     except (ImportError, UnicodeEncodeError):
         pass  # the join page shows the same QR code
     say(f"プロジェクター用の参加案内ページ：{local}/join/{entry.code}?token={token}", out)
+    say(f"ファシリテーター用（このワークショップの作業台の一覧）：{local}{pages.workshop_path(entry.code)}?token={token}",
+        out)
     say("このアドレスを知っている人だけが入れます。終わったら Ctrl+C で止めてください。", out)
     return base
 

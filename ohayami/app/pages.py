@@ -82,6 +82,16 @@ def render_path(notebook: str, code: str | None = None) -> str:
     return f"{url}?{PARAM}={quote(code)}" if code else url
 
 
+# kinds whose join address leads to the participant page (ohayami.participant.KINDS; kept here too so
+# that the launcher need not import the models to print an address; a test keeps the two equal)
+PARTICIPANT_KINDS = ("C", "E")
+
+
+def participant_path(code: str) -> str:
+    """The address of a type C or E workshop's participant page (see :mod:`.participants`)."""
+    return f"/p/{quote(code, safe='')}"
+
+
 PROJECTOR = "04_projector.ipynb"   # the results on a projector (type C and type E workshops)
 
 
@@ -89,6 +99,12 @@ def _projector_link(base: str, entry: WorkshopEntry) -> str:
     if entry.kind not in ("C", "E"):
         return ""
     return f'<a href="{esc(base + render_path(PROJECTOR, entry.code))}" target="_blank">結果を投影</a>'
+
+
+def _participant_link(base: str, entry: WorkshopEntry) -> str:
+    if entry.kind not in PARTICIPANT_KINDS:
+        return ""
+    return f'<a href="{esc(base + participant_path(entry.code))}">参加者のページ</a>'
 
 
 def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]) -> str:
@@ -105,12 +121,13 @@ def landing(base_url: str, notebooks: list[Path], workshops: list[WorkshopEntry]
     if joinable:
         rows = "".join(
             f"<tr><td>{esc(w.name)}</td><td>{esc(w.kind_label)}</td><td>{esc(w.date)}</td>"
-            f'<td><a href="{esc(base)}/j/{esc(w.code)}">ページを開く</a></td>'
+            f'<td><a href="{esc(base + render_path(w.notebook, w.code))}">ページを開く</a></td>'
+            f"<td>{_participant_link(base, w)}</td>"
             f'<td><a href="{esc(base)}{esc(workshop_path(w.code))}">作業台の一覧</a></td>'
             f'<td><a href="{esc(base)}/join/{esc(w.code)}">参加用QRコード</a></td>'
             f"<td>{_projector_link(base, w)}</td></tr>" for w in joinable)
         body += ("<h2>ワークショップ</h2><table><thead><tr><th>名前</th><th>種類</th><th>日付</th>"
-                 f"<th></th><th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+                 f"<th></th><th></th><th></th><th></th></tr></thead><tbody>{rows}</tbody></table>"
                  "<p>作業台は、ワークショップの「ページを開く」か「作業台の一覧」から開きます"
                  "（参加コードのないアドレスでは開きません）。</p>")
     else:
@@ -135,6 +152,9 @@ def workshop(base_url: str, entry: WorkshopEntry, kinds: dict[str, tuple[str, st
     order = sorted(kinds, key=lambda k: k != entry.kind)
     items = "".join(f'<li><a href="{esc(base + render_path(kinds[k][1], entry.code))}">{esc(kinds[k][0])}</a></li>'
                     for k in order)
+    if entry.kind in PARTICIPANT_KINDS:   # what the QR code opens: name and scoring, no kernel
+        items = (f'<li><a href="{esc(base + participant_path(entry.code))}">参加者のページ（名前・採点'
+                 f'{"・課題を出す" if entry.kind == "C" else "・感覚的な順位"}）</a></li>') + items
     body = (f"<h1>{esc(entry.name)}</h1><p>{esc(entry.kind_label)}　{esc(entry.date)}　参加コード："
             f'<span class="oh-code">{esc(entry.code)}</span></p>'
             "<p>このワークショップの作業台です。どの作業台の入力も、このワークショップのファイルに保存されます。</p>"

@@ -25,7 +25,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
-from . import pages
+from . import pages, participants
 from .address import APP_ENV
 from .workshops import KINDS, available_kinds, find_code, list_workshops
 
@@ -145,13 +145,16 @@ class _WorkshopPage(_Page):
 
 
 class JoinRedirectHandler(_WorkshopPage):
-    """``/j/<code>``: the short address participants open; it leads to the workshop's page."""
+    """``/j/<code>``: the short address participants open. A type C or E workshop leads to the
+    participant page (:mod:`.participants`), every other kind to its workbench page."""
 
     @web.authenticated
     def get(self, code: str) -> None:
         entry = self.entry(code)
         if entry is not None:
-            self.redirect(self.base_url.rstrip("/") + pages.render_path(entry.notebook, entry.code))
+            path = (pages.participant_path(entry.code) if entry.kind in pages.PARTICIPANT_KINDS
+                    else pages.render_path(entry.notebook, entry.code))
+            self.redirect(self.base_url.rstrip("/") + path)
 
 
 class JoinPageHandler(_WorkshopPage):
@@ -237,6 +240,8 @@ class OhayamiVoila(Voila):
     public_url = Unicode("", config=True, help="この一台の外から見えるアドレス（参加用QRコードに使う）")
     warm_kernels = Int(0, config=True, help="参加者が来る前に起動しておくカーネルの数（0 で使わない）")
     warm_refill = Int(2, config=True, help="起動済みカーネルが使われたあと、常に用意しておく予備の数")
+    workbench_warm = Int(3, config=True,
+                         help="参加者用ページのある種類（C・E）の作業台に、前もって起動しておくカーネルの上限")
     warm_notebooks = List(Unicode(), config=True,
                           help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
 
@@ -246,8 +251,13 @@ class OhayamiVoila(Voila):
         return sorted({e.notebook for e in list_workshops() if e.code and e.kind in KINDS})
 
     def _pools(self, size: int) -> dict:
-        # "default" 0: Voilà would otherwise keep one kernel for every notebook in the folder
-        return {"default": {"pool_size": 0}, **{nb: {"pool_size": size} for nb in self._warm_notebooks()}}
+        # "default" 0: Voilà would otherwise keep one kernel for every notebook in the folder. A type C or
+        # E workshop's room joins on the participant page, which needs no kernel: its workbench page is
+        # opened by the facilitator and a few others, so its pool stays small.
+        light = {KINDS[k][1] for k in pages.PARTICIPANT_KINDS}
+        return {"default": {"pool_size": 0},
+                **{nb: {"pool_size": min(size, self.workbench_warm) if nb in light else size}
+                   for nb in self._warm_notebooks()}}
 
     def init_settings(self):
         warm = self.warm_kernels > 0 and bool(self._warm_notebooks())
@@ -273,7 +283,7 @@ class OhayamiVoila(Voila):
             handlers.append((pattern, handler, *kwargs))
         ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler),
                 (base + r"/ws/([^/]+)", WorkshopPageHandler),
-                (base + r"/api/kernels/?", KernelListHandler)]
+                (base + r"/api/kernels/?", KernelListHandler), *participants.handlers(base)]
         return ours + handlers
 
 

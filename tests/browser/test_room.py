@@ -81,19 +81,26 @@ def test_join_page_qr_code_leads_to_the_workshop_page_with_no_outside_request(ne
     assert address == f"{base}/j/{entry.code}?token={TOKEN}"
     shot(pg, "room-join-qr")
 
-    # a participant's phone: a fresh browser, the address from the QR code
+    # a participant's phone: a fresh browser, the address from the QR code, on the participant page
     phone = _offline(new_page(), base)
     phone.goto(address)
-    phone.get_by_text("課題を1件ずつ追加").wait_for()
-    assert f"w={entry.code}" in phone.url
-    assert phone.title() == "Cタイプ作業台：解決すべき課題を選ぶ"
-    phone.get_by_role("textbox", name="課題", exact=True).fill("窓口の待ち時間が長い")
+    phone.get_by_role("button", name="参加する").wait_for()
+    assert phone.url.endswith(f"/p/{entry.code}")
+    assert phone.title() == "第1回 課題検討会：参加者のページ"
+    phone.get_by_label("お名前").fill("窓口 担当")
+    phone.get_by_role("button", name="参加する").click()
+    phone.get_by_label("課題（困っていること）").fill("窓口の待ち時間が長い")
     phone.get_by_role("button", name="課題を追加").click()
     phone.get_by_text("追加しました").first.wait_for()
     from ohayami.store import open_workshop
     with open_workshop(room["folder"] / "第1回 課題検討会.ohayami", create=False) as ws:
         assert "窓口の待ち時間が長い" in set(ws.rows("problems")["title"])  # the address chose the file
     assert not (room["folder"] / "workshop.ohayami").exists()
+    # the workbench is one link away, on the same workshop
+    phone.get_by_role("link", name="作業台（すべての機能）を開く").click()
+    phone.get_by_text("課題を1件ずつ追加").wait_for()
+    assert f"w={entry.code}" in phone.url
+    assert phone.title() == "Cタイプ作業台：解決すべき課題を選ぶ"
     assert pg.problems == [] and phone.problems == []
 
 
@@ -111,7 +118,7 @@ def test_without_the_token_a_participant_sees_a_japanese_login_page(new_page, ro
     pg.problems = [p for p in pg.problems if not p.startswith("401:")]  # the refused attempt itself
     pg.get_by_label("合言葉（トークン）").fill(TOKEN)
     pg.get_by_role("button", name="入る").click()
-    pg.get_by_text("課題を1件ずつ追加").wait_for()
+    pg.get_by_role("button", name="参加する").wait_for()
     assert pg.problems == []
 
 

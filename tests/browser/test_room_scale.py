@@ -41,7 +41,10 @@ def room(tmp_path_factory):
     entries = [workshops.create_workshop(name, "C", "2025-06-01", folder) for name in NAMES]
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_CULL_IDLE_S="2", OHAYAMI_CULL_INTERVAL_S="1")
     log = folder / "server.log"
-    with _serve(lambda port: app_args(Path(sys.executable), True, port, TOKEN, room=WARM), env, log,
+    # the workbench page (a C workshop's join address leads to the participant page, which needs no kernel;
+    # the workbench's own pool is capped at workbench_warm unless told otherwise)
+    with _serve(lambda port: [*app_args(Path(sys.executable), True, port, TOKEN, room=WARM),
+                              f"--OhayamiVoila.workbench_warm={WARM}"], env, log,
                 "/login") as base:
         yield {"base": base, "entries": entries, "folder": folder, "log": log}
 
@@ -54,7 +57,7 @@ def test_eight_participants_of_two_workshops_at_once_each_reach_their_own_and_le
     joined = [entries[k % 2] for k in range(PARTICIPANTS)]
     start = time.monotonic()
     for pg, entry in zip(pages, joined):  # all navigations in flight together, the pool still filling
-        pg.goto(f"{base}/j/{entry.code}?token={TOKEN}", wait_until="commit")
+        pg.goto(f"{base}/voila/render/02_type_c_problems.ipynb?token={TOKEN}&w={entry.code}", wait_until="commit")
     seen = []
     for pg, entry in zip(pages, joined):
         left_ms = max(1_000, (start + ALL_SEE_THE_FORM_S - time.monotonic()) * 1000)

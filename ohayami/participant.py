@@ -1,0 +1,158 @@
+"""The participant's page of a type C or type E workshop, as plain data: what it shows and what it saves.
+
+A room of 20–40 people joins within the same minute, most of them to do two things: name themselves
+and score (type C: also put forward a problem; type E: also give the intuitive ranking). The app serves
+them a light page of its own (``/p/<code>``, :mod:`ohayami.app.participants`) that asks the server for
+:meth:`Participation.state` and saves through the methods below; the full workbench (every tab) stays
+one link away. Everything here goes through the same models, checks and messages as the workbench's
+widgets (``set_score``, ``add_problem``, ``set_intuition``, :func:`progress.record_join`), so a page of
+either kind stores exactly what the other would.
+
+What leaves this module is JSON-ready plain text (never HTML): the page puts it on screen as text, so
+whatever a participant typed stays text.
+"""
+
+from __future__ import annotations
+
+from .errors import OhayamiError
+from .labels import DIRECTION_LABELS, MUST_HAVE
+from .one_by_one import Tour, scale_anchors
+from .problems import ProblemWorkbench
+from .progress import record_join
+from .store import WorkshopStore
+from .textio import clean_name
+from .vendors import VendorWorkbench, score_anchors
+from .workbench import ROOM
+
+__all__ = ["KINDS", "NOUNS", "Participation"]
+
+KINDS = ("C", "E")
+NOUNS = {"C": "課題", "E": "事業者"}
+NO_NAME = "お名前を入れてください（一覧から選ぶか、新しく入力します）。"
+ROOM_NAME = (f"「{ROOM}」は、会場全体で合意した点数を入れるときの名前です。ファシリテーターの画面で使います。"
+             "ご自分のお名前を入れてください。")
+
+
+def _plain(value: object, what: str) -> str:
+    """A value from the page as text: the page sends strings (a number is read as its digits); a list,
+    an object or a flag is not something the page sends, so it is refused rather than stored as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise OhayamiError(f"{what}の形が正しくありません。ページを読み込み直してください。", field=what)
+    return str(value)
+
+
+class Participation:
+    """One participant page's view of workshop ``ws`` of ``kind`` (``"C"`` or ``"E"``)."""
+
+    def __init__(self, ws: WorkshopStore, kind: str, data=None):
+        if kind not in KINDS:
+            raise OhayamiError("このワークショップには参加者用の採点ページがありません。作業台から開いてください。",
+                               field="kind")
+        self.ws, self.kind, self.noun = ws, kind, NOUNS[kind]
+        self.model = ProblemWorkbench(ws, data) if kind == "C" else VendorWorkbench(ws, data)
+
+    # ------------------------------------------------------------------ who
+    def person(self, who: object, required: bool = True) -> str:
+        """A participant's name as stored (control characters stripped, spaces folded); the whole room's
+        name is the facilitator's, never a participant's."""
+        name = clean_name(_plain(who, "お名前"), "お名前", "who")
+        if name == ROOM:
+            raise OhayamiError(ROOM_NAME, field="who")
+        if required and not name:
+            raise OhayamiError(NO_NAME, field="who")
+        return name
+
+    def people(self) -> list[str]:
+        """The names the page offers: everyone the workshop knows (``people``: a first score or a join
+        adds them), in the order they came. Not the workbench's ``participants()``, which also reads
+        every score to find evaluators missing from ``people``: 60,000 scores took 80 ms a request."""
+        return [n for n in self.ws.rows("people")["name"] if n and n != ROOM]
+
+    # ------------------------------------------------------------------ what the page shows
+    def _alternatives(self):
+        return self.model.scoring_alternatives() if self.kind == "C" else self.model.alternatives()
+
+    def _criteria(self) -> list[dict]:
+        crit = self.model.criteria()
+        if self.kind == "C":
+            heads = self.model.criterion_heads()
+            out = []
+            for r in crit.itertuples():
+                h = heads.loc[r.criterion_id]
+                lower = r.direction == "lower"
+                out.append({"id": r.criterion_id, "name": r.name, "tag": "",
+                            "note": DIRECTION_LABELS["lower" if lower else "higher"], "warn": lower, "more": "",
+                            "anchors": [list(p) for p in scale_anchors(r.scale, r.direction, h["low"], h["high"])]})
+            return out
+        gates = self.model.pass_rules()
+        out = []
+        for r in crit.itertuples():
+            rule = gates.get(r.criterion_id, "")
+            tag = (f"【{MUST_HAVE}：{rule}】" if rule else f"【{MUST_HAVE}】") if r.must_have else ""
+            more = "：".join(str(t) for t in (r.grp, r.example) if t)
+            out.append({"id": r.criterion_id, "name": r.name, "tag": tag, "note": "", "warn": False, "more": more,
+                        "anchors": [list(p) for p in score_anchors(r)]})
+        return out
+
+    def state(self, who: object = "") -> dict:
+        """Everything the page shows for ``who`` ("" before they have named themselves): the names to
+        offer, the alternatives and criteria with what each scale point means, their stored scores, and
+        (type E) their intuitive ranking."""
+        name = self.person(who, required=False)
+        alts = self._alternatives()
+        crit = self.model.criteria()
+        tour = Tour.of(alts, crit, self.model.scores(name) if name else None)
+        scores: dict[str, dict[str, str]] = {}
+        for (aid, cid), entry in tour.values:
+            scores.setdefault(aid, {})[cid] = entry
+        out = {"kind": self.kind, "noun": self.noun, "who": name, "people": self.people(),
+               "alternatives": [{"id": a, "name": n} for a, n in zip(tour.alternative_ids, tour.names)],
+               "criteria": self._criteria(), "scores": scores,
+               "complete": tour.complete(), "cells": len(tour) * len(tour.criterion_ids),
+               "scored": len(tour.values)}
+        if self.kind == "E":
+            mine = self.model.intuitions().get(name, {}) if name else {}
+            out["ranking"] = {aid: int(r) for aid, r in mine.items()}
+        return out
+
+    # ------------------------------------------------------------------ what the page saves
+    def join(self, who: object) -> dict:
+        """``who`` names themselves: recorded for the facilitator's cockpit (once), then their state."""
+        name = self.person(who)
+        record_join(self.ws, self.model.SET_ID, name)
+        return self.state(name)
+
+    def score(self, who: object, alternative_id: object, criterion_id: object, entry: object) -> dict:
+        """Save one score ("" clears it) through the workbench's own ``set_score``; returns the entry as
+        stored and a message naming what was saved."""
+        name = self.person(who)
+        aid, cid = _plain(alternative_id, "採点する" + self.noun), _plain(criterion_id, "評価項目")
+        offered = set(self._alternatives()["alternative_id"])
+        if aid not in offered:
+            raise OhayamiError(f"この{self.noun}は、いまは採点の対象ではありません。ページを読み込み直してください。",
+                               field="alternative")
+        stored = self.model.set_score(name, aid, cid, _plain(entry, "点数"))
+        label = self.model.criteria().set_index("criterion_id")["name"].get(cid, cid)
+        said = f"「{label}」＝{stored}" if stored else f"「{label}」の点数を取り消しました"
+        return {"stored": stored, "message": f"保存しました：{said}" if stored else said}
+
+    def propose(self, who: object, title: object, scene: object = "") -> dict:
+        """Type C: put forward a problem (the listing tab's ``add_problem``; the name is its origin)."""
+        if self.kind != "C":
+            raise OhayamiError("課題を出せるのは、Cタイプのワークショップだけです。", field="kind")
+        name = self.person(who)
+        pid = self.model.add_problem(_plain(title, "課題"), _plain(scene, "生活のワンシーン"), origin=name, actor=name)
+        return {"id": pid, "message": f"追加しました：{pid} {self.model.problem(pid)['title']}"}
+
+    def rank(self, who: object, ranks: object) -> dict:
+        """Type E: the ranking ``who`` feels is right ({vendor id: 1, 2, …}), entered before any result."""
+        if self.kind != "E":
+            raise OhayamiError("感覚的な順位は、Eタイプのワークショップで入れます。", field="kind")
+        name = self.person(who)
+        if not isinstance(ranks, dict):
+            raise OhayamiError("順位の形が正しくありません。ページを読み込み直してください。", field="ranking")
+        self.model.set_intuition(name, {str(k): v for k, v in ranks.items()}, actor=name)
+        return {"ranking": {aid: int(r) for aid, r in self.model.intuitions().get(name, {}).items()},
+                "message": "感覚的な順位を保存しました。"}

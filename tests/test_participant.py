@@ -1,0 +1,176 @@
+"""The participant page's logic (ohayami.participant): what it shows and what it stores, through the
+workbenches' own models, with every refusal in Japanese and nothing changed by one."""
+
+import json
+
+import pytest
+
+from ohayami.errors import OhayamiError
+from ohayami.participant import Participation
+from ohayami.problems import ProblemWorkbench
+from ohayami.progress import progress
+from ohayami.store import open_workshop
+from ohayami.textio import MAX_NAME
+from ohayami.vendors import VendorWorkbench
+from ohayami.workbench import ROOM
+
+from chain_fill import fill_c, fill_e
+
+
+@pytest.fixture
+def c(tmp_path):
+    ws = open_workshop(tmp_path / "c")
+    fill_c(ws)
+    yield Participation(ws, "C")
+    ws.close()
+
+
+@pytest.fixture
+def e(tmp_path):
+    ws = open_workshop(tmp_path / "e")
+    fill_e(ws)
+    yield Participation(ws, "E")
+    ws.close()
+
+
+def _snapshot(ws):
+    return {t: ws.rows(t).to_json() for t in ("scores", "problems", "people", "joins", "rankings", "intuitions")}, \
+        len(ws.history())
+
+
+def test_state_is_plain_json_with_what_the_card_shows(c):
+    s = c.state("山田")
+    assert json.loads(json.dumps(s)) == s
+    m = ProblemWorkbench(c.ws)
+    assert [a["id"] for a in s["alternatives"]] == list(m.scoring_alternatives()["alternative_id"])
+    assert [x["id"] for x in s["criteria"]] == list(m.criteria()["criterion_id"])
+    stored = m.scores("山田")
+    assert s["scored"] == len(stored) and s["cells"] == len(s["alternatives"]) * len(s["criteria"])
+    for r in stored.itertuples():
+        assert s["scores"][r.alternative_id][r.criterion_id] == r.value
+    difficulty = next(x for x in s["criteria"] if x["id"] == "difficulty")
+    assert difficulty["warn"] and difficulty["note"] == "低いほど良い"
+    assert difficulty["anchors"][0] == ["1", "易しい（すぐ解決できる）"]
+    assert s["people"] == ["山田", "佐藤"] and ROOM not in s["people"]
+
+
+def test_a_score_goes_through_set_score_and_clearing_empties_the_cell(c):
+    s = c.state("")
+    aid, cid = s["alternatives"][1]["id"], s["criteria"][0]["id"]
+    out = c.score("新人", aid, cid, "4")
+    assert out["stored"] == "4" and "保存しました" in out["message"] and "影響を受ける人の多さ" in out["message"]
+    row = ProblemWorkbench(c.ws).scores("新人")
+    assert list(zip(row["alternative_id"], row["criterion_id"], row["value"])) == [(aid, cid, "4")]
+    assert c.state("新人")["scores"] == {aid: {cid: "4"}}
+    out = c.score("新人", aid, cid, "")
+    assert out["stored"] == "" and "取り消しました" in out["message"]
+    assert ProblemWorkbench(c.ws).scores("新人").empty
+
+
+@pytest.mark.parametrize("who, aid, cid, entry, says", [
+    ("", "P001", "reach", "3", "お名前を入れてください"),
+    ("   ", "P001", "reach", "3", "お名前を入れてください"),
+    (ROOM, "P001", "reach", "3", "会場全体で合意した点数"),
+    ("あ" * (MAX_NAME + 1), "P001", "reach", "3", f"{MAX_NAME}文字以内"),
+    ("山田", "P999", "reach", "3", "いまは採点の対象ではありません"),
+    ("山田", None, "reach", "3", "いまは採点の対象ではありません"),
+    ("山田", "P001", "nope", "3", "評価項目「nope」はありません"),
+    ("山田", "P001", "reach", "9", "入れられません"),
+    ("山田", "P001", "reach", "=1+1", "入れられません"),
+    (["山田"], "P001", "reach", "3", "お名前の形が正しくありません"),
+    ({"a": 1}, "P001", "reach", "3", "お名前の形が正しくありません"),
+    ("山田", ["P001"], "reach", "3", "形が正しくありません"),
+    ("山田", "P001", "reach", True, "点数の形が正しくありません"),
+    ("山田", "P001", "reach", ["3"], "点数の形が正しくありません"),
+])
+def test_a_refused_score_says_why_in_japanese_and_changes_nothing(c, who, aid, cid, entry, says):
+    before = _snapshot(c.ws)
+    with pytest.raises(OhayamiError) as err:
+        c.score(who, aid, cid, entry)
+    assert says in err.value.message
+    assert _snapshot(c.ws) == before
+
+
+def test_a_name_is_stored_without_control_characters_and_joins_once(c):
+    state = c.join("田中\x00\u200b\x1b 花子")
+    assert state["who"] == "田中 花子"
+    assert c.join("田中 花子")["who"] == "田中 花子"
+    joins = c.ws.rows("joins")
+    assert list(joins["name"]) == ["田中 花子"]
+    frame = progress(ProblemWorkbench(c.ws)).set_index("name")
+    assert frame.loc["田中 花子", "joined"]      # the cockpit sees the join
+
+
+def test_a_problem_put_forward_is_the_listing_tabs_own(c):
+    out = c.propose("田中", "  ごみ出しの日が\x07分かりにくい ", "朝、カレンダーを探す")
+    m = ProblemWorkbench(c.ws)
+    p = m.problem(out["id"])
+    assert p["title"] == "ごみ出しの日が分かりにくい" and p["origin"] == "田中" and p["scene"] == "朝、カレンダーを探す"
+    assert out["id"] in [a["id"] for a in c.state("田中")["alternatives"]]
+    before = _snapshot(c.ws)
+    with pytest.raises(OhayamiError) as err:
+        c.propose("田中", "   ")
+    assert "課題" in err.value.message and _snapshot(c.ws) == before
+
+
+def test_type_e_criteria_say_their_gate_and_the_ranking_is_set_intuition(e):
+    m = VendorWorkbench(e.ws)
+    cid = m.criteria()["criterion_id"].iloc[0]
+    m.update_criterion(cid, must_have=True, pass_level="3")
+    crit = {x["id"]: x for x in e.state("")["criteria"]}
+    assert crit[cid]["tag"].startswith("【必須")
+    vids = [a["id"] for a in e.state("")["alternatives"]]
+    out = e.rank("委員A", {vids[0]: 2, vids[1]: "1"})
+    assert out["ranking"] == {vids[0]: 2, vids[1]: 1}
+    assert VendorWorkbench(e.ws).intuitions()["委員A"] == {vids[0]: 2, vids[1]: 1}
+    assert e.state("委員A")["ranking"] == {vids[0]: 2, vids[1]: 1}
+    before = _snapshot(e.ws)
+    for bad, says in (({vids[0]: 1}, "2社以上"), ({vids[0]: 1, "V999": 2}, "ありません"), ([1, 2], "形が正しくありません"),
+                      ({vids[0]: 1, vids[1]: 7}, "順位は 1～2")):
+        with pytest.raises(OhayamiError) as err:
+            e.rank("委員A", bad)
+        assert says in err.value.message
+    assert _snapshot(e.ws) == before
+
+
+def test_each_kind_offers_only_its_own_actions(c, e, tmp_path):
+    with pytest.raises(OhayamiError, match="Cタイプ"):
+        e.propose("委員A", "課題")
+    with pytest.raises(OhayamiError, match="Eタイプ"):
+        c.rank("山田", {"P001": 1, "P002": 2})
+    with open_workshop(tmp_path / "chart") as ws, pytest.raises(OhayamiError, match="作業台から開いてください"):
+        Participation(ws, "chart")
+
+
+def test_a_problem_taken_out_of_consideration_is_no_longer_offered(c):
+    m = ProblemWorkbench(c.ws)
+    pid = m.scoring_alternatives()["alternative_id"].iloc[0]
+    m.set_exclusion(pid, "重複")
+    assert pid not in [a["id"] for a in c.state("")["alternatives"]]
+    with pytest.raises(OhayamiError, match="いまは採点の対象ではありません"):
+        c.score("山田", pid, "reach", "3")
+
+
+def test_a_read_only_file_refuses_in_japanese(tmp_path):
+    path = tmp_path / "ro.ohayami"
+    with open_workshop(path) as ws:
+        fill_c(ws)
+    path.chmod(0o444)
+    try:
+        with open_workshop(path) as ws:
+            if not ws.read_only:
+                pytest.skip("this user can write a read-only file (root)")
+            p = Participation(ws, "C")
+            with pytest.raises(OhayamiError) as err:
+                p.score("山田", "P001", "reach", "1")
+            assert "読み取り専用" in err.value.message
+            assert p.state("山田")["scores"]["P001"]["reach"] != "1"
+    finally:
+        path.chmod(0o644)
+
+
+def test_the_app_sends_the_same_kinds_to_the_participant_page_as_the_page_serves():
+    from ohayami.app.pages import PARTICIPANT_KINDS
+    from ohayami.participant import KINDS
+
+    assert PARTICIPANT_KINDS == KINDS
