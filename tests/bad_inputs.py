@@ -366,3 +366,77 @@ for _id, _expect, _action in [
     ("h-rule-long", "文字", lambda m: m.add_rule("定例会", channel="長" * 500)),
 ]:
     case(_id, "form", _H, _expect, _action, extra={"seed": _roles})
+
+
+# ---------------------------------------------------------------------- the participant page (/p/<code>)
+# What the page's JSON can carry: any type where a string belongs, names the room keeps for itself,
+# problems or vendors not offered. ohayami.participant.Participation answers the server's handlers.
+_P = "P"
+
+
+def _part_c(ws):
+    from ohayami.participant import Participation
+
+    _seed_page(ws, "C")
+    return Participation(ws, "C")
+
+
+def _part_e(ws):
+    from ohayami.participant import Participation
+
+    _seed_page(ws, "E")
+    return Participation(ws, "E")
+
+
+def _seed_page(ws, kind):
+    from ohayami.problems import ProblemWorkbench
+    from ohayami.vendors import VendorWorkbench
+
+    if kind == "E":
+        m = VendorWorkbench(ws)
+        m.adopt_template([1, 28])
+        m.add_vendor("A社", "窓口くん", 1_000_000)
+        m.add_vendor("B社", "スマート窓口", 900_000)
+        return m
+    m = ProblemWorkbench(ws)
+    m.add_problem("バスの本数が少ない")
+    return m
+
+
+def _pa(p) -> str:
+    return p.state("")["alternatives"][0]["id"]
+
+
+def _pc(p) -> str:
+    return p.state("")["criteria"][0]["id"]
+
+
+for _id, _expect, _action in [
+    ("p-name-empty", "お名前を入れてください", lambda p: p.join("")),
+    ("p-name-controls-only", "お名前を入れてください", lambda p: p.join("\x00\x1b\u200b")),
+    ("p-name-room", "会場全体", lambda p: p.join("（会場全体）")),
+    ("p-name-long", "文字以内", lambda p: p.join("長" * 500)),
+    ("p-name-list", "形が正しくありません", lambda p: p.join(["山田"])),
+    ("p-name-object", "形が正しくありません", lambda p: p.join({"$gt": ""})),
+    ("p-name-bool", "形が正しくありません", lambda p: p.join(True)),
+    ("p-score-unknown-problem", "採点の対象ではありません", lambda p: p.score("山田", "P999", _pc(p), "3")),
+    ("p-score-unknown-criterion", "ありません", lambda p: p.score("山田", _pa(p), "zzz", "3")),
+    ("p-score-off-scale", "入れられません", lambda p: p.score("山田", _pa(p), _pc(p), "6")),
+    ("p-score-formula", "入れられません", lambda p: p.score("山田", _pa(p), _pc(p), "=1+1")),
+    ("p-score-list", "形が正しくありません", lambda p: p.score("山田", _pa(p), _pc(p), ["3"])),
+    ("p-score-no-name", "お名前", lambda p: p.score("", _pa(p), _pc(p), "3")),
+    ("p-propose-empty", "空", lambda p: p.propose("山田", "  ")),
+    ("p-propose-object", "形が正しくありません", lambda p: p.propose("山田", {"title": "x"})),
+    ("p-propose-duplicate", "すでに|同じ", lambda p: p.propose("山田", "バスの本数が少ない")),
+    ("p-rank-in-c", "Eタイプ", lambda p: p.rank("山田", {"P001": 1})),
+]:
+    case(_id, "page", _P, _expect, _action, extra={"seed": _part_c})
+for _id, _expect, _action in [
+    ("p-rank-one", "2社以上", lambda p: p.rank("委員", {_pa(p): 1})),
+    ("p-rank-list", "形が正しくありません", lambda p: p.rank("委員", [1, 2])),
+    ("p-rank-unknown-vendor", "ありません", lambda p: p.rank("委員", {_pa(p): 1, "V999": 2})),
+    ("p-rank-zero", "順位は", lambda p: p.rank("委員", {_pa(p): 0, "V002": 1})),
+    ("p-rank-words", "1, 2, 3", lambda p: p.rank("委員", {_pa(p): "一位", "V002": 1})),
+    ("p-propose-in-e", "Cタイプ", lambda p: p.propose("委員", "課題")),
+]:
+    case(_id, "page", _P, _expect, _action, extra={"seed": _part_e})
