@@ -254,6 +254,12 @@ def test_sigterm_to_run_py_stops_the_server_and_its_kernels(tmp_path):
         assert any("kernel" in p for p in _processes_mentioning(str(work))), _processes_mentioning(str(work))
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0 or proc.returncode is not None
+        # the facilitator's terminal: the kit's words, no English chatter from Voilà or the kernels
+        said = proc.stdout.read().decode("utf-8", "replace")
+        assert "停止しています" in said and "[ohayami]" in said, said
+        for noise in ("Kernel is running over TCP", "is not trusted", "Traceback", "Voilà is running at",
+                      "Kernel started", "[OhayamiVoila]"):
+            assert noise not in said, (noise, said)
         deadline = time.monotonic() + 15
         while _processes_mentioning(str(work)) and time.monotonic() < deadline:
             time.sleep(0.3)

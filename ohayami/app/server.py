@@ -8,8 +8,11 @@ Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py a
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -89,7 +92,7 @@ class PageKernelManager(AsyncMappingKernelManager):
             if getattr(kernel, "execution_state", None) != "busy" and not self._kernel_connections.get(kernel_id):
                 # No page will come for it (closed while loading): the ordinary idle limit would keep
                 # each abandoned load's kernel for minutes, enough loads would fill the memory.
-                self.log.warning("Culling kernel %s: its page never connected.", kernel_id)
+                self.log.warning("読み込み中に閉じられたページのカーネルを止めます（%s）。", kernel_id)
                 await ensure_async(self.shutdown_kernel(kernel_id))
                 return
         await super().cull_kernel_if_idle(kernel_id)
@@ -226,6 +229,49 @@ class PageHandler(TornadoVoilaHandler):
         return await super().get(path)
 
 
+# What the facilitator's terminal does not need (Voilà's start-up chatter, kernels coming and going, a
+# warning about notebooks that are the kit's own) and what it should read in Japanese. Everything else,
+# errors above all, is shown as it comes.
+_QUIET = re.compile(r"^(Using .* to store connection files|Storing connection files|Serving static files|"
+                    r"Kernel started|Kernel shutdown|Culling kernels with idle durations|Kernel pool of .* is filled|"
+                    r"Voil. is running at|Notebook .* is not trusted|Using pre-heated kernel)")
+_STOPPING = "停止しています…（参加者のページは使えなくなります）"
+_SAY = [(re.compile(r"^(Stopping\.\.\.|Handle signal \d+\.)$"), _STOPPING)]
+
+
+class TerminalWords(logging.Filter):
+    """Voilà's own log lines, as the facilitator's terminal shows them (see :data:`_QUIET`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.said: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _QUIET.match(message):
+            return False
+        for pattern, words in _SAY:
+            if pattern.match(message):
+                if words in self.said:   # the signal and the stop itself: said once
+                    return False
+                self.said.add(words)
+                record.msg, record.args = words, ()
+        record.name = "ohayami"   # the kit's lines all start [ohayami], not with a class name
+        return True
+
+
+def quiet_kernels() -> str:
+    """An IPython directory for the kernels whose config keeps their log off the facilitator's terminal:
+    every kernel warned there in English that it runs over TCP on this computer, and pre-heated kernels
+    stopped with the server printed a traceback each. A page's own problems still reach its screen and
+    the terminal (``address.page``)."""
+    folder = Path(tempfile.mkdtemp(prefix="ohayami-ipython-"))
+    (folder / "profile_default").mkdir()
+    (folder / "profile_default" / "ipython_kernel_config.py").write_text(
+        "c.IPKernelApp.log_level = 'CRITICAL'\n", encoding="utf-8")
+    return str(folder)
+
+
 class OhayamiVoila(Voila):
     """Voilà with the kit's pages and template, and optionally a pool of pre-heated kernels.
 
@@ -244,6 +290,10 @@ class OhayamiVoila(Voila):
                          help="参加者用ページのある種類（C・E）の作業台に、前もって起動しておくカーネルの上限")
     warm_notebooks = List(Unicode(), config=True,
                           help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
+
+    def initialize(self, argv=None):
+        self.log.addFilter(TerminalWords())   # before Voilà's first line
+        super().initialize(argv)
 
     def _warm_notebooks(self) -> list[str]:
         if self.warm_notebooks:
@@ -293,6 +343,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     # Kernels inherit it: their pages open a workshop only from a join code (see app.address).
     os.environ[APP_ENV] = "1"
+    os.environ["IPYTHONDIR"] = quiet_kernels()
     argv = list(sys.argv[1:] if argv is None else argv)
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
                                        f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}",
