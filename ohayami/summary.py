@@ -19,6 +19,7 @@ from typing import Callable
 import pandas as pd
 
 from .errors import OhayamiError
+from .formats import to_jst
 from .guide import load_types
 from .store import WorkshopStore
 
@@ -166,8 +167,9 @@ def research_part(ws: WorkshopStore, data=None) -> Part | None:
 
 # ---------------------------------------------------------------------- 選定 (type E)
 def selection_part(ws: WorkshopStore, data=None) -> Part | None:
-    """選定: the type E ranking and the vendor in first place, its total against the maximum and the
-    version of the weights the result was computed with."""
+    """選定: the type E ranking and the vendor in first place, its total against the maximum, what
+    decided it (the criteria that gave it most of its lead over the runner-up) and, in plain words,
+    which weighting the result was computed with."""
     if ws.rows("vendors").empty:
         return None
     from .vendors import RESULT_LEAD, VendorWorkbench
@@ -191,10 +193,81 @@ def selection_part(ws: WorkshopStore, data=None) -> Part | None:
     else:
         chosen, notes = _no_winner(res, frame)
         score = "—"
-    facts = (("選定（1位）", chosen + ("（同点）" if len(winners) > 1 else "")), ("合計／満点", score),
-             ("重みの版", frame.attrs["weights_version"]), ("満点", frame.attrs["maximums"]),
-             ("比べた事業者", f"{len(vendors)}者"))
-    return Part(facts, (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),), tuple(notes))
+    facts = [("選定（1位）", chosen + ("（同点）" if len(winners) > 1 else "")), ("合計／満点", score)]
+    facts += lead_facts(res, frame["事業者"].to_dict())
+    facts += [("重みづけ", weights_words(getattr(res, "weights_version", None) or model.current_weights_version())),
+              ("満点", frame.attrs["maximums"]), ("比べた事業者", f"{len(vendors)}者")]
+    return Part(tuple(facts), (("ランキング", frame[RESULT_LEAD].reset_index(drop=True)),), tuple(notes))
+
+
+PRICE_POINTS = "価格点"
+
+
+def lead_contributions(res) -> tuple[str, pd.Series] | None:
+    """(runner-up's id, points of the winner's lead per criterion, largest first) for a result with one
+    winner and a selectable runner-up; None otherwise. The points are the engine's own breakdown
+    (weight × combined score, as the report's figure and the intuition check use it), the winner's
+    minus the runner-up's, with the price points as one more entry when the rules give price points;
+    they add up to the difference of the totals."""
+    if len(res.winners) != 1:
+        return None
+    winner = res.winners[0]
+    ranking = res.ranking
+    others = [a for a in ranking.index[ranking["selectable"].to_numpy(bool)] if a != winner]
+    if not others:
+        return None
+    second = others[0]
+    bd = res.breakdown
+    labels = dict(zip(res.ev.crit_ids, (c.label for c in res.ev.criteria)))
+    lead = (bd.loc[winner] - bd.loc[second]).rename(index=labels)
+    if res.rules.price is not None:
+        t = res.table
+        lead[PRICE_POINTS] = t.loc[winner, "price_score"] - t.loc[second, "price_score"]
+    return second, lead.sort_values(ascending=False, kind="stable")
+
+
+def lead_facts(res, names: dict, digits: int = 2, top: int = 3) -> list[tuple[str, str]]:
+    """Why the winner won, as facts a manager reads: 「2位との差」 (「B社より 40.00点上」),
+    「差がついた主な項目」 (the at most ``top`` criteria that gave the winner most of its lead:
+    「機能関連 +30.00点、使いやすさ +10.00点」) and, when there is one, 「2位が上回った項目」 (where the
+    runner-up did best). None when there is no single winner or no runner-up."""
+    found = lead_contributions(res)
+    if found is None:
+        return []
+    second, lead = found
+    t = res.table
+    gap = float(t.loc[res.winners[0], "total"] - t.loc[second, "total"])
+    rival, least = names.get(second, second), 10 ** -(digits + 1)
+    if abs(gap) < least:
+        return [("2位との差", f"{rival}と合計点は同じ（同点のときの決め方で1位）")]
+    ahead = lead[lead > least].head(top)
+    behind = lead[lead < -least]
+    facts = [("2位との差", f"{rival}より {gap:.{digits}f}点上"),
+             ("差がついた主な項目", "、".join(f"{k} +{v:.{digits}f}点" for k, v in ahead.items()))]
+    if len(behind):
+        facts.append(("2位が上回った項目", f"{behind.index[-1]}（{rival}が {-behind.iloc[-1]:.{digits}f}点上）"))
+    return facts
+
+
+def weights_words(version) -> str:
+    """The weighting a result was computed with, as a manager reads it: when, and how it was decided
+    (「2026年11月27日に委員会で見直した配点（理由：…）」), instead of the version's number."""
+    if version.no == 0:
+        words = "評価項目を作ったときの配点のまま（重みづけの見直しはありません）"
+    else:
+        when = to_jst(version.at)
+        day = f"{when.year}年{when.month}月{when.day}日に" if when else ""
+        who = version.actor
+        words = {
+            "evaluators": f"{day}評価者{f'（{who}）' if who else ''}の重みづけを合わせて決めた配点",
+            "revision": f"{day}委員会で見直した配点" + (f"（入力：{who}）" if who else "")
+                        + (f"。見直しの理由：{version.reason}" if version.reason else ""),
+            "room": f"{day}会場全体で決めた配点" + (f"（入力：{who}）" if who else ""),
+            "edit": f"{day}{who + 'が' if who else ''}直接入力した配点",
+        }.get(version.kind, f"{day}記録した配点（{version.kind_label}）")
+    if version.changed_since:
+        words += "。その後、評価項目の追加などで配点が変わっています"
+    return words
 
 
 def _no_winner(res, frame: pd.DataFrame) -> tuple[str, list[str]]:

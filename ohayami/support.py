@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import OhayamiError
-from .formats import jst_text, now_jst
+from .formats import jst_text, now_jst, to_jst
 from .guide import load_references, load_support_programmes, type_card
 from .labels import MUST_LABELS
 from .scoring import Criterion, Evaluation, Result, Rules, evaluate
@@ -26,6 +26,8 @@ from .scoring.scales import normalise_entry, parse_scale
 from .store import WorkshopStore
 from .store import now_jst as now_jst_iso
 from .textio import clean_name, parse_date, parse_number, stored_row_problem, stored_value, text_field, title_key
+
+PROGRAMME_COLUMNS = ["programme_id", "name", "provider", "deadline", "url", "description", "note", "source", "guide_place"]
 
 GUIDE, OHAYAMI, OWN = "guide", "ohayami", "own"
 SOURCE_LABELS = {GUIDE: "ガイド", OHAYAMI: "ohayami による補足", OWN: "追加した支援策"}
@@ -36,6 +38,10 @@ APPLY, SKIP, HOLD = "apply", "skip", "hold"
 DECISIONS = {APPLY: "申請する", SKIP: "見送る", HOLD: "保留"}
 MAX_NAME = 80
 CRITERIA_LABEL, CHECKS_LABEL = "支援策の確認項目（support_criteria）", "支援策の確認結果（support_checks）"
+PROGRAMMES_LABEL, DECISIONS_LABEL = "支援策（support_programmes）", "支援策の決定（support_decisions）"
+FIX_PROGRAMME = "「1 支援策を集める」でこの支援策を選んで直すか、削除してください。"
+FIX_DECISION = "「3 決定」でこの支援策の決定を記録し直してください（前の記録は履歴に残ります）。"
+NOT_USABLE = "「{name}」（{pid}）は保存された内容に直すところがあるため使えません。" + FIX_PROGRAMME
 FIX_CRITERION = ("「2 支援策を確かめる」の「確認項目と配点」で配点と必須を入れ直して保存してください"
                  "（それまで点数の計算から外しています）。")
 FIX_CHECK = "「2 支援策を確かめる」でこの支援策の確認結果を選び直してください。"
@@ -150,16 +156,46 @@ class SupportWorksheet:
         return df[df["kind"] == self.kind].reset_index(drop=True)
 
     # ------------------------------------------------------------------ programmes
-    def programmes(self) -> pd.DataFrame:
-        """programme_id, name, provider, deadline, url, description, note, source, guide_place, in their order."""
-        cols = ["programme_id", "name", "provider", "deadline", "url", "description", "note", "source", "guide_place"]
+    def _read_programmes(self) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+        """Every stored programme in order (texts), whether each is usable, and the reports of those
+        that are not: a stored row goes through the checks a typed one does (:meth:`_fields`)."""
         df = self.ws.rows("support_programmes", kind=self.kind)
         if df.empty:
-            return pd.DataFrame(columns=cols)
+            return pd.DataFrame(columns=PROGRAMME_COLUMNS), pd.Series([], dtype=bool), []
         df = df.sort_values(["position", "programme_id"], kind="stable").reset_index(drop=True)
-        for c in cols:
-            df[c] = df[c].map(_text)
-        return df[cols]
+        rows, ok, problems = [], [], []
+        for rec in df.to_dict("records"):
+            row = {c: _text(rec[c]) for c in PROGRAMME_COLUMNS}
+            try:
+                values = self._fields(*(stored_value(rec[f]) for f in ("name", "provider", "deadline", "url", "note")))
+                ok.append(True)
+            except OhayamiError as exc:
+                problems.append(stored_row_problem(PROGRAMMES_LABEL, rec["programme_id"], exc, FIX_PROGRAMME))
+                values = {}
+                ok.append(False)
+            rows.append({**row, **values})   # a usable row shows what a typed entry would have stored
+        return pd.DataFrame(rows, columns=PROGRAMME_COLUMNS), pd.Series(ok, dtype=bool), problems
+
+    def programmes(self, all_rows: bool = False) -> pd.DataFrame:
+        """programme_id, name, provider, deadline, url, description, note, source, guide_place, in their
+        order. A stored programme that fails the checks typed input goes through (an empty name, a
+        deadline that is no date…) is left out and reported by :meth:`stored_problems`, unless
+        ``all_rows`` (the picker that lets it be corrected, the checks for duplicate names)."""
+        df, ok, _ = self._read_programmes()
+        return df if all_rows else df[ok.to_numpy()].reset_index(drop=True)
+
+    def programme_picks(self) -> list[tuple[str, str]]:
+        """(label, programme id) of every stored programme, unusable ones too (marked), so they can be fixed."""
+        df, ok, _ = self._read_programmes()
+        return [(f"{r.programme_id} {r.name}" + ("" if good else "（要修正）"), r.programme_id)
+                for r, good in zip(df.itertuples(), ok)]
+
+    def _usable(self, programme_id: object) -> dict:
+        """The programme's stored row, refused (with how to fix it) when the checks leave it out."""
+        row = self.programme(programme_id)
+        if programme_id not in set(self.programmes()["programme_id"]):
+            raise OhayamiError(NOT_USABLE.format(name=row["name"] or "名前なし", pid=programme_id), field="programme")
+        return row
 
     def programme(self, programme_id: object) -> dict:
         row = self.ws.get("support_programmes", kind=self.kind, programme_id=programme_id) if programme_id else None
@@ -169,7 +205,7 @@ class SupportWorksheet:
         return {k: _text(v) for k, v in row.items()}
 
     def _check_unique(self, name: str, own_id: str = "") -> None:
-        df = self.programmes()
+        df = self.programmes(all_rows=True)
         for r in df.itertuples():
             if r.programme_id != own_id and title_key(r.name) == title_key(name):
                 raise OhayamiError(f"「{name}」はすでに一覧にあります（{r.programme_id}）。", field="name")
@@ -186,7 +222,7 @@ class SupportWorksheet:
         """Add the guide's programmes for this kind that are not in the list yet; the number added."""
         added = 0
         with self.ws.batch(actor):
-            have = {title_key(n) for n in self.programmes()["name"]}
+            have = {title_key(n) for n in self.programmes(all_rows=True)["name"]}
             for r in self.guide_programmes().itertuples():
                 if title_key(r.name) in have:
                     continue
@@ -245,7 +281,7 @@ class SupportWorksheet:
         if row["source"] != OWN:
             raise OhayamiError(f"「{row['name']}」はガイドの一覧の支援策なので削除できません。使わないなら「見送る」と"
                                "決めて理由を残してください。", field="programme")
-        if self.history(programme_id):
+        if len(self.ws.rows("support_decisions", kind=self.kind, programme_id=programme_id)):   # unusable rows too
             raise OhayamiError(f"「{row['name']}」には決定の記録があるため削除できません。使わないなら「見送る」と決めてください。",
                                field="programme")
         with self.ws.batch(actor):
@@ -288,10 +324,14 @@ class SupportWorksheet:
         return df if all_rows else df[ok.to_numpy()].reset_index(drop=True)
 
     def stored_problems(self) -> list[str]:
-        """Reports of stored criteria and check marks the worksheet cannot use (a crafted or damaged
-        file), each naming the table, the row and the field and how to fix it."""
-        problems = self._read_criteria()[2]
-        return problems + self._read_checks()[1]
+        """Reports of stored programmes, criteria, check marks and decisions the worksheet cannot use (a
+        crafted or damaged file), each naming the table, the row and the field and how to fix it."""
+        return (self.programme_problems() + self._read_criteria()[2] + self._read_checks()[1]
+                + self.decision_problems())
+
+    def programme_problems(self) -> list[str]:
+        """Reports of the stored programmes left out (see :meth:`programmes`)."""
+        return self._read_programmes()[2]
 
     def _criterion(self, criterion_id: str) -> dict:
         row = self.ws.get("support_criteria", kind=self.kind, criterion_id=criterion_id) if criterion_id else None
@@ -326,7 +366,7 @@ class SupportWorksheet:
 
     def set_check(self, programme_id: str, criterion_id: str, value: object, actor: str | None = None) -> str:
         """One check mark (○ 合う・△ 一部・× 合わない; "" clears it); returns the mark stored."""
-        self.programme(programme_id)
+        self._usable(programme_id)
         crit = self._criterion(criterion_id)
         mark = normalise_entry(value)
         if mark and mark not in MARKS:
@@ -420,31 +460,64 @@ class SupportWorksheet:
         return df.set_index(pd.Index(df.pop("ID"), name=None))[cols]
 
     # ------------------------------------------------------------------ decisions
-    def history(self, programme_id: str | None = None) -> list[Decision]:
-        """Every decision (of one programme, or all), oldest first."""
+    def _read_decisions(self, programme_id: str | None = None) -> tuple[list[Decision], dict[str, float], list[str]]:
+        """The stored decisions that pass the checks a typed decision goes through (oldest first), the
+        highest stored number per programme (unusable rows too) and the reports of the rows left out."""
         where = {"kind": self.kind} | ({"programme_id": programme_id} if programme_id else {})
         df = self.ws.rows("support_decisions", **where)
-        out = [Decision(r.programme_id, int(r.no), r.decision, _text(r.reason), _text(r.deadline), _text(r.actor),
-                        _text(r.at)) for r in df.itertuples()]
-        return sorted(out, key=lambda d: (d.programme_id, d.no))
+        good, last, problems = [], {}, []
+        for rec in df.to_dict("records"):
+            pid = rec["programme_id"]
+            try:
+                no = int(parse_number(stored_value(rec["no"]), "決定の回", "no", minimum=1, integer=True))
+                last[pid] = max(last.get(pid, 0.0), no)
+                code = parse_decision(stored_value(rec["decision"]))
+                reason = text_field(stored_value(rec["reason"]), "理由", "reason", 500)
+                if not reason:
+                    raise OhayamiError(f"「{DECISIONS[code]}」の理由が空です。", field="reason")
+                actor = clean_name(stored_value(rec["actor"]), "決めた人", "actor", 40)
+                if not actor:
+                    raise OhayamiError("決めた人が空です。", field="actor")
+                due = parse_date(stored_value(rec["deadline"]), "締切", "deadline")
+                at = _text(rec["at"])
+                if at and to_jst(at) is None:
+                    raise OhayamiError(f"日時「{at}」は日時として読めません。", field="at")
+            except OhayamiError as exc:
+                n = rec["no"]
+                n = f"{n:g}" if isinstance(n, float) and n == n else _text(n) or "番号なし"
+                problems.append(stored_row_problem(DECISIONS_LABEL, f"{pid}・{n}", exc, FIX_DECISION))
+                continue
+            good.append(Decision(pid, no, code, reason, due, actor, at))
+        return sorted(good, key=lambda d: (d.programme_id, d.no)), last, problems
+
+    def history(self, programme_id: str | None = None) -> list[Decision]:
+        """Every decision (of one programme, or all), oldest first; a stored row that fails the checks
+        is left out (:meth:`decision_problems` reports it)."""
+        return self._read_decisions(programme_id)[0]
+
+    def decision_problems(self) -> list[str]:
+        """Reports of the stored decisions left out (see :meth:`history`)."""
+        return self._read_decisions()[2]
 
     def decision(self, programme_id: str) -> Decision | None:
         """The decision in force for a programme (its latest), or None."""
-        hist = self.history(programme_id)
-        return hist[-1] if hist else None
+        return next((d for d in self.current_decisions() if d.programme_id == programme_id), None)
 
     def current_decisions(self) -> list[Decision]:
+        """The latest decision of each programme. When the latest stored row is unusable, the programme
+        has none in force (an older decision would claim what the file no longer says)."""
+        good, last, _ = self._read_decisions()
         latest: dict[str, Decision] = {}
-        for d in self.history():
+        for d in good:
             latest[d.programme_id] = d
-        return list(latest.values())
+        return [d for d in latest.values() if d.no >= last.get(d.programme_id, 0)]
 
     def decide(self, programme_id: str, decision: object, reason: object, deadline: object = "", who: object = "",
                today: _dt.date | None = None) -> Decision:
         """Record a decision with its reason, deadline (default: the programme's 締切), who and when
         (JST). A reason and a name are required; 申請する needs a deadline that has not passed. The
         earlier decisions stay as the history."""
-        row = self.programme(programme_id)
+        row = self._usable(programme_id)
         code = parse_decision(decision)
         reason = text_field(reason, "理由", "reason", 500)
         if not reason:
@@ -464,7 +537,8 @@ class SupportWorksheet:
                                    "締切を入れ直すか、「見送る」か「保留」にしてください。", field="deadline")
         with self.ws.batch(actor):
             done = self.ws.rows("support_decisions", kind=self.kind, programme_id=programme_id)
-            no = int(done["no"].max()) + 1 if len(done) else 1
+            taken = pd.to_numeric(done["no"], errors="coerce").max() if len(done) else float("nan")
+            no = int(taken) + 1 if taken == taken else 1   # a crafted number that is no number is skipped
             at = now_jst_iso()
             self.ws.upsert("support_decisions", {"kind": self.kind, "programme_id": programme_id, "no": no},
                            {"decision": code, "reason": reason, "deadline": due, "actor": actor, "at": at}, actor=actor)

@@ -193,6 +193,8 @@ def _filled_workshop(sql: str):
         f = SupportWorksheet(ws, "F")
         f.load_guide_list()
         f.set_check(f.programmes()["programme_id"].iloc[0], f.criteria()["criterion_id"].iloc[0], "○")
+        f.decide("P001", "保留", "県に確認中", who="企画課")
+        f.decide("P002", "見送る", "対象経費に入らない", who="企画課")
         ws.close()
         conn = sqlite3.connect(path)   # the file stays in WAL mode, as ohayami leaves it
         conn.executescript(sql)
@@ -231,10 +233,13 @@ def read_h(ws) -> list[str]:
 
 
 def read_f(ws) -> list[str]:
+    """Every view of type F over ``ws``; returns what the worksheet reports about its stored rows."""
+    from ohayami.printouts import support_html
     from ohayami.support import SupportWorksheet
 
     m = SupportWorksheet(ws, "F")
-    m.ranking(), m.export_xlsx(), m.criteria(all_rows=True)
+    m.ranking(), m.export_xlsx(), m.criteria(all_rows=True), support_html(m), m.programme_picks()
+    m.decisions_frame(), m.history_frame(), m.programmes_frame()
     return m.stored_problems()
 
 
@@ -263,3 +268,23 @@ _stored_case("st-h-task-name-null", "role_tasks）」の「T002」（列「作�
 _stored_case("st-f-criterion-weight-negative", "support_criteria）」の「K1」（列「配点」",
              "UPDATE support_criteria SET weight=-5 WHERE kind='F' AND criterion_id='K1';", read_f)
 _stored_case("st-f-check-mark", "support_checks）」", "UPDATE support_checks SET value='Q';", read_f)
+_stored_case("st-f-programme-name-empty", "support_programmes）」の「P002」（列「名前」",
+             "UPDATE support_programmes SET name='' WHERE kind='F' AND programme_id='P002';", read_f)
+_stored_case("st-f-programme-name-controls", "support_programmes）」の「P003」（列「名前」",
+             "UPDATE support_programmes SET name=char(1)||char(7)||' ' WHERE kind='F' AND programme_id='P003';", read_f)
+_stored_case("st-f-programme-deadline-words", "support_programmes）」の「P001」（列「締切」",
+             "UPDATE support_programmes SET deadline='zzz' WHERE kind='F' AND programme_id='P001';", read_f)
+_stored_case("st-f-programme-name-long", "support_programmes）」の「P001」（列「名前」",
+             "UPDATE support_programmes SET name=printf('%.500c', 'x') WHERE kind='F' AND programme_id='P001';", read_f)
+_stored_case("st-f-decision-unknown", "support_decisions）」の「P001・1」（列「決定」",
+             "UPDATE support_decisions SET decision='zzz' WHERE programme_id='P001';", read_f)
+_stored_case("st-f-decision-reason-null", "support_decisions）」の「P002・1」（列「理由」",
+             "UPDATE support_decisions SET reason=NULL WHERE programme_id='P002';", read_f)
+_stored_case("st-f-decision-deadline-impossible", "support_decisions）」の「P001・1」（列「締切」",
+             "UPDATE support_decisions SET deadline='2026-02-30' WHERE programme_id='P001';", read_f)
+_stored_case("st-f-decision-no-fraction", "support_decisions）」の「P001・2.5」（列「番号」",
+             "UPDATE support_decisions SET no=2.5 WHERE programme_id='P001';", read_f)
+_stored_case("st-f-decision-actor-empty", "support_decisions）」の「P002・1」（列「入力した人」",
+             "UPDATE support_decisions SET actor='　' WHERE programme_id='P002';", read_f)
+_stored_case("st-f-decision-at-words", "support_decisions）」の「P001・1」（列「日時」",
+             "UPDATE support_decisions SET at='yesterday' WHERE programme_id='P001';", read_f)

@@ -94,16 +94,47 @@ def test_a_hidden_tab_stops_its_ticker_and_ignores_ticks(tmp_path, sent):
     assert panel.ticker.running and len(seen) == 1 and "田中（1/4）" in panel.out.value
 
 
-def test_choosing_a_name_records_a_join_but_typing_one_does_not(tmp_path):
+def test_choosing_a_name_records_a_join(tmp_path):
     v = _c_view(tmp_path)
     v.model.ws.upsert("people", {"name": "鈴木"}, {"role": "参加者"})
     sp = _open(v, CScoring)
-    sp.who.value = "鈴"                                          # typing, letter by letter
     sp.who.value = "鈴木"                                        # a name offered in the box
-    sp.who.value = "新人"                                        # a new name: its first entry counts
     assert list(v.ws.rows("joins")["name"]) == ["鈴木"]
     panel = _open(v, K.ProgressPanel)
     assert "1人中1人が参加しています" in panel.out.value
+
+
+def test_a_typed_new_name_joins_once_it_is_finished_not_letter_by_letter(tmp_path):
+    v = _c_view(tmp_path)
+    sp = _open(v, CScoring)
+    # the page sends the box's value only when the name is finished (Enter, leaving the box, a pick
+    # from the list): the letters of 「新人」 being typed never reach the kernel
+    assert sp.who.continuous_update is False
+    before = v.ws.revision()
+    for blank in ("", "　 ", "\x01\x07"):                       # empty, spaces, control characters only
+        sp.who.value = blank
+    assert v.ws.rows("joins").empty and v.ws.revision() == before
+    sp.who.value = "新\x07人 "                                   # finished: control character and space dropped
+    sp.who.value = ""
+    sp.who.value = "新人"                                         # the same name again is the same join
+    assert list(v.ws.rows("joins")["name"]) == ["新人"] and v.ws.get("people", name="新人") is not None
+    panel = _open(v, K.ProgressPanel)
+    text = re.sub("<[^>]+>", " ", panel.out.value)
+    assert "1人中1人が参加しています" in text and "新人" in text   # joined before saving anything
+    assert v.ws.rows("scores").empty
+
+
+def test_a_name_typed_in_type_e_joins_and_a_too_long_one_is_said(tmp_path):
+    v = VendorsView(tmp_path / "e")
+    from ohayami.ui.vendors import ScoringPanel as EScoring
+    sp = _open(v, EScoring)
+    ip = _open(v, IntuitionPanel)
+    assert sp.s_who.continuous_update is False and ip.i_who.continuous_update is False
+    sp.s_who.value = "委員 佐藤"
+    ip.i_who.value = "委員 佐藤"
+    assert list(v.ws.rows("joins")["name"]) == ["委員 佐藤"]
+    sp.s_who.value = "長" * 200
+    assert "文字以内" in v.msg.value and list(v.ws.rows("joins")["name"]) == ["委員 佐藤"]
 
 
 def test_type_e_cockpit_names_who_has_no_intuitive_ranking(tmp_path, sent):

@@ -213,3 +213,62 @@ def test_the_screen_widget_is_one_per_kernel_and_ships_its_css_inline(wide_scree
     assert wide_screen.narrow
     assert "@media (max-width: 600px)" in phone.CSS and "innerWidth" in phone._ESM
     assert "http" not in phone._ESM and "import" not in phone._ESM
+
+
+def test_type_c_clearing_a_score_removes_it_from_the_file(type_c):
+    v, sp = type_c
+    card, m = sp.card, v.model
+    cid, other = list(m.criteria()["criterion_id"])[:2]
+    assert card.clears[cid].disabled                      # nothing stored: nothing to clear
+    card.buttons[cid]["4"].click()
+    card.buttons[other]["2"].click()
+    assert not card.clears[cid].disabled
+    card.clears[cid].click()
+    assert stored(m, "山田", "P001", cid) == "" and card.shown(cid) == ""
+    assert all(b.button_style == "" and not b.description.startswith(CHOSEN) for b in card.buttons[cid].values())
+    assert "取り消しました：P001" in sp.msg.value and card.clears[cid].disabled
+    assert stored(m, "山田", "P001", other) == "2" and card.shown(other) == "2"   # the rest stays
+    assert "この課題は全項目採点済み" not in card.where.value
+    card.buttons[cid]["5"].click()                        # and it can be scored again
+    assert stored(m, "山田", "P001", cid) == "5"
+
+
+def test_a_refused_clear_shows_the_stored_value_again(type_c, monkeypatch):
+    v, sp = type_c
+    card, m = sp.card, v.model
+    cid = m.criteria()["criterion_id"].iloc[0]
+    card.buttons[cid]["3"].click()
+
+    def locked(*a, **k):
+        raise sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr(m.ws, "delete", locked)
+    card.clears[cid].click()
+    assert "保存されていません" in sp.msg.value
+    assert card.shown(cid) == "3" and stored(m, "山田", "P001", cid) == "3" and not card.clears[cid].disabled
+    monkeypatch.undo()
+    m.set_score("山田", "P001", cid, "")                  # cleared on a second device meanwhile
+    monkeypatch.setattr(m, "set_score", lambda *a, **k: (_ for _ in ()).throw(OhayamiError("取り消せません。", field="score")))
+    card.clears[cid].click()
+    assert "取り消せません" in sp.msg.value and card.shown(cid) == "" and card.clears[cid].disabled
+
+
+def test_without_a_name_nothing_can_be_cleared(type_c):
+    v, sp = type_c
+    cid = v.model.criteria()["criterion_id"].iloc[0]
+    sp.card.buttons[cid]["2"].click()
+    sp.who.value = ""
+    assert sp.card.clears[cid].disabled
+    sp.card.clear(cid)                                    # even if a stale page sends the click
+    assert stored(v.model, "山田", "P001", cid) == "2"
+
+
+def test_type_e_clearing_a_must_have_answer(type_e):
+    v, sp = type_e
+    card, m = sp.card, v.model
+    must = m.criteria().set_index("name")["criterion_id"]["個人情報の保護"]
+    aid = card.alternative_id
+    card.buttons[must]["いいえ"].click()
+    assert stored(m, "山田", aid, must) == "いいえ"
+    card.clears[must].click()
+    assert stored(m, "山田", aid, must) == "" and card.shown(must) == "" and "取り消しました" in sp.s_msg.value
+    assert card.clears[must].tooltip == "個人情報の保護の点数を取り消す"

@@ -73,13 +73,20 @@ def test_problems_not_yet_narrowed_and_a_missing_vision_are_said(summary):
                           "（Cタイプ作業台の「6 実現したい地域像」で書いてください）。",)
 
 
-def test_the_selection_section_names_the_winner_its_score_and_the_weights_version(summary):
+def test_the_selection_section_names_the_winner_its_score_why_and_the_weighting(summary):
+    from ohayami.formats import to_jst
     fill_e(summary.ws)
     part = _section(summary, "selection").part
     facts = dict(part.facts)
     # A社: 60 × (5→1.0) + 40 × (4→0.75) = 90; B社: 60 × 0.5 + 40 × 0.5 = 50
     assert facts["選定（1位）"] == "A社（窓口くん）" and facts["合計／満点"] == "90.00 / 100"
-    assert facts["重みの版"].startswith("版1（") and "委員会" in facts["重みの版"]
+    # the lead of 40 points: 機能関連 60 × (1.0 − 0.5) = 30, 使いやすさ 40 × (0.75 − 0.5) = 10
+    assert facts["2位との差"] == "B社（スマート窓口）より 40.00点上"
+    assert facts["差がついた主な項目"] == "機能関連 +30.00点、ユーザーにとっての使いやすさ・誰でも使えるかどうか +10.00点"
+    assert "2位が上回った項目" not in facts                      # B社 is better nowhere
+    day = to_jst(summary.ws.rows("weight_versions")["at"].iloc[0])
+    assert facts["重みづけ"] == f"{day.year}年{day.month}月{day.day}日に会場全体で決めた配点（入力：委員会）"
+    assert "重みの版" not in facts and "版1" not in facts["重みづけ"]
     assert facts["比べた事業者"] == "2者"
     ranking = part.tables[0][1]
     assert list(ranking["事業者"]) == ["A社（窓口くん）", "B社（スマート窓口）"] and list(ranking["順位"]) == ["1", "2"]
@@ -200,3 +207,83 @@ def test_the_theme_shows_as_lines_without_list_markers(summary):
     assert facts["実現したい地域像"] == "待たない窓口"
     page = project_summary_html(summary)
     assert "窓口の待ち時間が長い<br>証明書の発行" in page and "・窓口の待ち時間" not in page
+
+
+def _three_vendors(ws):
+    """A社 wins on 機能関連, B社 is better on 使いやすさ and price, C社 is far behind (price points: 30, lowest)."""
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(ws)
+    ids = m.adopt_template([1, 28])
+    m.set_weights("direct", dict(zip(ids, (60, 40))), actor="委員会")
+    for name, price, values in (("A社", 1_000_000, (5, 3)), ("B社", 800_000, (3, 5)), ("C社", 900_000, (1, 1))):
+        vid = m.add_vendor(name, "", price)
+        for cid, v in zip(ids, values):
+            m.set_score("山田", vid, cid, v)
+    m.set_rules(price={"method": "lowest", "points": 30})
+    return m, ids
+
+
+def test_the_lead_is_the_engines_breakdown_and_price_points_and_says_where_the_runner_up_was_better(summary):
+    from ohayami.summary import lead_contributions
+    m, ids = _three_vendors(summary.ws)
+    res = m.results()
+    second, lead = lead_contributions(res)
+    t = res.table
+    assert second == "V002"
+    # the same numbers the report's figure uses (res.breakdown), and they add up to the gap of the totals
+    assert lead["機能関連"] == pytest.approx(res.breakdown.loc["V001", ids[0]] - res.breakdown.loc["V002", ids[0]])
+    assert lead.sum() == pytest.approx(t.loc["V001", "total"] - t.loc["V002", "total"])
+    assert list(lead.index) == ["機能関連", "価格点", "ユーザーにとっての使いやすさ・誰でも使えるかどうか"]
+    # A社 80 + 24 = 104, B社 70 + 30 = 100
+    facts = dict(_section(summary, "selection").part.facts)
+    assert facts["2位との差"] == "B社より 4.00点上" and facts["差がついた主な項目"] == "機能関連 +30.00点"
+    assert facts["2位が上回った項目"] == "ユーザーにとっての使いやすさ・誰でも使えるかどうか（B社が 20.00点上）"
+    # a committee revision turns the result round: the new reasons, the reason of the revision in words
+    m.revise_weights({ids[0]: 50}, "使いやすさを重く見るため", actor="佐藤")
+    facts = dict(_section(summary, "selection").part.facts)
+    assert facts["選定（1位）"] == "B社"
+    assert facts["2位との差"] == "A社より 6.00点上"
+    assert facts["差がついた主な項目"] == "ユーザーにとっての使いやすさ・誰でも使えるかどうか +25.00点、価格点 +6.00点"
+    assert facts["2位が上回った項目"] == "機能関連（A社が 25.00点上）"
+    assert "委員会で見直した配点（入力：佐藤）。見直しの理由：使いやすさを重く見るため" in facts["重みづけ"]
+
+
+def test_no_reasons_without_one_winner_and_a_runner_up(summary):
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(summary.ws)
+    ids = m.adopt_template([1, 28])
+    vid = m.add_vendor("A社")
+    for cid in ids:
+        m.set_score("山田", vid, cid, 4)
+    facts = dict(_section(summary, "selection").part.facts)
+    assert facts["選定（1位）"] == "A社" and "2位との差" not in facts       # nobody to beat
+    assert facts["重みづけ"] == "評価項目を作ったときの配点のまま（重みづけの見直しはありません）"
+    other = m.add_vendor("B社")
+    for cid in ids:
+        m.set_score("山田", other, cid, 4)
+    facts = dict(_section(summary, "selection").part.facts)
+    assert facts["選定（1位）"].endswith("（同点）") and "2位との差" not in facts
+
+
+def test_the_printout_and_the_workbook_say_why_in_words_not_the_version_number(summary):
+    fill_e(summary.ws)
+    page = project_summary_html(summary)
+    assert "差がついた主な項目" in page and "機能関連 +30.00点、ユーザーにとっての使いやすさ" in page
+    assert "重みの版" not in page and "重みづけ" in page and "会場全体で決めた配点" in page
+    book = openpyxl.load_workbook(io.BytesIO(summary.export_xlsx()))
+    cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "差がついた主な項目" in cells and "重みづけ" in cells and not any("重みの版" in c for c in cells)
+
+
+def test_a_winner_decided_by_the_tie_break_says_so(summary):
+    from ohayami.vendors import VendorWorkbench
+    m = VendorWorkbench(summary.ws)
+    ids = m.adopt_template([1, 28])
+    for name, price in (("A社", 900_000), ("B社", 800_000)):
+        vid = m.add_vendor(name, "", price)
+        for cid in ids:
+            m.set_score("山田", vid, cid, 4)
+    m.set_rules(tie_break=["price"])
+    facts = dict(_section(summary, "selection").part.facts)
+    assert facts["選定（1位）"] == "B社"
+    assert facts["2位との差"] == "A社と合計点は同じ（同点のときの決め方で1位）" and "差がついた主な項目" not in facts

@@ -234,3 +234,67 @@ def test_a_version_7_file_gets_the_support_tables(tmp_path):
         cols = [r[1] for r in w._conn.execute(f'PRAGMA table_info("{name}")')]
         assert tuple(cols) == S.TABLES[name].columns
     assert SupportWorksheet(w, "G").load_guide_list() > 0
+
+
+# ---------------------------------------------------------------------- stored rows a typed entry could not give
+
+def _crafted(f):
+    """The guide's list, two own programmes, decisions; then rows no form could store, written past the model."""
+    f.load_guide_list()
+    good = f.add_programme("県DX補助金", deadline="2026-12-01")
+    bad = f.add_programme("町の独自基金")
+    f.decide(good, "申請する", "対象経費に入る", who="企画課", today=TODAY)
+    f.decide(bad, "保留", "県に確認中", who="企画課", today=TODAY)
+    f.decide(bad, "見送る", "対象外", who="企画課", today=TODAY)
+    ws = f.ws
+    ws.upsert("support_programmes", {"kind": "F", "programme_id": bad}, {"deadline": "zzz"})
+    ws.upsert("support_programmes", {"kind": "F", "programme_id": "P001"}, {"name": "\x01\x07"})
+    ws.upsert("support_decisions", {"kind": "F", "programme_id": good, "no": 2},
+              {"decision": "たぶん", "reason": "x", "actor": "誰か", "at": "2026-06-02T10:00:00+09:00"})
+    return good, bad
+
+
+def test_crafted_programmes_and_decisions_are_named_and_left_out_while_the_rest_shows(f):
+    good, bad = _crafted(f)
+    before = f.ws.revision()
+    problems = f.stored_problems()
+    assert any("support_programmes）」の「P001」（列「名前」" in p and "空" in p and "直" in p for p in problems)
+    assert any(f"support_programmes）」の「{bad}」（列「締切」" in p and "「zzz」" in p for p in problems)
+    assert any(f"support_decisions）」の「{good}・2」（列「決定」" in p and "申請する" in p for p in problems)
+    assert f.programme_problems() == problems[:2] and f.decision_problems() == problems[2:]
+    listed = list(f.programmes()["programme_id"])
+    assert "P001" not in listed and bad not in listed and {"P002", "P003", good} <= set(listed)
+    ranking = f.ranking(TODAY)
+    assert set(ranking.index) == set(listed) and "zzz" not in ranking.to_string()
+    # a bad latest decision is not replaced by the one before it: nothing is in force for that programme
+    assert f.decision(good) is None and [d.no for d in f.history(good)] == [1]
+    assert f.decision(bad).label == "見送る" and [d.label for d in f.history(bad)] == ["保留", "見送る"]
+    page = support_html(f)
+    assert "たぶん" not in page and "zzz" not in page and "町の独自基金" not in page
+    f.export_xlsx()
+    picks = {pid: label for label, pid in f.programme_picks()}          # every stored row, to be fixed in the form
+    assert picks["P001"] == "P001 （要修正）"
+    assert picks[bad] == f"{bad} 町の独自基金（要修正）" and picks[good] == f"{good} 県DX補助金"
+    assert f.ws.revision() == before                                    # reading wrote nothing
+
+
+def test_an_unusable_programme_takes_no_check_nor_decision_until_it_is_fixed(f):
+    good, bad = _crafted(f)
+    for action in (lambda: f.decide(bad, "保留", "確認中", who="企画課", today=TODAY),
+                   lambda: f.set_check(bad, "K1", "○")):
+        with pytest.raises(OhayamiError) as info:
+            action()
+        assert info.value.field == "programme" and "町の独自基金" in info.value.message and "直" in info.value.message
+    assert [d.no for d in f.history(bad)] == [1, 2]
+    f.update_programme(bad, deadline="2026-11-30")                      # corrected in the form
+    assert bad in set(f.programmes()["programme_id"]) and not any(bad in p for p in f.programme_problems())
+    f.set_check(bad, "K1", "○")
+    # a new decision after the unusable one is numbered past it and is the one in force again
+    d = f.decide(good, "見送る", "今年度は見送る", who="企画課", today=TODAY)
+    assert d.no == 3 and f.decision(good).label == "見送る"
+    # the guide's list: a programme whose stored name is gone comes back, one with a bad field is not doubled
+    f.ws.upsert("support_programmes", {"kind": "F", "programme_id": "P002"}, {"deadline": "来週"})
+    assert f.load_guide_list() == 1
+    names = list(f.programmes(all_rows=True)["name"])
+    assert names.count(load_support_programmes().query("kind == 'F'")["name"].iloc[0]) == 1
+    assert names.count(f.programme("P002")["name"]) == 1 and f.load_guide_list() == 0

@@ -102,3 +102,33 @@ def test_type_g_view_opens_on_the_guides_people_list(tmp_path):
     p.load_btn.click()
     assert "地域活性化起業人" in p.table.value and "各自治体HP" in p.table.value
     assert "対象となる人材・役割" in v.panel(ChecksPanel).weights["K2"].description
+
+
+def test_crafted_stored_rows_are_named_on_their_tabs_and_can_be_fixed_in_the_form(tmp_path):
+    from ohayami.store import open_workshop
+    from ohayami.support import SupportWorksheet
+
+    with open_workshop(tmp_path / "w") as ws:   # a file crafted before the page opens it
+        m = SupportWorksheet(ws, "F")
+        m.load_guide_list()
+        m.decide("P002", "保留", "県に確認中", who="企画課")
+        ws.upsert("support_programmes", {"kind": "F", "programme_id": "P001"}, {"deadline": "zzz"})
+        ws.upsert("support_decisions", {"kind": "F", "programme_id": "P002", "no": 2},
+                  {"decision": EVIL, "reason": "x", "actor": "誰か"})
+    v = SupportView(tmp_path / "w", "F")
+    p = v.panel(ProgrammesPanel)
+    assert "support_programmes）」の「P001」（列「締切」" in p.table.value and "「1 支援策を集める」" in p.table.value
+    assert "デジタル田園都市国家構想交付金" not in p.table.value.split("の一覧")[1]     # left out of the list itself
+    assert ("P001 デジタル田園都市国家構想交付金（要修正）", "P001") in p.pick.options
+    p.pick.value = "P001"
+    assert p.deadline.value == "zzz"                                    # what is stored, to be corrected
+    p.deadline.value = "2026年12月1日"
+    p.save_btn.click()
+    assert "P001 を保存しました" in p.msg.value and "support_programmes" not in p.table.value
+    assert ("P001 デジタル田園都市国家構想交付金", "P001") in p.pick.options
+    d = v.panel(DecisionPanel)
+    assert "support_decisions）」の「P002・2」（列「決定」" in d.table.value and EVIL not in d.table.value
+    d.pick.value = "P002"
+    assert "まだ決めていません" in d.current.value                        # the unusable latest is not replaced by the older
+    c = v.panel(ChecksPanel)
+    assert "support_decisions" in c.table.value                         # the checks tab lists every stored problem

@@ -137,13 +137,17 @@ def projector_href(ws, query: str | None = None, kind: str | None = None) -> str
 
 
 def watch_joins(panel: Panel, box: W.ValueWidget) -> None:
-    """Record a join (see :func:`progress.record_join`) when a name offered in ``box`` is chosen. A
-    new name being typed is not recorded letter by letter; its first entry counts as joining."""
-    def chosen(change):
-        name = (change["new"] or "").strip()
-        if name and name in tuple(getattr(box, "options", ()) or ()):
-            attempt(panel.view.msg, lambda: record_join(panel.ws, panel.model.SET_ID, name))
-    box.observe(chosen, names="value")
+    """Record a join (see :func:`progress.record_join`) for each name the participant finishes in
+    ``box``: picked from its list, or typed and confirmed (Enter, or leaving the box). The box stops
+    sending each keystroke, so a half-typed name never reaches the kernel and never becomes a person;
+    the views that follow the box refresh at the same moment. Control characters are stripped, an
+    empty name and the whole room are ignored, and a name already recorded writes nothing."""
+    box.continuous_update = False
+
+    def finished(change):
+        if str(change["new"] or "").strip():
+            attempt(panel.view.msg, lambda: record_join(panel.ws, panel.model.SET_ID, change["new"]))
+    box.observe(finished, names="value")
 
 
 class ProgressPanel(Panel):

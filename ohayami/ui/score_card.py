@@ -3,7 +3,8 @@
 :class:`ScoreCard` shows one alternative with one large button per scale point for each criterion,
 what the scale's ends mean next to the buttons, 前へ／次へ and the position (「3/12」). A tap saves at
 once through the same ``model.set_score`` as the grid; whatever happens, the card then shows what the
-workshop file holds, so a refused save shows the stored value again. The order, the position and
+workshop file holds, so a refused save shows the stored value again. Each row has its own 「取り消す」
+button, which clears the score the way the grid's empty choice does (``set_score`` with ""). The order, the position and
 which cells are empty come from :class:`ohayami.one_by_one.Tour`.
 
 :class:`ScoringModes` lets the participant pick 「1件ずつ採点（スマートフォン向け）」 or the grid, and
@@ -25,6 +26,7 @@ from .phone import screen
 CHOSEN = "✔ "
 GRID, CARD = "grid", "card"
 CARD_LABEL = "1件ずつ採点（スマートフォン向け）"
+CLEAR = "取り消す"
 
 
 def _oh(body: str) -> str:
@@ -56,6 +58,7 @@ class ScoreCard:
         self.position = 0
         self.tour = Tour((), (), ())
         self.buttons: dict[str, dict[str, W.Button]] = {}
+        self.clears: dict[str, W.Button] = {}
         self._crit = pd.DataFrame()
         self.where, self.title = W.HTML(), W.HTML()
         self.prev = _button("◀ 前へ", f"前の{noun}")
@@ -72,9 +75,10 @@ class ScoreCard:
 
     # ------------------------------------------------------------------ building
     def set_criteria(self, criteria: pd.DataFrame) -> None:
-        """One row of buttons per criterion, with what the scale's points mean under them."""
+        """One row of buttons per criterion, with what the scale's points mean under them and a
+        「取り消す」 button that clears the criterion's score."""
         self._crit = criteria.reset_index(drop=True)
-        self.buttons, rows = {}, []
+        self.buttons, self.clears, rows = {}, {}, []
         for r in self._crit.itertuples():
             pairs = self.anchors(r)
             row = {}
@@ -85,8 +89,16 @@ class ScoreCard:
             self.buttons[r.criterion_id] = row
             box = W.HBox(list(row.values()))
             box.add_class("oh-card-buttons")
+            # A button of its own rather than "tap the chosen point again": a phone turns a quick double
+            # tap into two taps, which would clear the score just given without the participant noticing.
+            clear = W.Button(description=CLEAR, tooltip=f"{r.name}の点数を取り消す",
+                             layout=W.Layout(width="auto", min_width="44px", min_height="44px"))
+            clear.on_click(lambda _b, cid=r.criterion_id: self.clear(cid))
+            clear.add_class("oh-card-clear")
+            self.clears[r.criterion_id] = clear
             rows.append(W.VBox([W.HTML(_oh(self.describe(r))), box,
-                                W.HTML(_oh(f'<div class="oh-note oh-anchors">{esc(anchors_text(pairs))}</div>'))]))
+                                W.HTML(_oh(f'<div class="oh-note oh-anchors">{esc(anchors_text(pairs))}</div>')),
+                                clear]))
         self.rows.children = rows
 
     def use_criteria(self, criteria: pd.DataFrame) -> None:
@@ -129,6 +141,8 @@ class ScoreCard:
                 b.description = CHOSEN + entry if chosen else entry
                 b.button_style = "primary" if chosen else ""
                 b.disabled = not (who and len(t))
+            if cid in self.clears:
+                self.clears[cid].disabled = not (who and len(t) and stored)
         self.prev.disabled = self.next.disabled = len(t) < 2
         self.unscored.disabled = t.next_unscored(i) is None
 
@@ -159,14 +173,19 @@ class ScoreCard:
 
     # ------------------------------------------------------------------ saving
     def tap(self, criterion_id: str, entry: str) -> None:
-        """Save ``entry`` for this criterion of the alternative on screen, then show what is stored."""
+        """Save ``entry`` for this criterion of the alternative on screen ("" clears it), then show what
+        is stored."""
         aid, who = self.alternative_id, self.who.value
         if aid is None:
             return
         name = self._crit.set_index("criterion_id")["name"].get(criterion_id, criterion_id)
         attempt(self.msg, lambda: self.model.set_score(who, aid, criterion_id, entry),
-                lambda s: f"保存しました：{aid} の「{name}」＝{s}")
+                lambda s: f"保存しました：{aid} の「{name}」＝{s}" if s else f"取り消しました：{aid} の「{name}」")
         self.show(aid)   # the stored value, saved or not
+
+    def clear(self, criterion_id: str) -> None:
+        """Clear this criterion's score of the alternative on screen (as the grid's empty choice does)."""
+        self.tap(criterion_id, "")
 
 
 class ScoringModes:

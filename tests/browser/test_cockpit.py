@@ -45,6 +45,7 @@ def _page(pg, voila, code, notebook="02_type_c_problems.ipynb", ready="課題を
 def _score(pg, path, who, values):
     pg.get_by_role("tab", name="4 採点").click()
     pg.locator(".oh-score-who input").fill(who)
+    pg.locator(".oh-score-who input").press("Enter")   # the name reaches the kernel when it is finished
     pg.wait_for_function("() => [...document.querySelectorAll('.oh-score-grid select')].some(s => !s.disabled)")
     selects = pg.locator(".oh-score-grid select")
     for i, v in enumerate(values):
@@ -89,6 +90,22 @@ def test_cockpit_follows_two_participants_without_reload_or_losing_focus(new_pag
     shot(boss, "cockpit-progress")
     print(f"cockpit showed the scores {seen:.1f} s after the last save")
     assert seen <= 10
+    # a third participant types a new name and saves nothing: half-typed, not a person; finished, joined
+    c = _page(new_page(), voila, code)
+    c.get_by_role("tab", name="4 採点").click()
+    who = c.locator(".oh-score-who input")
+    who.click()
+    who.press_sequentially("田村", delay=80)
+    time.sleep(1.5)                   # long enough for any keystroke sent to the kernel to be written
+    from ohayami.store import open_workshop
+    with open_workshop(path, create=False) as ws:
+        assert sorted(ws.rows("joins")["name"]) == ["佐藤", "田中"]
+    assert "2人中2人が参加しています" in boss.inner_text(".oh-progress")
+    who.press_sequentially(" 一郎", delay=80)
+    who.press("Enter")
+    boss.wait_for_function("() => document.body.innerText.includes('3人中3人が参加しています')", timeout=20_000)
+    names = boss.inner_text(".oh-progress")
+    assert "田村 一郎" in names and "田村\n" not in names and "（0/4）" in names
 
 
 def test_projector_view_fits_1024_by_768(new_page, voila, workshops):

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ...html import ul
 from ...support import DECISIONS
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
-from ..sheet_parts import frame_html, heading, note
+from ..sheet_parts import boxed, frame_html, heading, note
 
 
 class DecisionPanel(Panel):
@@ -45,7 +46,9 @@ class DecisionPanel(Panel):
         C.set_options(self.pick, [(f"{pid} {r['支援策']}（{r['判定']}）", pid) for pid, r in ranking.iterrows()]
                       or [("（支援策がまだありません）", None)])
         decisions = self.model.decisions_frame()
-        self.table.value = frame_html(decisions, "決定（締切の順）") if len(decisions) else ""
+        problems = self.model.decision_problems()
+        alert = boxed(f'<div class="oh-error">{ul(problems)}</div>') if problems else ""
+        self.table.value = alert + (frame_html(decisions, "決定（締切の順）") if len(decisions) else "")
         history = self.model.history_frame()
         self.history.value = frame_html(history, "決定の履歴") if len(history) > len(decisions) else ""
         self.show_current()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ...html import ul
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
-from ..sheet_parts import frame_html, heading, note
+from ..sheet_parts import boxed, frame_html, heading, note
 
 NEW = None   # the picker's "a new programme" entry
 
@@ -49,11 +50,11 @@ class ProgrammesPanel(Panel):
 
     def refresh(self) -> None:
         frame = self.model.programmes_frame().drop(columns=["ID", "ガイドの箇所"])
-        self.table.value = frame_html(frame, f"{self.model.spec.title}の一覧（{len(frame)}件）") if len(frame) else \
-            frame_html(frame, "まだ支援策がありません。「ガイドの支援策を読み込む」か、下のフォームで追加してください。")
-        progs = self.model.programmes()
-        C.set_options(self.pick, [("（新しい支援策）", NEW)] + [(f"{r.programme_id} {r.name}", r.programme_id)
-                                                              for r in progs.itertuples()])
+        problems = self.model.programme_problems()   # stored rows left out of the list: which, and how to fix
+        alert = boxed(f'<div class="oh-error">{ul(problems)}</div>') if problems else ""
+        self.table.value = alert + (frame_html(frame, f"{self.model.spec.title}の一覧（{len(frame)}件）") if len(frame) else
+                                    frame_html(frame, "まだ支援策がありません。「ガイドの支援策を読み込む」か、下のフォームで追加してください。"))
+        C.set_options(self.pick, [("（新しい支援策）", NEW)] + self.model.programme_picks())
         self.fill()
 
     def fill(self) -> None:
