@@ -28,6 +28,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
 from ..errors import OhayamiError
+from ..html import esc
 from . import pages, participants
 from .address import APP_ENV
 from .workshops import KINDS, available_kinds, find_code, list_workshops
@@ -61,6 +62,15 @@ def culling_args(idle_s: int | None = None, interval_s: int | None = None) -> li
             "--MappingKernelManager.cull_busy=False"]
 
 
+MAX_PAGES = int(os.environ.get("OHAYAMI_MAX_PAGES", "60"))
+FULL = ("このパソコンで同時に開けるページの数（{n}）に達しました。使っていないページを閉じてから、"
+        "少し待って開き直してください（閉じたページの分は、しばらくすると空きます）。")
+
+
+class TooManyPages(Exception):
+    """Every kernel this server may run is in use (:data:`MAX_PAGES`)."""
+
+
 class PageKernelManager(AsyncMappingKernelManager):
     """The culler leaves alone a kernel whose page has not connected yet: while it is starting, and
     for ``PAGE_CONNECT_S`` after its last activity.
@@ -73,9 +83,19 @@ class PageKernelManager(AsyncMappingKernelManager):
     loading never connects and its kernel is shut down once ``PAGE_CONNECT_S`` have passed, whatever
     ``cull_idle_timeout`` is (pre-heated kernels waiting in Voilà's pool are never culled)."""
 
+    max_kernels = Int(MAX_PAGES, config=True,
+                      help="同時に動かすカーネル（作業台ページ）の上限。0 で上限なし（1つ約80MB）")
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._page_connected: set[str] = set()
+
+    async def start_kernel(self, *args, **kwargs):
+        # Anyone with the token could otherwise start kernels until the memory is gone (one is ~80 MiB
+        # and every page load starts one); the pre-heated pool counts too.
+        if self.max_kernels and len(self.list_kernel_ids()) >= self.max_kernels:
+            raise TooManyPages(FULL.format(n=self.max_kernels))
+        return await super().start_kernel(*args, **kwargs)
 
     def notify_connect(self, kernel_id):
         self._page_connected.add(kernel_id)
@@ -226,7 +246,17 @@ class PageHandler(TornadoVoilaHandler):
 
     async def get(self, path=None):
         self.xsrf_token  # noqa: B018  (reading it sets the cookie)
-        return await super().get(path)
+        try:
+            return await super().get(path)
+        except TooManyPages as e:
+            if self._headers_written:   # cannot happen today: the kernel starts before the page is sent
+                raise
+            self.clear()
+            self.set_status(503)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Retry-After", "30")
+            self.finish(pages.page("ただいま混み合っています", "<h1>ただいま混み合っています</h1>"
+                                   f'<p class="oh-error" role="alert">{esc(str(e))}</p>'))
 
 
 # What the facilitator's terminal does not need (Voilà's start-up chatter, kernels coming and going, a
@@ -317,6 +347,9 @@ class OhayamiVoila(Voila):
         settings = super().init_settings()
         if warm:  # the first fill has been asked for; from now on keep only a few spare
             self.kernel_manager.kernel_pools_config = self._pools(max(self.warm_refill, 0))
+        km = self.kernel_manager
+        if getattr(km, "max_kernels", 0) and self.warm_kernels:   # a large --room still leaves pages to open
+            km.max_kernels = max(km.max_kernels, self.warm_kernels + 30)
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir
         settings["ohayami_public_url"] = self.public_url
@@ -352,4 +385,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # the importable module, not this __main__ copy: Voilà loads PageKernelManager by its dotted name, and
+    # two copies of the module would have two TooManyPages classes (the page handler caught neither)
+    from ohayami.app.server import main as _main
+
+    _main()
