@@ -337,7 +337,8 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
             f'{ranking}'
             '</div>'
             f'<p><a href="{esc(workbench)}">作業台（すべての機能）を開く</a>'
-            '<span class="oh-note">　課題の分析や結果はこちら。開くまで少し時間がかかります。</span></p>')
+            f'<span class="oh-note">　{"課題の分析・絞り込み・結果" if kind == "C" else "評価項目・事業者・比較の結果"}'
+            'はこちら。開くまで少し時間がかかります。</span></p>')
     return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<link rel="icon" href="data:,"><title>{esc(info["name"])}：参加者のページ</title>'
