@@ -14,6 +14,8 @@ whatever a participant typed stays text.
 
 from __future__ import annotations
 
+import unicodedata
+
 from .errors import OhayamiError
 from .labels import DIRECTION_LABELS, MUST_HAVE
 from .one_by_one import Tour, scale_anchors
@@ -33,14 +35,22 @@ ROOM_NAME = (f"「{ROOM}」は、会場全体で合意した点数を入れる�
              "ご自分のお名前を入れてください。")
 
 
-def _plain(value: object, what: str) -> str:
-    """A value from the page as text: the page sends strings (a number is read as its digits); a list,
-    an object or a flag is not something the page sends, so it is refused rather than stored as text."""
+def _plain(value: object, what: str, numbers: bool = False) -> str:
+    """A value from the page as text. The page sends strings (and, with ``numbers``, a whole number is
+    read as its digits); a list, an object, a flag or a fraction is not something the page sends, so it
+    is refused rather than stored as text."""
     if value is None:
         return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise OhayamiError(f"{what}の形が正しくありません。ページを読み込み直してください。", field=what)
-    return str(value)
+    if isinstance(value, str) or (numbers and isinstance(value, int) and not isinstance(value, bool)):
+        return str(value)
+    raise OhayamiError(f"{what}の形が正しくありません。ページを読み込み直してください。", field=what)
+
+
+def _fold(name: str) -> str:
+    """A name as it looks: width forms, spaces and invisible characters (soft hyphen, zero width…)
+    do not make another name (「(会場 全体)」 reads as the room's)."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc"))
 
 
 class Participation:
@@ -58,7 +68,9 @@ class Participation:
         """A participant's name as stored (control characters stripped, spaces folded); the whole room's
         name is the facilitator's, never a participant's."""
         name = clean_name(_plain(who, "お名前"), "お名前", "who")
-        if name == ROOM:
+        # invisible characters are not part of a name anyone can see (a soft hyphen made a second 「会場全体」)
+        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
+        if _fold(name) == _fold(ROOM):
             raise OhayamiError(ROOM_NAME, field="who")
         if required and not name:
             raise OhayamiError(NO_NAME, field="who")
@@ -133,7 +145,15 @@ class Participation:
         if aid not in offered:
             raise OhayamiError(f"この{self.noun}は、いまは採点の対象ではありません。ページを読み込み直してください。",
                                field="alternative")
-        stored = self.model.set_score(name, aid, cid, _plain(entry, "点数"))
+        entry = _plain(entry, "点数", numbers=True).strip()
+        crit = {c["id"]: c for c in self._criteria()}
+        if entry and cid in crit and entry not in {level for level, _ in crit[cid]["anchors"]}:
+            # only the page's own buttons: the scale's looser spellings (yes, 1) would be stored as typed
+            # and show as no button chosen while they count as scored
+            levels = "、".join(level for level, _ in crit[cid]["anchors"])
+            raise OhayamiError(f"「{crit[cid]['name']}」に「{entry}」は入れられません。{levels} のどれかを選んでください。",
+                               field="score")
+        stored = self.model.set_score(name, aid, cid, entry)
         label = self.model.criteria().set_index("criterion_id")["name"].get(cid, cid)
         said = f"「{label}」＝{stored}" if stored else f"「{label}」の点数を取り消しました"
         return {"stored": stored, "message": f"保存しました：{said}" if stored else said}
@@ -153,6 +173,12 @@ class Participation:
         name = self.person(who)
         if not isinstance(ranks, dict):
             raise OhayamiError("順位の形が正しくありません。ページを読み込み直してください。", field="ranking")
-        self.model.set_intuition(name, {str(k): v for k, v in ranks.items()}, actor=name)
+        clean = {}
+        for k, v in ranks.items():
+            text = _plain(v, "順位", numbers=True).strip()
+            if text and not text.isdigit():
+                raise OhayamiError(f"順位「{text}」は 1, 2, 3 … の数にしてください。", field="ranking")
+            clean[str(k)] = text
+        self.model.set_intuition(name, clean, actor=name)
         return {"ranking": {aid: int(r) for aid, r in self.model.intuitions().get(name, {}).items()},
                 "message": "感覚的な順位を保存しました。"}

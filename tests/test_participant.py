@@ -174,3 +174,51 @@ def test_the_app_sends_the_same_kinds_to_the_participant_page_as_the_page_serves
     from ohayami.participant import KINDS
 
     assert PARTICIPANT_KINDS == KINDS
+
+
+@pytest.mark.parametrize("name", ["(会場全体)", "（会場　全体）", "（会場全体\u00ad）", " （ 会場全体 ） ", "（会場全体\u200d）"])
+def test_names_that_look_like_the_rooms_are_refused(c, name):
+    before = _snapshot(c.ws)
+    with pytest.raises(OhayamiError, match="会場全体で合意した点数"):
+        c.join(name)
+    assert _snapshot(c.ws) == before
+
+
+def test_a_soft_hyphen_does_not_make_a_second_person(c):
+    assert c.join("田中\u00ad")["who"] == "田中"
+
+
+@pytest.mark.parametrize("who", [1e308, float("nan"), 3, True])
+def test_a_name_must_be_text(c, who):
+    with pytest.raises(OhayamiError, match="お名前の形が正しくありません"):
+        c.join(who)
+
+
+def test_only_the_pages_own_buttons_are_stored(e):
+    m = VendorWorkbench(e.ws)
+    yes_no = m.add_criterion("データの国内保管", scale="yes/no", must_have=True)
+    aid = _first_alternative(e)
+    for loose in ("yes", "1", "はい "):
+        if loose.strip() == "はい":
+            assert e.score("委員", aid, yes_no, loose)["stored"] == "はい"
+            continue
+        with pytest.raises(OhayamiError, match="はい、いいえ のどれか"):
+            e.score("委員", aid, yes_no, loose)
+    cid = m.criteria()["criterion_id"].iloc[0]
+    assert e.score("委員", aid, cid, 4)["stored"] == "4"          # a number from the page is its digits
+    with pytest.raises(OhayamiError, match="点数の形が正しくありません"):
+        e.score("委員", aid, cid, 4.5)
+
+
+@pytest.mark.parametrize("value, says", [(2.5, "順位の形が正しくありません"), (True, "順位の形が正しくありません"),
+                                         ("2.5", "1, 2, 3"), ("-1", "1, 2, 3")])
+def test_a_rank_is_a_whole_number(e, value, says):
+    vids = [a["id"] for a in e.state("")["alternatives"]]
+    before = _snapshot(e.ws)
+    with pytest.raises(OhayamiError, match=says):
+        e.rank("委員", {vids[0]: 1, vids[1]: value})
+    assert _snapshot(e.ws) == before
+
+
+def _first_alternative(p):
+    return p.state("")["alternatives"][0]["id"]

@@ -16,6 +16,8 @@ from .pages import _CSS
 __all__ = ["page", "problem"]
 
 POLL_MS = 8000   # how often an open page asks again (new problems, vendors or criteria from the facilitator)
+WAIT_MS = 45000  # how long a request may take before the page says the connection is lost (the store waits
+                 # up to 30 s for a file another program holds)
 
 _STYLE = """
 main { max-width: 44em; padding: 1em; }
@@ -101,13 +103,17 @@ async function call(action, body) {
   const get = action === "state";
   const url = cfg.api + "/" + action + (get ? "?who=" + encodeURIComponent(body.who || "") : "");
   let res;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), cfg.wait);   // a save never spins for ever
   try {
     res = await fetch(url, {method: get ? "GET" : "POST", credentials: "same-origin", cache: "no-store",
                             headers: {"Content-Type": "application/json", "X-XSRFToken": xsrf()},
-                            body: get ? undefined : JSON.stringify(body)});
+                            body: get ? undefined : JSON.stringify(body), signal: stop.signal});
   } catch (e) {
     setOffline(true);
     return {ok: false, lost: true, data: {error: OFFLINE}};
+  } finally {
+    clearTimeout(timer);
   }
   setOffline(false);
   let data = null;
@@ -293,7 +299,8 @@ try { kept = localStorage.getItem(KEY) || ""; } catch (e) { kept = ""; }
 
 def _config(info: dict, api: str, workbench: str, kind: str) -> str:
     # JSON inside <script>: "<" escaped so that no text can close the element
-    return json.dumps({"code": info["code"], "api": api, "workbench": workbench, "kind": kind, "poll": POLL_MS},
+    return json.dumps({"code": info["code"], "api": api, "workbench": workbench, "kind": kind, "poll": POLL_MS,
+                       "wait": WAIT_MS},
                       ensure_ascii=False).replace("<", "\\u003c")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -51,15 +52,19 @@ class NotParticipantKind(Exception):
 class Workshops:
     """The workshops the participant pages use, each opened once and kept while its file is the same.
 
-    Used from one thread only (:data:`EXECUTOR`): a SQLite connection stays in the thread that made it."""
+    Each workshop is used from its own thread only (:func:`in_worker`): a SQLite connection stays in the
+    thread that made it, and a workshop whose file is locked (a write held elsewhere waits up to the
+    store's busy timeout) holds up only its own participants."""
 
     def __init__(self):
         self._open: dict[str, tuple[Path, tuple, object, Participation]] = {}
 
     @staticmethod
     def _key(path: Path) -> tuple:
+        # the same file, and as writable as when it was opened: a file made read-only since is opened
+        # again (read-only, as the workbench would), not written through the connection kept
         st = path.stat()
-        return st.st_dev, st.st_ino
+        return st.st_dev, st.st_ino, os.access(path, os.W_OK)
 
     def get(self, code: object) -> tuple[object, Participation]:
         """(the workshop's entry, its :class:`Participation`) for a join code; a Japanese
@@ -108,12 +113,27 @@ class Workshops:
 
 
 WORKSHOPS = Workshops()
-EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohayami-participants")
+LOOKUP = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ohayami-lookup")
+_WORKERS: dict[str, ThreadPoolExecutor] = {}   # join code → the one thread of that workshop
 
 
-async def in_worker(fn, *args):
-    """``fn(*args)`` in the one worker thread that holds the workshop files."""
-    return await asyncio.get_running_loop().run_in_executor(EXECUTOR, fn, *args)
+async def in_worker(code: object, fn, *args):
+    """``fn(<the checked code>, *args)`` in the thread of the workshop ``code`` opens. A code that opens
+    nothing is refused before any thread is made for it (the lookup reads the folder in a thread of its
+    own); the event loop (every Voilà page) never waits on a file."""
+    try:
+        key = check_code(code)
+    except OhayamiError:
+        raise OhayamiError(BAD_CODE, field="code") from None
+    loop = asyncio.get_running_loop()
+    worker = _WORKERS.get(key)
+    if worker is None:
+        if await loop.run_in_executor(LOOKUP, find_code, key) is None:
+            raise OhayamiError(NOT_FOUND, field="code")
+        worker = _WORKERS.get(key)   # another request may have made it while this one looked
+        if worker is None:
+            worker = _WORKERS[key] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"ohayami-{key}")
+    return await loop.run_in_executor(worker, fn, key, *args)
 
 
 def _lookup(code: str) -> tuple[dict, str]:
@@ -142,10 +162,18 @@ def _act(code: str, action: str, body: dict) -> dict:
     return out
 
 
-def _unexpected() -> dict:
+SAVE_FAILED = ("思いがけない問題が起きました。もう一度操作してください。直らないときは、ファシリテーターに"
+               "知らせてください（保存済みの内容は残っています）。")
+
+
+def _no_constant(name: str):
+    raise ValueError(name)   # NaN and Infinity are not JSON, and no number the page sends
+
+
+def _unexpected(message: str = UNEXPECTED) -> dict:
     # the facilitator's terminal keeps the details; the participant gets what to do
     traceback.print_exc(file=sys.__stderr__)
-    return {"error": UNEXPECTED}
+    return {"error": message}
 
 
 class ParticipantPageHandler(JupyterHandler):
@@ -157,7 +185,7 @@ class ParticipantPageHandler(JupyterHandler):
         self.xsrf_token  # noqa: B018  (reading it sets the cookie the page's writes send back)
         self.set_header("Cache-Control", "no-store")
         try:
-            info, _kind = await in_worker(_lookup, code)
+            info, _kind = await in_worker(code, _lookup)
         except NotParticipantKind as e:
             self.redirect(self.base_url.rstrip("/") + render_path(e.entry.notebook, e.entry.code))
             return
@@ -185,11 +213,25 @@ class ParticipantApiHandler(JupyterHandler):
     stored state is never changed by it."""
 
     def check_xsrf_cookie(self) -> None:
-        # the page always sends the header; a missing one says the page is not ours (or is stale)
+        """Every write carries the ``_xsrf`` cookie's value in ``X-XSRFToken``, comes from this server's
+        own pages and is JSON. Jupyter skips the check when the token is in the address, and the
+        token is in every participant's QR address: any web page that knew it could have saved scores
+        with a plain form post from another site."""
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        headers = self.request.headers
+        json_body = headers.get("Content-Type", "").split(";")[0].strip().lower() == "application/json"
+        if not headers.get("X-Xsrftoken") or not json_body or not self.check_origin():
+            raise web.HTTPError(403, "xsrf")
         try:
-            super().check_xsrf_cookie()
+            web.RequestHandler.check_xsrf_cookie(self)   # the header against the cookie, whatever the token
         except web.HTTPError:
             raise web.HTTPError(403, "xsrf") from None
+
+    def _log(self) -> None:
+        # a refusal is an answer the page shows, not news for the facilitator's terminal; failures still are
+        if self.get_status() >= 500:
+            super()._log()
 
     def write_error(self, status_code: int, **kwargs) -> None:
         if status_code == 403:
@@ -198,7 +240,7 @@ class ParticipantApiHandler(JupyterHandler):
         elif status_code == 413:
             message = "送られた内容が大きすぎます。入力を短くしてください。"
         else:
-            message = UNEXPECTED
+            message = SAVE_FAILED
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"error": message}, ensure_ascii=False))
 
@@ -208,37 +250,38 @@ class ParticipantApiHandler(JupyterHandler):
         self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(data, ensure_ascii=False))
 
-    async def _run(self, fn, *args) -> None:
+    async def _run(self, code, *args) -> None:
         try:
-            self._json(await in_worker(fn, *args))
+            self._json(await in_worker(code, _act, *args))
         except OhayamiError as e:
             self._json({"error": e.message, "field": e.field or ""}, 400)
         except NotParticipantKind:
             self._json({"error": "このワークショップには参加者用の採点ページがありません。作業台から開いてください。"}, 400)
         except Exception:  # noqa: BLE001 - every failure reaches the page in Japanese
-            self._json(_unexpected(), 500)
+            self._json(_unexpected(SAVE_FAILED), 500)
 
     @web.authenticated
     async def get(self, code: str, action: str) -> None:
         if action != "state":
             raise web.HTTPError(404)
         who = self.get_argument("who", "")
-        await self._run(_act, code, "state", {"who": who})
+        await self._run(code, "state", {"who": who})
 
     @web.authenticated
     async def post(self, code: str, action: str) -> None:
+        self.check_xsrf_cookie()   # again here: Jupyter's own prepare() lets a token in the address through
         if action not in ACTIONS:
             raise web.HTTPError(404)
         if len(self.request.body or b"") > MAX_BODY:
             raise web.HTTPError(413)
         try:
-            body = json.loads(self.request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(self.request.body or b"{}", parse_constant=_no_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError):   # RecursionError: [[[[…]]]] 30,000 deep
             body = None
         if not isinstance(body, dict):
             self._json({"error": "送られた内容を読み取れませんでした。ページを読み込み直してください。"}, 400)
             return
-        await self._run(_act, code, action, body)
+        await self._run(code, action, body)
 
 
 def handlers(base: str) -> list[tuple]:

@@ -7,10 +7,12 @@ Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py a
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 from datetime import timedelta
@@ -296,6 +298,7 @@ def quiet_kernels() -> str:
     stopped with the server printed a traceback each. A page's own problems still reach its screen and
     the terminal (``address.page``)."""
     folder = Path(tempfile.mkdtemp(prefix="ohayami-ipython-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)   # one per start, gone with the server
     (folder / "profile_default").mkdir()
     (folder / "profile_default" / "ipython_kernel_config.py").write_text(
         "c.IPKernelApp.log_level = 'CRITICAL'\n", encoding="utf-8")
@@ -348,7 +351,8 @@ class OhayamiVoila(Voila):
         if warm:  # the first fill has been asked for; from now on keep only a few spare
             self.kernel_manager.kernel_pools_config = self._pools(max(self.warm_refill, 0))
         km = self.kernel_manager
-        if getattr(km, "max_kernels", 0) and self.warm_kernels:   # a large --room still leaves pages to open
+        if getattr(km, "max_kernels", 0) and self.warm_kernels and "OHAYAMI_MAX_PAGES" not in os.environ:
+            # the default cap leaves pages to open beside a large --room; a cap the facilitator set is kept
             km.max_kernels = max(km.max_kernels, self.warm_kernels + 30)
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir

@@ -149,7 +149,8 @@ def test_scores_are_stored_and_refusals_say_why_in_japanese(room):
                                (b"x" * 70_000, 413, "大きすぎます")):
         status, data = client.post(code, "score", None, raw=raw)
         assert status == status_ and says in data["error"]
-    status, _, text = client.open(f"/p/{code}/api/delete", b"{}", {"X-XSRFToken": client.xsrf()})
+    status, _, text = client.open(f"/p/{code}/api/delete", b"{}", {"X-XSRFToken": client.xsrf(),
+                                                                   "Content-Type": "application/json"})
     assert status == 404
     with _ws(room, "課題の会") as ws:
         assert (ws.rows("scores").to_json(), len(ws.history())) == before
@@ -342,3 +343,71 @@ def test_an_evaluator_scores_a_vendor_and_gives_the_intuitive_ranking(browser, r
         assert row["joined"] and row["scored"] == 1
     assert pg.problems == []
     context.close()
+
+
+def test_the_token_in_the_address_does_not_excuse_a_write_from_the_xsrf_check(room):
+    """The token is in every participant's QR address; Jupyter lets a request carrying it skip the
+    _xsrf check, so any site that knew it could post scores with a plain form (reported by the attacker)."""
+    code = room["c"].code
+    plain = Client(room["base"])
+    body = json.dumps({"who": "よそのサイト", "alternative": "P003", "criterion": "reach", "entry": "5"}).encode()
+    attempts = [
+        (f"/p/{code}/api/score?token={TOKEN}", {"Content-Type": "text/plain", "Origin": "http://evil.example"}),
+        (f"/p/{code}/api/score?token={TOKEN}", {"Content-Type": "application/json"}),
+        (f"/p/{code}/api/score", {"Content-Type": "application/json", "Authorization": f"token {TOKEN}"}),
+    ]
+    client, _ = _joined(room)
+    attempts += [
+        (f"/p/{code}/api/score?_xsrf={client.xsrf()}", {"Content-Type": "application/json"}),
+        (f"/p/{code}/api/score", {"Content-Type": "text/plain", "X-XSRFToken": client.xsrf()}),
+        (f"/p/{code}/api/score", {"Content-Type": "application/json", "X-XSRFToken": client.xsrf(),
+                                  "Origin": "http://evil.example"}),
+    ]
+    for k, (path, headers) in enumerate(attempts):
+        who = plain if k < 3 else client
+        status, _, text = who.open(path, body, headers)
+        assert status == 403, (k, status, text)
+        assert "開き直してください" in json.loads(text)["error"]
+    with _ws(room, "課題の会") as ws:
+        assert "よそのサイト" not in set(ws.rows("scores")["evaluator"]) | set(ws.rows("people")["name"])
+
+
+@pytest.mark.parametrize("raw", [b'{"who": "a", "ranking": {"V001": 1, "V002": Infinity}}', b'{"who": NaN}',
+                                 b"[" * 30_000 + b"]" * 30_000])
+def test_json_the_page_never_sends_is_refused_in_japanese(room, raw):
+    client, _ = _joined(room, "e")
+    status, data = client.post(room["e"].code, "rank", None, raw=raw)
+    assert status == 400 and "読み取れませんでした" in data["error"]
+
+
+def test_a_locked_workshop_holds_up_only_its_own_participants(room):
+    """Another program holding a write on one workshop file made every participant page of the server
+    wait (one worker thread for all): a workshop's requests now run in a thread of its own."""
+    import sqlite3
+
+    c_client, _ = _joined(room, "c")
+    e_client, _ = _joined(room, "e")
+    lock = sqlite3.connect(room["folder"] / "課題の会.ohayami", timeout=5, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")
+    waited = {}
+
+    def c_save():
+        start = time.monotonic()
+        waited["c"] = c_client.post(room["c"].code, "score", {"who": "ロック中", "alternative": "P001",
+                                                              "criterion": "reach", "entry": "2"})
+        waited["c_s"] = time.monotonic() - start
+
+    t = threading.Thread(target=c_save)
+    t.start()
+    time.sleep(0.5)
+    start = time.monotonic()
+    status, data = e_client.post(room["e"].code, "join", {"who": "別の会の委員"})
+    e_took = time.monotonic() - start
+    time.sleep(max(0.0, 3.0 - (time.monotonic() - start)))
+    lock.execute("ROLLBACK")
+    lock.close()
+    t.join(60)
+    assert status == 200 and e_took < 2.0, e_took
+    assert waited["c"][0] == 200 and waited["c_s"] >= 2.5   # it waited for the lock, then saved
+    with _ws(room, "課題の会") as ws:
+        assert "ロック中" in set(ws.rows("scores")["evaluator"])
