@@ -294,15 +294,19 @@ def test_a_c_or_e_workshop_offers_its_projector_page(folder):
     assert f"04_projector.ipynb?w={chart.code}" not in html and html.count("結果を投影") == 1
 
 
-def test_pages_beyond_the_kernel_cap_get_a_japanese_busy_page_and_start_no_kernel(tmp_path):
+@pytest.mark.parametrize("share", [False, True])
+def test_pages_beyond_the_kernel_cap_get_a_japanese_busy_page_and_start_no_kernel(tmp_path, share):
     """Anyone with the token can load pages, and every load starts a kernel (~80 MiB): past the cap
-    (``OHAYAMI_MAX_PAGES``, here 1) a page says so in Japanese instead of starting another."""
-    port = run.free_port(18995)
+    (``OHAYAMI_MAX_PAGES``, here 1) a page says so in Japanese instead of starting another. Shared, the
+    cap the facilitator set is kept (the pre-heated pool once raised it to the room's size + 30)."""
+    port = run.free_port(18995 if not share else 18997)
+    token = "cap-token" if share else None
+    auth = f"&token={token}" if share else ""
     folder = tmp_path / "w"
     folder.mkdir()
     code = workshops.create_workshop("上限の確認", "chart", "2025-05-01", folder).code
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_MAX_PAGES="1", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(run.app_args(Path(sys.executable), False, port, None), cwd=ROOT, env=env,
+    proc = subprocess.Popen(run.app_args(Path(sys.executable), share, port, token, room=2 if share else 0), cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -314,15 +318,15 @@ def test_pages_beyond_the_kernel_cap_get_a_japanese_busy_page_and_start_no_kerne
             except (urllib.error.URLError, ConnectionError):
                 assert time.monotonic() < deadline and proc.poll() is None
                 time.sleep(0.3)
-        with urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}", timeout=120) as r:
+        with urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}{auth}", timeout=120) as r:
             assert r.status == 200 and "widget-view+json" in r.read().decode()
         try:
-            urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}", timeout=60).close()
+            urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}{auth}", timeout=60).close()
             raise AssertionError("a second page started past the cap")
         except urllib.error.HTTPError as err:
             busy = err.read().decode()
             assert err.code == 503 and "同時に開けるページの数（1）に達しました" in busy and "<html lang=\"ja\">" in busy
-        with urllib.request.urlopen(f"{base}/api/kernels", timeout=10) as r:
+        with urllib.request.urlopen(f"{base}/api/kernels?{auth[1:]}", timeout=10) as r:
             assert len(json.loads(r.read())) == 1
     finally:
         proc.terminate()

@@ -91,13 +91,20 @@ class PageKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._page_connected: set[str] = set()
+        self._starting = 0
 
     async def start_kernel(self, *args, **kwargs):
         # Anyone with the token could otherwise start kernels until the memory is gone (one is ~80 MiB
         # and every page load starts one); the pre-heated pool counts too.
-        if self.max_kernels and len(self.list_kernel_ids()) >= self.max_kernels:
+        # counted with the kernels still starting: pages arriving together all saw the count before any
+        # of them was registered, and a rush (or the pool's first fill) went past the cap
+        if self.max_kernels and len(set(self.list_kernel_ids())) + self._starting >= self.max_kernels:
             raise TooManyPages(FULL.format(n=self.max_kernels))
-        return await super().start_kernel(*args, **kwargs)
+        self._starting += 1
+        try:
+            return await super().start_kernel(*args, **kwargs)
+        finally:
+            self._starting -= 1
 
     def notify_connect(self, kernel_id):
         self._page_connected.add(kernel_id)
