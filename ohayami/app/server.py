@@ -392,6 +392,8 @@ def main(argv: list[str] | None = None) -> None:
     OhayamiVoila.launch_instance(argv=[f"--template={TEMPLATE}", "--HTMLExporter.language_code=ja",
                                        f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}",
                                        "--VoilaConfiguration.multi_kernel_manager_class=ohayami.app.server.PageKernelManager",
+                                       # syntax colours for code cells; the app's pages show no code
+                                       "--VoilaConfiguration.extension_denylist=['jupyterlab_pygments']",
                                        *culling_args(), *argv])
 
 

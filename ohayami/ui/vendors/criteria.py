@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipywidgets as W
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ...html import esc
 from ...labels import MUST_LABELS
@@ -27,14 +29,22 @@ class CriteriaPanel(Panel):
         from ...vendors import GUIDE_ADVICE
 
         self.t_checks, rows = {}, []
+        # The guide's 32 examples are the first screen every participant loads. Each widget's own
+        # layout and style would be two more models per widget for the kernel to send, the server to
+        # pass on and the page to build (this tab had 493 models); one shared per kind looks the same
+        # and nothing changes them after this (widen_labels finds the width it would set).
+        use_look = {"layout": W.Layout(width="26em"), "style": CheckboxStyle(description_width="initial")}
+        must_look = {"layout": W.Layout(), "style": W.ToggleButtonsStyle(button_width="4em")}
+        note_look = {"layout": W.Layout(), "style": HTMLStyle()}
+        row_layout = W.Layout()
         for r in self.model.template().itertuples():
             shown = r.item if len(r.item) <= 24 else r.item[:23] + "…"   # the full name in the tooltip
-            use = W.Checkbox(value=False, description=f"#{r.no} {shown}", tooltip=r.item, indent=False,
-                             layout=W.Layout(width="26em"))
-            must = _must_toggle(style={"button_width": "4em"})
+            use = W.Checkbox(value=False, description=f"#{r.no} {shown}", tooltip=r.item, indent=False, **use_look)
+            must = _must_toggle(**must_look)
             must.observe(lambda ch, use=use: ch["new"] and setattr(use, "value", True), names="value")  # 必須 implies 使う
             self.t_checks[r.no] = (use, must)
-            rows.append(W.HBox([use, must, W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>')]))
+            note = W.HTML(f'<span style="font-size:13px">{esc(r.group)}：{esc(r.example or r.description)}</span>', **note_look)
+            rows.append(W.HBox([use, must, note], layout=row_layout))
         self.t_add = C.big_button("選んだ項目を追加", "primary")
         self.t_add.on_click(self._adopt)
         self.t_msg, self.crit_table = W.HTML(), W.HTML()
