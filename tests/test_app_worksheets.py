@@ -65,8 +65,11 @@ def test_the_workshop_page_links_every_worksheet_on_the_same_join_code(folder):
     kinds = workshops.available_kinds()
     html = pages.workshop("/base/", e, kinds)
     links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)
-    assert [label for _, label in links][0] == "Cタイプ作業台（課題を選ぶ）"  # its own kind first
-    assert {href for href, _ in links} == {f"/base/voila/render/{nb}?w={e.code}" for _, nb in kinds.values()}
+    # what the QR code opens comes first, then the workshop's own kind, then every other worksheet
+    assert links[0] == (f"/base/p/{e.code}", "参加者のページ（名前・採点・課題を出す）")
+    assert [label for _, label in links][1] == "Cタイプ作業台（課題を選ぶ）"
+    assert {href for href, _ in links[1:]} == {f"/base/voila/render/{nb}?w={e.code}" for _, nb in kinds.values()}
+    assert f'href="/base/p/{e.code}">参加者のページ</a>' in pages.landing("/base", [], workshops.list_workshops())
     assert "プロジェクトのまとめ（問題→調査→選定→体制）" in html
     assert EVIL_NAME not in html and "A&amp;B &#x27;ワーク&#x27;" in html
     landing = pages.landing("/base", [], workshops.list_workshops())
