@@ -68,6 +68,12 @@ def free_port(preferred: int = 8866, host: str = "127.0.0.1") -> int:
     """``preferred`` if nothing listens there, else the next free port (0 when none of 50 is free)."""
     for port in [preferred, *range(preferred + 1, preferred + 50)]:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            if os.name != "nt":
+                # as the server binds: a port whose last connections are only closing (TIME_WAIT, left by
+                # the pages of a server just stopped) is free; without this a restart moved to another port
+                # and every QR code handed out stopped working. (On Windows the option would let a port that
+                # is in use look free.)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind((host, port))
                 return port

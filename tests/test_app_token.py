@@ -2,6 +2,8 @@
 port moved, and the first install prints no pages of build warnings."""
 
 import io
+import json
+import os
 import stat
 import sys
 import tomllib
@@ -161,3 +163,26 @@ def test_a_kept_port_that_is_no_port_is_not_reported(tmp_path, port):
     assert launch.keep_token(tmp_path, 8867, out=out) == "Ab-_09xyzQW"
     assert "前回はポート" not in out.getvalue()
     assert _kept(tmp_path)["port"] == 8867
+
+
+def test_the_cookie_secret_is_kept_with_the_token_so_a_restart_keeps_participants_logged_in(tmp_path, monkeypatch):
+    monkeypatch.delenv(launch.COOKIE_ENV, raising=False)
+    launch.keep_token(tmp_path, 8866, out=io.StringIO())
+    first = json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"]
+    assert len(first) == 64 and int(first, 16) and os.environ[launch.COOKIE_ENV] == first
+    launch.keep_token(tmp_path, 8866, out=io.StringIO())
+    assert json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"] == first
+    launch.keep_token(tmp_path, 8866, new=True, out=io.StringIO())   # a new token logs everyone out
+    assert json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"] != first
+
+
+def test_the_server_takes_the_cookie_secret_out_of_the_environment_before_kernels_start(monkeypatch):
+    from ohayami.app import server
+
+    monkeypatch.setenv(launch.COOKIE_ENV, "ab" * 32)
+    for name in ("JUPYTER_PATH", "OHAYAMI_APP", "IPYTHONDIR"):   # main() sets these: put back afterwards
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+    monkeypatch.setattr(server.OhayamiVoila, "launch_instance", classmethod(lambda cls, argv=None: None))
+    server.main(["notebooks"])
+    assert launch.COOKIE_ENV not in os.environ
+    assert server.OhayamiVoila().cookie_secret == bytes.fromhex("ab" * 32)

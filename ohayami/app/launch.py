@@ -115,6 +115,7 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
     return base
 
 
+COOKIE_ENV = "OHAYAMI_COOKIE_SECRET"
 STATE = ".ohayami-app.json"   # next to the workshops: the shared token and the port last used
 # what secrets.token_urlsafe makes (run.py and keep_token): anything else was not written by the kit
 TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -186,7 +187,13 @@ def keep_token(folder: str | Path | None, port: int, new: bool = False, out: Tex
     if type(last) is int and 1 <= last <= 65535 and last != port:   # bool is an int: not a port
         say(f"前回はポート {last} でした。今回はポート {port} です：前に配ったアドレスとQRコードは使えないので、"
             "下の新しいアドレス（QRコード）を配り直してください。", out)
-    kept = {"token": token, "port": port}
+    # the secret that signs participants' login cookies, kept with the token: a restart (a crash, a moved
+    # laptop) used to make a new one, and every open page lost its login and refused the next tap
+    secret = state.get("cookie_secret")
+    if new or not isinstance(secret, str) or not re.fullmatch(r"[0-9a-f]{64}", secret):
+        secret = secrets.token_hex(32)
+    os.environ[COOKIE_ENV] = secret   # to the server only: it takes it out before any kernel starts
+    kept = {"token": token, "port": port, "cookie_secret": secret}
     if state == kept and not problem:
         try:
             os.chmod(path, 0o600)   # an older file may have been made with wider rights

@@ -23,7 +23,7 @@ from jupyter_core.utils import ensure_async
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado import web
-from traitlets import Int, List, Unicode
+from traitlets import Int, List, Unicode, default
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -331,6 +331,16 @@ class OhayamiVoila(Voila):
     warm_notebooks = List(Unicode(), config=True,
                           help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
 
+    @default("cookie_secret")
+    def _kept_cookie_secret(self):
+        # launch.keep_token keeps it beside the token (0600), so that a restart keeps participants logged
+        # in; main() takes it out of the environment before any kernel could inherit it
+        kept = _COOKIE_SECRET[0]
+        try:
+            return bytes.fromhex(kept) if len(kept) == 64 else os.urandom(32)
+        except ValueError:
+            return os.urandom(32)
+
     def initialize(self, argv=None):
         self.log.addFilter(TerminalWords())   # before Voilà's first line
         super().initialize(argv)
@@ -381,8 +391,12 @@ class OhayamiVoila(Voila):
         return ours + handlers
 
 
+_COOKIE_SECRET = [""]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Serve: ``python -m ohayami.app.server <notebooks> [Voilà options]``."""
+    _COOKIE_SECRET[0] = os.environ.pop("OHAYAMI_COOKIE_SECRET", "")
     # Voilà finds templates on the Jupyter data path; ours ships inside the package.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     # Kernels inherit it: their pages open a workshop only from a join code (see app.address).
