@@ -115,13 +115,20 @@ class Participation:
         name = self.person(who, required=False)
         alts = self._alternatives()
         crit = self.model.criteria()
-        tour = Tour.of(alts, crit, self.model.scores(name) if name else None)
-        scores: dict[str, dict[str, str]] = {}
+        criteria = self._criteria()
+        scores = self.model.scores(name) if name else None
+        if scores is not None and len(scores):
+            # a score outside its criterion's scale now (the facilitator narrowed it) is not a score the
+            # page can show as a button: counted as scored it said 「全項目採点済み」 with nothing chosen
+            levels = {c["id"]: {level for level, _ in c["anchors"]} for c in criteria}
+            scores = scores[[v in levels.get(c, ()) for c, v in zip(scores["criterion_id"], scores["value"])]]
+        tour = Tour.of(alts, crit, scores)
+        by_alternative: dict[str, dict[str, str]] = {}
         for (aid, cid), entry in tour.values:
-            scores.setdefault(aid, {})[cid] = entry
+            by_alternative.setdefault(aid, {})[cid] = entry
         out = {"kind": self.kind, "noun": self.noun, "who": name, "people": self.people(),
                "alternatives": [{"id": a, "name": n} for a, n in zip(tour.alternative_ids, tour.names)],
-               "criteria": self._criteria(), "scores": scores,
+               "criteria": criteria, "scores": by_alternative,
                "complete": tour.complete(), "cells": len(tour) * len(tour.criterion_ids),
                "scored": len(tour.values)}
         if self.kind == "E":
@@ -131,10 +138,14 @@ class Participation:
 
     # ------------------------------------------------------------------ what the page saves
     def join(self, who: object) -> dict:
-        """``who`` names themselves: recorded for the facilitator's cockpit (once), then their state."""
+        """``who`` names themselves: recorded for the facilitator's cockpit (once), then their state and
+        what to tell them (a name already in the room is said: two people under one name share one sheet)."""
         name = self.person(who)
-        record_join(self.ws, self.model.SET_ID, name)
-        return self.state(name)
+        first = record_join(self.ws, self.model.SET_ID, name)
+        message = (f"{name} さん、ようこそ。" if first else
+                   f"「{name}」さんは、すでに参加しています。ご本人ならこのまま続けてください。別の人なら、"
+                   "「別の名前にする」で区別できる名前にしてください（同じ名前の点数は1人分として保存されます）。")
+        return {**self.state(name), "message": message, "again": not first}
 
     def score(self, who: object, alternative_id: object, criterion_id: object, entry: object) -> dict:
         """Save one score ("" clears it) through the workbench's own ``set_score``; returns the entry as

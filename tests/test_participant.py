@@ -222,3 +222,21 @@ def test_a_rank_is_a_whole_number(e, value, says):
 
 def _first_alternative(p):
     return p.state("")["alternatives"][0]["id"]
+
+
+def test_a_name_already_in_the_room_is_said_on_joining(c):
+    first = c.join("木村")
+    assert first["message"] == "木村 さん、ようこそ。" and not first["again"]
+    again = c.join("木村")
+    assert again["again"] and "すでに参加しています" in again["message"] and again["who"] == "木村"
+
+
+def test_a_score_outside_a_narrowed_scale_is_not_counted_as_scored(c):
+    m = ProblemWorkbench(c.ws)
+    aid = c.state("")["alternatives"][0]["id"]
+    cid = "precedent"
+    c.score("狭める人", aid, cid, "4")
+    assert c.state("狭める人")["scored"] == 1
+    m.update_criterion(cid, scale="1-3")
+    s = c.state("狭める人")
+    assert s["scored"] == 0 and s["scores"] == {} and s["complete"] == 0

@@ -83,11 +83,15 @@ function el(tag, attrs, ...kids) {
   for (const kid of kids) if (kid) e.append(kid);
   return e;
 }
+let hush = null;
 function say(text, bad) {
   const m = $("oh-msg");
   m.textContent = text || "";
   m.className = "oh-msg" + (bad ? " oh-bad" : "");
   m.setAttribute("role", bad ? "alert" : "status");
+  clearTimeout(hush);
+  // a confirmation makes room again (on a phone the bar covers a row); a problem stays until the next step
+  if (text && !bad) hush = setTimeout(() => { if (m.textContent === text) say(""); }, 5000);
 }
 function setOffline(on) {
   offline = on;
@@ -118,11 +122,11 @@ async function call(action, body) {
   setOffline(false);
   let data = null;
   try { data = await res.json(); } catch (e) { data = null; }
+  const relogin = res.status === 403 || res.redirected;
   if (!data || typeof data !== "object") {
-    data = {error: res.status === 403 || res.redirected ?
-      "このページを開き直す必要があります。参加用のQRコードかアドレスから開き直してください。" : UNEXPECTED};
+    data = {error: relogin ? "このページを開き直す必要があります。参加用のQRコードかアドレスから開き直してください。" : UNEXPECTED};
   }
-  return {ok: res.ok && !data.error, data};
+  return {ok: res.ok && !data.error, relogin: relogin && !res.ok || res.redirected, data};
 }
 function who() { return state && state.who ? state.who : ""; }
 
@@ -181,14 +185,23 @@ function criterionRow(a, c) {
     words ? el("div", {class: "oh-anchors", text: words}) : null,
     c.more ? el("div", {class: "oh-more", text: c.more}) : null, clear);
 }
+let rankDirty = false, rankAlts = null;
 function paintRanking() {
   const box = $("oh-ranks"), n = state.alternatives.length;
   const mine = state.ranking || {};
+  const alts = JSON.stringify(state.alternatives);
+  if (rankDirty && alts === rankAlts) return;   // choices not saved yet are never overwritten by a poll
+  rankAlts = alts;
+  rankDirty = false;
   box.replaceChildren(...state.alternatives.map((a) => {
     const sel = el("select", {"data-alternative": a.id, "aria-label": a.id + " " + a.name + " の順位"},
       el("option", {value: "", text: "－"}),
       ...Array.from({length: n}, (_, k) => el("option", {value: String(k + 1), text: (k + 1) + "位"})));
     sel.value = mine[a.id] ? String(mine[a.id]) : "";
+    sel.addEventListener("change", () => {
+      rankDirty = true;
+      $("oh-rank-state").textContent = "上の順位はまだ保存されていません。「順位を保存」を押してください。";
+    });
     return el("div", {class: "oh-rank"}, sel, el("span", {text: a.id + " " + a.name}));
   }));
   $("oh-rank-save").disabled = n < 2;
@@ -196,19 +209,28 @@ function paintRanking() {
 }
 
 // ------------------------------------------------------------------ actions
+let lastState = "";
 function take(data) {
   if (data && data.state) {
-    const at = state && state.alternatives[position] ? state.alternatives[position].id : null;
+    const text = JSON.stringify(data.state);
+    if (text === lastState) return;   // a poll with nothing new leaves the screen (and a finger on it) alone
+    lastState = text;
+    const shown = state && who() && state.alternatives[position] ? state.alternatives[position] : null;
     state = data.state;
-    const i = at ? state.alternatives.findIndex((a) => a.id === at) : -1;
+    const i = shown ? state.alternatives.findIndex((a) => a.id === shown.id) : -1;
     if (i >= 0) position = i;
     paint();
+    if (shown && i < 0 && who()) {
+      // taken out by the facilitator: say so, or the next tap would land on the card now in its place
+      say("「" + shown.id + " " + shown.name + "」は、ファシリテーターが採点の対象から外しました。いま表示しているのは別の" +
+          state.noun + "です。", true);
+    }
   }
 }
 async function refresh(quiet) {
   const r = await call("state", {who: who()});
   if (r.ok) take(r.data);
-  else if (!quiet && !r.lost) say(r.data.error, true);
+  else if (r.relogin || (!quiet && !r.lost)) say(r.data.error, true);   // a lost login is said, always
 }
 async function join() {
   const name = $("oh-who").value;
@@ -218,8 +240,9 @@ async function join() {
   if (!r.ok) { say(r.data.error, true); return; }
   try { localStorage.setItem(KEY, r.data.state.who); } catch (e) { /* private mode: the name is asked again */ }
   position = 0;
+  lastState = "";
   take(r.data);
-  say(r.data.message);
+  say(r.data.message, r.data.again);   // a name already in the room stays on screen until the next step
 }
 async function save(aid, cid, entry) {
   const row = document.querySelector('.oh-crit[data-criterion="' + CSS.escape(cid) + '"]');
@@ -260,13 +283,21 @@ async function rank() {
   $("oh-rank-save").disabled = true;
   const r = await call("rank", {who: who(), ranking});
   $("oh-rank-save").disabled = false;
-  if (!r.ok) { say(r.data.error, true); return; }
+  if (!r.ok) {
+    // what is chosen stays (nothing typed is lost), but it is not called saved
+    $("oh-rank-state").textContent = "上の順位はまだ保存されていません。";
+    say(r.data.error, true);
+    return;
+  }
+  rankDirty = false;
   take(r.data);
+  paintRanking();
   say(r.data.message);
 }
 function other() {
   try { localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
   state = Object.assign({}, state, {who: ""});
+  lastState = "";
   $("oh-who").value = "";
   paint();
   $("oh-who").focus();

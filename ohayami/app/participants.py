@@ -155,7 +155,7 @@ def _act(code: str, action: str, body: dict) -> dict:
         out = part.rank(who, body.get("ranking"))
     if action == "join":
         out["state"] = part.join(who)
-        out["message"] = f"{out['state']['who']} さん、ようこそ。"
+        out["message"], out["again"] = out["state"].pop("message"), out["state"].pop("again")
     else:
         out["state"] = part.state(who)
     out["state"]["workshop"] = {"name": entry.name, "kind_label": entry.kind_label}

@@ -273,7 +273,10 @@ class PageHandler(TornadoVoilaHandler):
 # errors above all, is shown as it comes.
 _QUIET = re.compile(r"^(Using .* to store connection files|Storing connection files|Serving static files|"
                     r"Kernel started|Kernel shutdown|Culling kernels with idle durations|Kernel pool of .* is filled|"
-                    r"Voil. is running at|Notebook .* is not trusted|Using pre-heated kernel)")
+                    r"Voil. is running at|Notebook .* is not trusted|Using pre-heated kernel|Connecting to kernel|"
+                    r"Starting buffering for|Discarding .* buffered messages|Adapting from protocol version|"
+                    r"Writing notebook-signing key|The websocket_ping_timeout|Setting websocket_ping_timeout|"
+                    r"Clearing invalid/expired login cookie|Restoring connection for|Replaying .* buffered messages)")
 _STOPPING = "停止しています…（参加者のページは使えなくなります）"
 _SAY = [(re.compile(r"^(Stopping\.\.\.|Handle signal \d+\.)$"), _STOPPING)]
 
@@ -287,7 +290,7 @@ class TerminalWords(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _QUIET.match(message):
+        if _QUIET.match(message) and os.environ.get("OHAYAMI_LOG") != "all":   # all: every line, to look into a problem
             return False
         for pattern, words in _SAY:
             if pattern.match(message):
@@ -342,8 +345,14 @@ class OhayamiVoila(Voila):
             return os.urandom(32)
 
     def initialize(self, argv=None):
-        self.log.addFilter(TerminalWords())   # before Voilà's first line
+        words = TerminalWords()
+        self.log.addFilter(words)   # before Voilà's first line
         super().initialize(argv)
+        # lines from other loggers (the kernels' websockets, the login) reach the terminal through handlers
+        for logger in (self.log, logging.getLogger(), logging.getLogger("tornado.application"),
+                       logging.getLogger("tornado.general")):
+            for handler in logger.handlers:
+                handler.addFilter(words)
 
     def _warm_notebooks(self) -> list[str]:
         if self.warm_notebooks:
@@ -407,7 +416,7 @@ def main(argv: list[str] | None = None) -> None:
                                        f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_S}",
                                        "--VoilaConfiguration.multi_kernel_manager_class=ohayami.app.server.PageKernelManager",
                                        # syntax colours for code cells; the app's pages show no code
-                                       "--VoilaConfiguration.extension_denylist=['jupyterlab_pygments']",
+                                       "--VoilaConfiguration.extension_denylist", "jupyterlab_pygments",
                                        *culling_args(), *argv])
 
 

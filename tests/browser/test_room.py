@@ -27,7 +27,9 @@ def room(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("room-workshops")
     entry = workshops.create_workshop("第1回 課題検討会", "C", "2025-05-01", folder)
-    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_CULL_IDLE_S="2", OHAYAMI_CULL_INTERVAL_S="1")
+    # OHAYAMI_LOG=all: Voilà's every line in the log, which the kernel test below counts
+    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_CULL_IDLE_S="2", OHAYAMI_CULL_INTERVAL_S="1",
+               OHAYAMI_LOG="all")
     log = folder / "server.log"
     # two pre-heated kernels: the join below takes one, so the address must reach a kernel started before it
     with _serve(lambda port: app_args(Path(sys.executable), True, port, TOKEN, room=2), env, log, "/login") as base:

@@ -39,7 +39,8 @@ def room(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("room-scale")
     entries = [workshops.create_workshop(name, "C", "2025-06-01", folder) for name in NAMES]
-    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_CULL_IDLE_S="2", OHAYAMI_CULL_INTERVAL_S="1")
+    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), OHAYAMI_CULL_IDLE_S="2", OHAYAMI_CULL_INTERVAL_S="1",
+               OHAYAMI_LOG="all")   # Voilà's every line: the pool's "Using pre-heated kernel" is counted below
     log = folder / "server.log"
     # the workbench page (a C workshop's join address leads to the participant page, which needs no kernel;
     # the workbench's own pool is capped at workbench_warm unless told otherwise)
