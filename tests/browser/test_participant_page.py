@@ -411,3 +411,43 @@ def test_a_locked_workshop_holds_up_only_its_own_participants(room):
     assert waited["c"][0] == 200 and waited["c_s"] >= 2.5   # it waited for the lock, then saved
     with _ws(room, "課題の会") as ws:
         assert "ロック中" in set(ws.rows("scores")["evaluator"])
+
+
+def test_the_page_follows_the_facilitator_without_putting_a_tap_elsewhere_or_dropping_choices(browser, room):
+    """A problem taken out under a participant's card is said (the next tap would otherwise land on the
+    card now in its place), and the 8-s poll never overwrites ranking choices not saved yet."""
+    from ohayami.problems import ProblemWorkbench
+
+    base = room["base"]
+    context, pg = _phone(browser, base)
+    pg.goto(f"{base}/j/{room['c'].code}?token={TOKEN}")
+    pg.get_by_label("お名前").fill("見ている人")
+    pg.get_by_role("button", name="参加する").click()
+    pg.get_by_text("さんとして参加中").wait_for()
+    with _ws(room, "課題の会") as ws:
+        m = ProblemWorkbench(ws)
+        extra = m.add_problem("外される課題")
+    deadline = time.monotonic() + 20
+    while not pg.locator("#oh-title").inner_text().startswith(extra):
+        assert time.monotonic() < deadline, "the new problem never came"
+        pg.get_by_role("button", name="次へ ▶").click()
+        pg.wait_for_timeout(300)
+    with _ws(room, "課題の会") as ws:
+        ProblemWorkbench(ws).set_exclusion(extra, "重複")
+    pg.get_by_text(f"「{extra} 外される課題」は、ファシリテーターが採点の対象から外しました").wait_for(timeout=20_000)
+    assert not pg.locator("#oh-title").inner_text().startswith(extra)
+    context.close()
+
+    context, pg = _phone(browser, base)
+    pg.goto(f"{base}/j/{room['e'].code}?token={TOKEN}")
+    pg.get_by_label("お名前").fill("迷う委員")
+    pg.get_by_role("button", name="参加する").click()
+    pg.get_by_text("さんとして参加中").wait_for()
+    selects = pg.locator("#oh-ranks select")
+    selects.nth(0).select_option("2")
+    assert "まだ保存されていません" in pg.locator("#oh-rank-state").inner_text()
+    pg.wait_for_timeout(9_000)   # one poll later
+    assert selects.nth(0).input_value() == "2"
+    assert "まだ保存されていません" in pg.locator("#oh-rank-state").inner_text()
+    assert pg.problems == []
+    context.close()
