@@ -316,9 +316,15 @@ def vendors_report_html(model, figures: bool = True) -> str:
     rows = [(who, f"{c['spearman']:.2f}", "、".join(r.name for r in c["drivers"][c["drivers"].push > 0].head(2).itertuples()),
              "／".join(f"{r.name}（感覚 {r.intuitive}位）：{'／'.join(r.reasons)}" for r in c["excluded"].itertuples()))
             for who, c in checks.items() if "error" not in c]
-    parts.append(fit_table(["評価者", "順位相関（1＝一致、除外した事業者を除く）", "食い違いを生んだ評価項目", "感覚で順位を付けたが除外・対象外"],
-                       rows) if rows
-                 else "<p>感覚的な順位は入力されていません。</p>")
+    refused = [(who, c["error"]) for who, c in checks.items() if "error" in c]
+    if rows:
+        parts.append(fit_table(["評価者", "順位相関（1＝一致、除外した事業者を除く）", "食い違いを生んだ評価項目",
+                                "感覚で順位を付けたが除外・対象外"], rows))
+    if refused and model.intuitions():
+        # entered but not comparable (the rules left one vendor, say): said per person, not "not entered"
+        parts.append(fit_table(["評価者", "感覚との比較ができない理由"], refused, small=True))
+    elif not rows:
+        parts.append("<p>感覚的な順位は入力されていません。</p>")
     revs = model.revisions()
     if revs:
         parts.append("<h4>重みの見直し</h4>" + fit_table(

@@ -235,6 +235,23 @@ class Workbench:
                 # a typed weight is a version of its own, so results can say which weights they use
                 self._write_weights_version({criterion_id: weight}, "edit", "", actor)
 
+    def off_scale_note(self, criterion_id: str) -> str:
+        """What to say after a criterion was saved when stored scores fall outside its scale now (the scale
+        was narrowed): "" when none do. Results refuse until they are scored again, so the facilitator
+        learns it here, not from the results tab."""
+        crit = self.criteria().set_index("criterion_id")
+        if criterion_id not in crit.index:
+            return ""
+        c = crit.loc[criterion_id]
+        scale = parse_scale(c["scale"], c["direction"] == "lower")
+        s = self.ws.rows("scores", set_id=self.SET_ID, criterion_id=criterion_id)
+        off = [who for who, v in zip(s["evaluator"], s["value"]) if normalise_entry(v) and not scale.is_valid(normalise_entry(v))]
+        if not off:
+            return ""
+        people = "、".join(sorted(set(off))[:5]) + ("ほか" if len(set(off)) > 5 else "")
+        return (f"　⚠ 採点済みの {len(off)} 件（{people}）が新しい尺度の外になりました。結果はこの点数が付け直されるまで"
+                f"出ません。尺度を戻すか、その人に付け直してもらってください。")
+
     def remove_criterion(self, criterion_id: str, actor: str | None = None) -> None:
         crit = self.criteria()
         if criterion_id not in set(crit["criterion_id"]):

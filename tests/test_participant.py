@@ -237,6 +237,13 @@ def test_a_score_outside_a_narrowed_scale_is_not_counted_as_scored(c):
     cid = "precedent"
     c.score("狭める人", aid, cid, "4")
     assert c.state("狭める人")["scored"] == 1
+    assert m.off_scale_note(cid) == ""
     m.update_criterion(cid, scale="1-3")
     s = c.state("狭める人")
     assert s["scored"] == 0 and s["scores"] == {} and s["complete"] == 0
+    # the facilitator who narrowed it is told, by name, on saving (results refuse until it is rescored)
+    stored = c.ws.rows("scores", criterion_id=cid)
+    off = stored[stored["value"].astype(int) > 3]
+    who = "、".join(sorted(set(off["evaluator"])))
+    assert "狭める人" in who
+    assert f"採点済みの {len(off)} 件（{who}）が新しい尺度の外" in m.off_scale_note(cid)

@@ -232,3 +232,29 @@ def test_the_workbook_keeps_scores_as_numbers_and_the_rules_sheet(m):
     head = [c.value for c in wb["結果"][1]]
     assert head[:4] == ["順位", "事業者", "合計点", "合計の満点"]
     assert isinstance(wb["結果"].cell(row=2, column=3).value, (int, float))
+
+
+def test_rankings_left_incomparable_by_the_rules_are_said_not_called_missing(tmp_path):
+    """Evaluators ranked three vendors, the must-have excluded two: the report said 「感覚的な順位は入力
+    されていません」 and tab 7 told them to rank two (facilitator review); now it says why it cannot compare."""
+    from ohayami.reports import vendors_report_html
+    from ohayami.store import open_workshop
+    from ohayami.vendors import VendorWorkbench
+
+    with open_workshop(tmp_path / "w") as ws:
+        m = VendorWorkbench(ws)
+        m.adopt_template([1])
+        gate = m.add_criterion("データの国内保管", scale="yes/no", must_have=True)
+        ids = [m.add_vendor(n, "サービス", 1_000_000) for n in ("A社", "B社", "C社")]
+        first = m.criteria()["criterion_id"].iloc[0]
+        for who in ("委員1", "委員2"):
+            for k, vid in enumerate(ids):
+                m.set_score(who, vid, first, str(5 - k))
+                m.set_score(who, vid, gate, "はい" if k == 0 else "いいえ")
+            m.set_intuition(who, {vid: k + 1 for k, vid in enumerate(ids)})
+        checks = m.check()
+        assert all("error" in c for c in checks.values())
+        assert "除外されずに残った評価対象が1つだけ" in checks["委員1"]["error"]
+        html = vendors_report_html(m, figures=False)
+        assert "感覚的な順位は入力されていません" not in html
+        assert "感覚との比較ができない理由" in html and "除外されずに残った評価対象が1つだけ" in html

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 
 from ..html import esc
+from ..problems import MAX_TITLE
+from ..textio import MAX_NAME
 from .pages import _CSS
 
 __all__ = ["page", "problem"]
@@ -341,7 +343,7 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
     propose = ("" if kind != "C" else
                '<section id="oh-propose"><h2>課題を出す</h2>'
                '<p class="oh-note">「もっと良くなってほしい生活のワンシーン」から、困っていることを1件ずつ出してください。</p>'
-               '<label for="oh-ptitle">課題（困っていること）</label><input type="text" id="oh-ptitle" maxlength="200">'
+               f'<label for="oh-ptitle">課題（困っていること）</label><input type="text" id="oh-ptitle" maxlength="{MAX_TITLE}">'
                '<label for="oh-pscene">生活のワンシーン（書ける人だけ）</label><textarea id="oh-pscene"></textarea>'
                '<div><button type="button" id="oh-padd" class="oh-primary">課題を追加</button></div></section>')
     ranking = ("" if kind != "E" else
@@ -357,7 +359,7 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
             '<div id="oh-name-box" hidden>'
             '<section id="oh-name"><h2>お名前</h2>'
             '<p class="oh-note">一覧から選ぶか、新しく入力してください。採点は、このお名前で保存されます。</p>'
-            '<div class="oh-row"><input type="text" id="oh-who" list="oh-people" maxlength="60" autocomplete="name"'
+            f'<div class="oh-row"><input type="text" id="oh-who" list="oh-people" maxlength="{MAX_NAME}" autocomplete="name"'
             ' aria-label="お名前"><datalist id="oh-people"></datalist>'
             '<button type="button" id="oh-join" class="oh-primary">参加する</button></div></section>'
             '<p id="oh-joined" hidden><span id="oh-me" style="font-weight:bold"></span> さんとして参加中　'

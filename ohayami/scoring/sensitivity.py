@@ -187,6 +187,9 @@ def intuition_check(ev: Evaluation, intuitive: Mapping[str, int], rules: Rules |
     ids = [a for a in ranked if t.loc[a, "selectable"]]
     if len(ids) < 2:
         gone = f"（除外・対象外：{'、'.join(excluded['name'])}）" if len(excluded) else ""
+        if len(ranked) >= 2:   # the evaluator did rank enough: the rules left too few to compare
+            raise OhayamiError(f"感覚的な順位は入力済みですが、除外されずに残った評価対象が{len(ids)}つだけのため、"
+                               f"感覚との比較（順位相関）はできません{gone}。", field="intuitive")
         raise OhayamiError(f"感覚的な順位は、選べる評価対象を2つ以上並べてください{gone}。", field="intuitive")
     ranks = np.array([given[a] for a in ids])
     if (ranks < 1).any():

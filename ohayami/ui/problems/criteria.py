@@ -65,7 +65,7 @@ class CriteriaPanel(Panel):
     def save(self, *_) -> None:
         cid = self.pick.value
         if attempt(self.msg, lambda: self.model.update_criterion(need(cid, CHOOSE, "criterion"), **self._form()),
-                   "評価項目を保存しました", fields=self.msgs)[0]:
+                   lambda _: "評価項目を保存しました。" + self.model.off_scale_note(cid), fields=self.msgs)[0]:
             self.view.changed("criteria")
 
     def add(self, *_) -> None:

@@ -132,7 +132,9 @@ class CriteriaPanel(Panel):
         if not self.ce_pick.value:
             self.ce_msg.value = C.error("評価項目を選んでください。")
             return
-        self._edit(lambda: self.model.update_criterion(self.ce_pick.value, **self._criterion_fields()), "評価項目を保存しました")
+        cid = self.ce_pick.value
+        self._edit(lambda: self.model.update_criterion(cid, **self._criterion_fields()),
+                   lambda _: "評価項目を保存しました。" + self.model.off_scale_note(cid))
 
     def _add_criterion(self, *_):
         f = self._criterion_fields()
