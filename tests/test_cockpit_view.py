@@ -243,3 +243,17 @@ def test_the_projector_shows_c_or_e_of_a_workshop_started_as_a_chart(tmp_path):
     assert P.kind_in_address("w=ABCDE&kind=E") == "E" and P.kind_in_address("kind=<x>") is None
     view = P.ProjectorView(ws, P.kind_in_address("w=ABCDE&kind=C"))
     assert view.kind == "C" and "chart-first：課題の優先順位" in view.out.value and "診断チャートの集計は" not in view.out.value
+
+
+def test_the_workbench_opened_from_the_participant_page_goes_on_under_the_same_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "w=ABCDE&who=%E5%B7%9D%E4%B8%8A%E3%80%80%E8%8A%B1%E5%AD%90%00")  # 川上　花子 + NUL
+    v = _c_view(tmp_path)
+    sp = _open(v, CScoring)
+    assert sp.who.value == "川上 花子"                      # cleaned as any typed name
+    assert list(v.ws.rows("joins")["name"]) == ["川上 花子"]
+    ve = VendorsView(open_workshop(tmp_path / "e"))
+    intuition = _open(ve, IntuitionPanel)
+    assert intuition.i_who.value == "川上 花子"
+    for query in ("w=ABCDE&who=%EF%BC%88%E4%BC%9A%E5%A0%B4%E5%85%A8%E4%BD%93%EF%BC%89", "w=ABCDE&who=" + "a" * 300,
+                  "w=ABCDE"):   # the room's name, too long, none: the box stays empty
+        assert K.name_in_address(query) == ""

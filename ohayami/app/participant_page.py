@@ -139,6 +139,8 @@ function paint() {
   $("oh-name").hidden = joined;
   $("oh-work").hidden = !joined;
   $("oh-me").textContent = who();
+  // the workbench opens under the same name (its scoring tabs read ?who=)
+  $("oh-workbench").href = cfg.workbench + (who() ? "&who=" + encodeURIComponent(who()) : "");
   const list = $("oh-people");
   list.replaceChildren(...(state ? state.people : []).map((n) => el("option", {value: n})));
   if (!joined) return;
@@ -376,7 +378,7 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
             '<button type="button" id="oh-next">次へ ▶</button></div></section>'
             f'{ranking}'
             '</div>'
-            f'<p><a href="{esc(workbench)}">作業台（すべての機能）を開く</a>'
+            f'<p><a id="oh-workbench" href="{esc(workbench)}">作業台（すべての機能）を開く</a>'
             f'<span class="oh-note">　{"課題の分析・絞り込み・結果" if kind == "C" else "評価項目・事業者・比較の結果"}'
             'はこちら。開くまで少し時間がかかります。</span></p>')
     return (f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">'

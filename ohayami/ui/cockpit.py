@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import os
 from typing import Callable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 import anywidget
 import ipywidgets as W
 import traitlets
 
+from ..errors import OhayamiError
 from ..html import STYLE, esc, table
 from ..progress import progress, progress_lines, progress_table, record_join
+from ..textio import clean_name
+from ..workbench import ROOM
 from .panel import Panel, attempt
 
 DEFAULT_TICK_S = 4.0
@@ -148,6 +151,25 @@ def watch_joins(panel: Panel, box: W.ValueWidget) -> None:
         if str(change["new"] or "").strip():
             attempt(panel.view.msg, lambda: record_join(panel.ws, panel.model.SET_ID, change["new"]))
     box.observe(finished, names="value")
+    name = name_in_address()
+    if name and not str(box.value or "").strip():
+        box.value = name   # opened from the participant page: the same person goes on here
+
+
+WHO_PARAM = "who"   # the participant page's link to the workbench carries the name it was opened under
+
+
+def name_in_address(query: str | None = None) -> str:
+    """The name in the page's address (``?who=``, from the participant page's link), cleaned; "" when
+    there is none or it cannot be a participant's (too long, the whole room's)."""
+    values = parse_qs(os.environ.get("QUERY_STRING", "") if query is None else query).get(WHO_PARAM)
+    if not values:
+        return ""
+    try:
+        name = clean_name(values[-1], "名前", WHO_PARAM)
+    except OhayamiError:
+        return ""
+    return "" if name == ROOM else name
 
 
 class ProgressPanel(Panel):
@@ -204,4 +226,4 @@ class ProgressPanel(Panel):
                 '<style>.oh-progress-total, .oh-progress-lines { font-size: 1.15em; font-weight: bold; }</style>')
 
 
-__all__ = ["Poller", "ProgressPanel", "Ticker", "projector_href", "tick_interval", "watch_joins"]
+__all__ = ["Poller", "ProgressPanel", "Ticker", "name_in_address", "projector_href", "tick_interval", "watch_joins"]

@@ -223,6 +223,9 @@ def test_a_phone_joins_scores_clears_and_keeps_its_name_on_reload(browser, room)
     pg.get_by_role("button", name="参加する").click()
     pg.get_by_text("さんとして参加中").wait_for()
     assert pg.locator("#oh-me").inner_text() == "高橋 一郎"
+    from urllib.parse import quote
+    link = pg.get_by_role("link", name="作業台（すべての機能）を開く").get_attribute("href")
+    assert link.endswith(f"w={code}&who={quote('高橋 一郎')}")   # the workbench goes on under the same name
     reach = _row(pg, "影響を受ける人の多さ")
     four = reach.get_by_role("button", name="影響を受ける人の多さ：4")
     box = four.bounding_box()
