@@ -178,8 +178,8 @@ def app_parser() -> argparse.ArgumentParser:
     p.add_argument("--room", type=int, default=ROOM, metavar="人数",
                    help=f"--share のとき、参加者の人数の目安（既定 {ROOM}）。その数の作業台ページを前もって準備します"
                         f"（1人あたり約80MB）。C・E タイプの参加者はカーネルの要らない参加者用ページで入るため、その作業台は"
-                        f"3ページまで / expected participants: workbench pages prepared ahead (default {ROOM}; "
-                        f"at most 3 for type C and E, whose participants join on the kernel-free participant page)")
+                        f"6ページまで / expected participants: workbench pages prepared ahead (default {ROOM}; "
+                        f"at most 6 for type C and E, whose participants join on the kernel-free participant page)")
     return p
 
 

@@ -47,7 +47,7 @@ def test_pools_are_for_the_joinable_workshops_pages_only(folder):
     assert pools["default"] == {"pool_size": 0}
     # a C or E room joins on the participant page (no kernel): their workbench keeps only a few ready
     assert pools["02_type_c_problems.ipynb"] == pools["03_type_e_vendors.ipynb"] == {"pool_size": app.workbench_warm}
-    assert app.workbench_warm == 3
+    assert app.workbench_warm == 6
     app.warm_notebooks = ["01_chart.ipynb"]  # what run.py app passes for the workshop it opened
     assert app._pools(30) == {"default": {"pool_size": 0}, "01_chart.ipynb": {"pool_size": 30}}
 

@@ -329,7 +329,7 @@ class OhayamiVoila(Voila):
     public_url = Unicode("", config=True, help="この一台の外から見えるアドレス（参加用QRコードに使う）")
     warm_kernels = Int(0, config=True, help="参加者が来る前に起動しておくカーネルの数（0 で使わない）")
     warm_refill = Int(2, config=True, help="起動済みカーネルが使われたあと、常に用意しておく予備の数")
-    workbench_warm = Int(3, config=True,
+    workbench_warm = Int(6, config=True,
                          help="参加者用ページのある種類（C・E）の作業台に、前もって起動しておくカーネルの上限")
     warm_notebooks = List(Unicode(), config=True,
                           help="起動済みカーネルを用意するノートブック（空なら参加コードのあるワークショップの種類から）")
