@@ -83,8 +83,18 @@ class Participation:
         return [n for n in self.ws.rows("people")["name"] if n and n != ROOM]
 
     # ------------------------------------------------------------------ what the page shows
-    def _alternatives(self):
-        return self.model.scoring_alternatives() if self.kind == "C" else self.model.alternatives()
+    def round_no(self) -> int:
+        """The scoring round the page scores in: type C's consensus round once the facilitator opened one
+        (only the problems where opinions split, scored again), else 1."""
+        return self.model.current_round() if self.kind == "C" else 1
+
+    def _alternatives(self, round_no: int = 1):
+        if self.kind != "C":
+            return self.model.alternatives()
+        return self.model.round_problems(round_no) if round_no > 1 else self.model.scoring_alternatives()
+
+    def _scores(self, name: str, round_no: int):
+        return self.model.round_scores(round_no, name) if round_no > 1 else self.model.scores(name)
 
     def _criteria(self) -> list[dict]:
         crit = self.model.criteria()
@@ -113,24 +123,36 @@ class Participation:
         offer, the alternatives and criteria with what each scale point means, their stored scores, and
         (type E) their intuitive ranking."""
         name = self.person(who, required=False)
-        alts = self._alternatives()
+        no = self.round_no()
+        alts = self._alternatives(no)
         crit = self.model.criteria()
         criteria = self._criteria()
-        scores = self.model.scores(name) if name else None
-        if scores is not None and len(scores):
+        levels = {c["id"]: {level for level, _ in c["anchors"]} for c in criteria}
+
+        def on_scale(frame):
             # a score outside its criterion's scale now (the facilitator narrowed it) is not a score the
             # page can show as a button: counted as scored it said 「全項目採点済み」 with nothing chosen
-            levels = {c["id"]: {level for level, _ in c["anchors"]} for c in criteria}
-            scores = scores[[v in levels.get(c, ()) for c, v in zip(scores["criterion_id"], scores["value"])]]
-        tour = Tour.of(alts, crit, scores)
+            if frame is None or not len(frame):
+                return frame
+            return frame[[v in levels.get(c, ()) for c, v in zip(frame["criterion_id"], frame["value"])]]
+        tour = Tour.of(alts, crit, on_scale(self._scores(name, no)) if name else None)
         by_alternative: dict[str, dict[str, str]] = {}
         for (aid, cid), entry in tour.values:
             by_alternative.setdefault(aid, {})[cid] = entry
-        out = {"kind": self.kind, "noun": self.noun, "who": name, "people": self.people(),
+        out = {"kind": self.kind, "noun": self.noun, "who": name, "people": self.people(), "round": no,
                "alternatives": [{"id": a, "name": n} for a, n in zip(tour.alternative_ids, tour.names)],
                "criteria": criteria, "scores": by_alternative,
                "complete": tour.complete(), "cells": len(tour) * len(tour.criterion_ids),
                "scored": len(tour.values)}
+        if no > 1:
+            # what the participant gave before this round, shown beside the buttons (Delphi: think again)
+            merged = self.model.round_scores_merged(no - 1)
+            before: dict[str, dict[str, str]] = {}
+            if name:
+                offered = set(tour.alternative_ids)
+                for r in merged[(merged["evaluator"] == name) & merged["alternative_id"].isin(offered)].itertuples():
+                    before.setdefault(r.alternative_id, {})[r.criterion_id] = r.value
+            out["previous"] = before
         if self.kind == "E":
             mine = self.model.intuitions().get(name, {}) if name else {}
             out["ranking"] = {aid: int(r) for aid, r in mine.items()}
@@ -152,7 +174,8 @@ class Participation:
         stored and a message naming what was saved."""
         name = self.person(who)
         aid, cid = _plain(alternative_id, "採点する" + self.noun), _plain(criterion_id, "評価項目")
-        offered = set(self._alternatives()["alternative_id"])
+        no = self.round_no()
+        offered = set(self._alternatives(no)["alternative_id"])
         if aid not in offered:
             raise OhayamiError(f"この{self.noun}は、いまは採点の対象ではありません。ページを読み込み直してください。",
                                field="alternative")
@@ -164,9 +187,11 @@ class Participation:
             levels = "、".join(level for level, _ in crit[cid]["anchors"])
             raise OhayamiError(f"「{crit[cid]['name']}」に「{entry}」は入れられません。{levels} のどれかを選んでください。",
                                field="score")
-        stored = self.model.set_score(name, aid, cid, entry)
+        stored = (self.model.set_round_score(no, name, aid, cid, entry) if no > 1
+                  else self.model.set_score(name, aid, cid, entry))
         label = self.model.criteria().set_index("criterion_id")["name"].get(cid, cid)
         said = f"「{label}」＝{stored}" if stored else f"「{label}」の点数を取り消しました"
+        said = f"{said}（{no}回目の採点）" if no > 1 else said
         return {"stored": stored, "message": f"保存しました：{said}" if stored else said}
 
     def propose(self, who: object, title: object, scene: object = "") -> dict:

@@ -247,3 +247,25 @@ def test_a_score_outside_a_narrowed_scale_is_not_counted_as_scored(c):
     who = "、".join(sorted(set(off["evaluator"])))
     assert "狭める人" in who
     assert f"採点済みの {len(off)} 件（{who}）が新しい尺度の外" in m.off_scale_note(cid)
+
+
+def test_an_open_consensus_round_is_what_the_page_scores(c):
+    m = ProblemWorkbench(c.ws)
+    first = c.state("山田")
+    assert first["round"] == 1 and "previous" not in first
+    split = first["alternatives"][1]["id"]
+    no = m.open_round([split])
+    s = c.state("山田")
+    assert s["round"] == no == 2
+    assert [a["id"] for a in s["alternatives"]] == [split] and s["scores"] == {}
+    mine = m.scores("山田")
+    mine = mine[mine["alternative_id"] == split]
+    assert s["previous"] == {split: dict(zip(mine["criterion_id"], mine["value"]))}   # round 1, beside the buttons
+    out = c.score("山田", split, "reach", "2")
+    assert out["stored"] == "2" and "2回目の採点" in out["message"]
+    assert m.round_scores(2, "山田")["value"].tolist() == ["2"]
+    assert m.scores("山田").set_index(["alternative_id", "criterion_id"]).loc[(split, "reach"), "value"] == \
+        mine.set_index("criterion_id").loc["reach", "value"]                          # round 1 kept as it was
+    other = first["alternatives"][0]["id"]
+    with pytest.raises(OhayamiError, match="いまは採点の対象ではありません"):
+        c.score("山田", other, "reach", "3")

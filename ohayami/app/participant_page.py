@@ -42,6 +42,8 @@ button:disabled { opacity: 0.5; cursor: default; }
 .oh-levels button { flex: 1 1 0; font-size: 22px; min-height: 56px; padding: 0.2em; }
 .oh-levels button[aria-pressed=true] { background: #0072B2; color: #fff; border-color: #004f7c; font-weight: bold; }
 .oh-anchors, .oh-more, .oh-note { color: #555; font-size: 16px; }
+.oh-roundnote { background: #fff8e1; border-left: 6px solid #E69F00; padding: 0.5em 0.8em; font-weight: bold; }
+.oh-before { color: #6b3d00; font-size: 16px; font-weight: bold; }
 .oh-clear { font-size: 16px; min-height: 44px; padding: 0.2em 0.8em; }
 .oh-nav { display: flex; gap: 8px; margin: 0.8em 0; }
 .oh-nav button { flex: 1 1 0; }
@@ -164,6 +166,9 @@ function paintCard() {
     return;
   }
   const a = alts[position], left = emptyOf(position);
+  $("oh-round").hidden = !(state.round > 1);
+  $("oh-round").textContent = state.round > 1 ? "合意ラウンド（" + state.round + "回目の採点）：意見が分かれた" +
+    state.noun + "だけを、もう一度採点してください。ボタンの下に、前回のあなたの点数が出ています。" : "";
   const here = left ? "この" + state.noun + "は残り " + left + " 項目" : "この" + state.noun + "は全項目採点済み";
   where.replaceChildren(el("b", {text: (position + 1) + "/" + n}), " ",
     el("span", {class: "oh-note", text: "全項目採点済み " + state.complete + " 件（" + here + "）"}));
@@ -182,12 +187,14 @@ function criterionRow(a, c) {
     "aria-label": c.name + "：" + entry + (meaning ? "（" + meaning + "）" : ""),
     text: (entry === stored ? "✔ " : "") + entry, onclick: () => save(a.id, c.id, entry)}));
   const words = c.anchors.filter(([, m]) => m).map(([e, m]) => e + "＝" + m).join("　");
+  const before = state.round > 1 ? ((state.previous || {})[a.id] || {})[c.id] : undefined;
   const clear = stored ? el("button", {type: "button", class: "oh-clear", text: "取り消す",
     "aria-label": c.name + "の点数を取り消す", onclick: () => save(a.id, c.id, "")}) : null;
   return el("div", {class: "oh-crit", "data-criterion": c.id}, head,
     el("div", {class: "oh-levels"}, ...buttons),
     words ? el("div", {class: "oh-anchors", text: words}) : null,
-    c.more ? el("div", {class: "oh-more", text: c.more}) : null, clear);
+    c.more ? el("div", {class: "oh-more", text: c.more}) : null,
+    state.round > 1 ? el("div", {class: "oh-before", text: "前回のあなたの点数：" + (before || "なし")}) : null, clear);
 }
 let rankDirty = false, rankAlts = null;
 function paintRanking() {
@@ -372,7 +379,7 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
             f'{propose}'
             f'<section id="oh-score"><h2>採点（{noun}を1件ずつ）</h2>'
             '<p class="oh-note">点数を押すと、すぐ保存されます。押し直すと変わり、「取り消す」で空に戻ります。</p>'
-            '<p id="oh-where" class="oh-where"></p><h3 id="oh-title" class="oh-card-title"></h3><div id="oh-rows"></div>'
+            '<p id="oh-round" class="oh-roundnote" role="status" hidden></p><p id="oh-where" class="oh-where"></p><h3 id="oh-title" class="oh-card-title"></h3><div id="oh-rows"></div>'
             '<div class="oh-nav"><button type="button" id="oh-prev">◀ 前へ</button>'
             '<button type="button" id="oh-unscored">未採点へ</button>'
             '<button type="button" id="oh-next">次へ ▶</button></div></section>'

@@ -454,3 +454,43 @@ def test_the_page_follows_the_facilitator_without_putting_a_tap_elsewhere_or_dro
     assert "まだ保存されていません" in pg.locator("#oh-rank-state").inner_text()
     assert pg.problems == []
     context.close()
+
+
+def test_a_consensus_round_is_scored_on_the_page_with_the_previous_score_beside_the_buttons(browser, tmp_path):
+    """Its own server and workshop: the round changes what every other test's C page would score."""
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "tests"))
+    from chain_fill import fill_c
+    from run import app_args
+
+    from ohayami.app import workshops
+    from ohayami.problems import ProblemWorkbench
+    from ohayami.store import open_workshop
+
+    entry = workshops.create_workshop("合意の会", "C", "2025-06-04", tmp_path)
+    with open_workshop(tmp_path / "合意の会.ohayami") as ws:
+        m = fill_c(ws)
+        split = m.scoring_alternatives()["alternative_id"].iloc[1]
+        before = m.scores("山田").set_index(["alternative_id", "criterion_id"]).loc[(split, "reach"), "value"]
+        m.open_round([split])
+    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(tmp_path))
+    with _serve(lambda port: app_args(Path(sys.executable), True, port, TOKEN, room=0), env, tmp_path / "log",
+                "/login") as base:
+        context, pg = _phone(browser, base)
+        pg.goto(f"{base}/j/{entry.code}?token={TOKEN}")
+        pg.get_by_label("お名前").fill("山田")
+        pg.get_by_role("button", name="参加する").click()
+        pg.get_by_text("合意ラウンド（2回目の採点）").wait_for()
+        assert pg.locator("#oh-title").inner_text().startswith(split) and pg.locator("#oh-where").inner_text().startswith("1/1")
+        reach = _row(pg, "影響を受ける人の多さ")
+        assert f"前回のあなたの点数：{before}" in reach.inner_text()
+        new = "1" if before != "1" else "2"
+        reach.get_by_role("button", name=f"影響を受ける人の多さ：{new}").click()
+        pg.get_by_text(f"保存しました：「影響を受ける人の多さ」＝{new}（2回目の採点）").wait_for()
+        shot(pg, "participant-phone-round")
+        with open_workshop(tmp_path / "合意の会.ohayami", create=False) as ws:
+            m = ProblemWorkbench(ws)
+            assert m.round_scores(2, "山田")["value"].tolist() == [new]
+            assert m.scores("山田").set_index(["alternative_id", "criterion_id"]).loc[(split, "reach"), "value"] == before
+        assert pg.problems == []
+        context.close()
