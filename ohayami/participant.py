@@ -153,6 +153,10 @@ class Participation:
                 for r in merged[(merged["evaluator"] == name) & merged["alternative_id"].isin(offered)].itertuples():
                     before.setdefault(r.alternative_id, {})[r.criterion_id] = r.value
             out["previous"] = before
+        if self.kind == "C" and self.dots_in_use():
+            out["dots"] = {"budget": self.model.dot_budget(), "mine": self.model.dots(name) if name else {},
+                           "problems": [{"id": a, "name": n} for a, n in zip(self.model.scoring_alternatives()["alternative_id"],
+                                                                             self.model.scoring_alternatives()["name"])]}
         if self.kind == "E":
             mine = self.model.intuitions().get(name, {}) if name else {}
             out["ranking"] = {aid: int(r) for aid, r in mine.items()}
@@ -193,6 +197,25 @@ class Participation:
         said = f"「{label}」＝{stored}" if stored else f"「{label}」の点数を取り消しました"
         said = f"{said}（{no}回目の採点）" if no > 1 else said
         return {"stored": stored, "message": f"保存しました：{said}" if stored else said}
+
+    def dots_in_use(self) -> bool:
+        """Type C: the facilitator set the dots per person (tab シール投票), or someone placed one."""
+        options = self.ws.get("set_options", set_id=self.model.SET_ID) or {}
+        return options.get("dots_per_person") is not None or len(self.ws.rows("dots", set_id=self.model.SET_ID)) > 0
+
+    def dot(self, who: object, alternative_id: object, step: object) -> dict:
+        """Type C: put one dot on a problem (``step`` 1) or take one back (-1), through ``place_dot``."""
+        if self.kind != "C" or not self.dots_in_use():
+            raise OhayamiError("いまはシール投票をしていません。", field="dots")
+        name = self.person(who)
+        if step not in (1, -1) or isinstance(step, bool):
+            raise OhayamiError("シールの操作の形が正しくありません。ページを読み込み直してください。", field="dots")
+        aid = _plain(alternative_id, "シールを貼る課題")
+        if aid not in set(self.model.scoring_alternatives()["alternative_id"]):
+            raise OhayamiError("この課題は、いまはシール投票の対象ではありません。ページを読み込み直してください。",
+                               field="dots")
+        left = self.model.place_dot(name, aid, step)
+        return {"message": f"{'シールを貼りました' if step > 0 else 'シールをはがしました'}（残り {left} 枚）"}
 
     def propose(self, who: object, title: object, scene: object = "") -> dict:
         """Type C: put forward a problem (the listing tab's ``add_problem``; the name is its origin)."""

@@ -269,3 +269,23 @@ def test_an_open_consensus_round_is_what_the_page_scores(c):
     other = first["alternatives"][0]["id"]
     with pytest.raises(OhayamiError, match="いまは採点の対象ではありません"):
         c.score("山田", other, "reach", "3")
+
+
+def test_dot_voting_appears_once_the_facilitator_sets_it_and_goes_through_place_dot(c):
+    m = ProblemWorkbench(c.ws)
+    assert "dots" not in c.state("山田")
+    with pytest.raises(OhayamiError, match="シール投票をしていません"):
+        c.dot("山田", "P001", 1)
+    m.set_dot_budget(2)
+    s = c.state("山田")
+    assert s["dots"]["budget"] == 2 and s["dots"]["mine"] == {}
+    assert [p["id"] for p in s["dots"]["problems"]] == list(m.scoring_alternatives()["alternative_id"])
+    assert c.dot("山田", "P001", 1)["message"] == "シールを貼りました（残り 1 枚）"
+    c.dot("山田", "P001", 1)
+    before = _snapshot(c.ws)
+    for step, says in ((1, "1人 2 枚まで"), (True, "形が正しくありません"), (2, "形が正しくありません"), ("1", "形が正しくありません")):
+        with pytest.raises(OhayamiError, match=says):
+            c.dot("山田", "P002", step)
+    assert _snapshot(c.ws) == before
+    assert c.dot("山田", "P001", -1)["message"] == "シールをはがしました（残り 1 枚）"
+    assert m.dots("山田") == {"P001": 1} and c.state("山田")["dots"]["mine"] == {"P001": 1}

@@ -147,6 +147,7 @@ function paint() {
   list.replaceChildren(...(state ? state.people : []).map((n) => el("option", {value: n})));
   if (!joined) return;
   paintCard();
+  if (state.kind === "C") paintDots();
   if (state.kind === "E") paintRanking();
 }
 function scoreOf(aid, cid) { return ((state.scores || {})[aid] || {})[cid] || ""; }
@@ -195,6 +196,29 @@ function criterionRow(a, c) {
     words ? el("div", {class: "oh-anchors", text: words}) : null,
     c.more ? el("div", {class: "oh-more", text: c.more}) : null,
     state.round > 1 ? el("div", {class: "oh-before", text: "前回のあなたの点数：" + (before || "なし")}) : null, clear);
+}
+function paintDots() {
+  const box = $("oh-dots"), d = state.dots;
+  box.hidden = !d;
+  if (!d) return;
+  const used = Object.values(d.mine).reduce((x, y) => x + y, 0);
+  $("oh-dots-left").textContent = "1人 " + d.budget + " 枚。残り " + (d.budget - used) + " 枚です。";
+  $("oh-dot-rows").replaceChildren(...d.problems.map((p) => {
+    const mine = d.mine[p.id] || 0;
+    return el("div", {class: "oh-rank"},
+      el("button", {type: "button", class: "oh-dot-minus", text: "－", disabled: !mine,
+                    "aria-label": p.id + " " + p.name + " のシールを1枚はがす", onclick: () => dot(p.id, -1)}),
+      el("b", {class: "oh-dot-count", text: "●".repeat(mine) || "0"}),
+      el("button", {type: "button", class: "oh-dot-plus", text: "＋", disabled: used >= d.budget,
+                    "aria-label": p.id + " " + p.name + " にシールを1枚貼る", onclick: () => dot(p.id, 1)}),
+      el("span", {text: p.id + " " + p.name}));
+  }));
+}
+async function dot(aid, step) {
+  for (const b of document.querySelectorAll("#oh-dot-rows button")) b.disabled = true;
+  const r = await call("dot", {who: who(), alternative: aid, step});
+  if (r.ok) { take(r.data); say(r.data.message); }
+  else { paintDots(); say(r.data.error, true); }
 }
 let rankDirty = false, rankAlts = null;
 function paintRanking() {
@@ -377,7 +401,10 @@ def page(info: dict, api: str, workbench: str, kind: str) -> str:
             '<p id="oh-msg" class="oh-msg" role="status" aria-live="polite"></p>'
             '<div id="oh-work" hidden>'
             f'{propose}'
-            f'<section id="oh-score"><h2>採点（{noun}を1件ずつ）</h2>'
+            + ('<section id="oh-dots" hidden><h2>シール投票</h2><p class="oh-note">良いと思う課題にシールを貼ってください'
+               '（同じ課題に何枚でも）。「－」ではがせます。</p><p id="oh-dots-left" class="oh-where"></p>'
+               '<div id="oh-dot-rows"></div></section>' if kind == "C" else "")
+            + f'<section id="oh-score"><h2>採点（{noun}を1件ずつ）</h2>'
             '<p class="oh-note">点数を押すと、すぐ保存されます。押し直すと変わり、「取り消す」で空に戻ります。</p>'
             '<p id="oh-round" class="oh-roundnote" role="status" hidden></p><p id="oh-where" class="oh-where"></p><h3 id="oh-title" class="oh-card-title"></h3><div id="oh-rows"></div>'
             '<div class="oh-nav"><button type="button" id="oh-prev">◀ 前へ</button>'

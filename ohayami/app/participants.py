@@ -38,7 +38,7 @@ from .workshops import check_code, find_code, workshop_path
 __all__ = ["ParticipantApiHandler", "ParticipantPageHandler", "Workshops", "handlers"]
 
 MAX_BODY = 64 * 1024   # bytes: a score, a name, a problem's title; anything larger is not from the page
-ACTIONS = ("join", "score", "propose", "rank")
+ACTIONS = ("join", "score", "propose", "rank", "dot")
 
 
 class NotParticipantKind(Exception):
@@ -153,6 +153,8 @@ def _act(code: str, action: str, body: dict) -> dict:
         out = part.propose(who, body.get("title"), body.get("scene", ""))
     elif action == "rank":
         out = part.rank(who, body.get("ranking"))
+    elif action == "dot":
+        out = part.dot(who, body.get("alternative"), body.get("step"))
     if action == "join":
         out["state"] = part.join(who)
         out["message"], out["again"] = out["state"].pop("message"), out["state"].pop("again")
