@@ -473,6 +473,7 @@ def test_a_consensus_round_is_scored_on_the_page_with_the_previous_score_beside_
         split = m.scoring_alternatives()["alternative_id"].iloc[1]
         before = m.scores("山田").set_index(["alternative_id", "criterion_id"]).loc[(split, "reach"), "value"]
         m.open_round([split])
+        m.set_dot_budget(2)
     env = dict(os.environ, OHAYAMI_WORKSHOPS=str(tmp_path))
     with _serve(lambda port: app_args(Path(sys.executable), True, port, TOKEN, room=0), env, tmp_path / "log",
                 "/login") as base:
@@ -488,9 +489,18 @@ def test_a_consensus_round_is_scored_on_the_page_with_the_previous_score_beside_
         reach.get_by_role("button", name=f"影響を受ける人の多さ：{new}").click()
         pg.get_by_text(f"保存しました：「影響を受ける人の多さ」＝{new}（2回目の採点）").wait_for()
         shot(pg, "participant-phone-round")
+        # dot voting, set by the facilitator: two dots, then the plus buttons are spent
+        pg.locator("#oh-dots-left").filter(has_text="残り 2 枚").wait_for()
+        pg.locator(".oh-dot-plus").first.click()
+        pg.get_by_text("シールを貼りました（残り 1 枚）").wait_for()
+        pg.locator(".oh-dot-plus").first.click()
+        pg.get_by_text("シールを貼りました（残り 0 枚）").wait_for()
+        assert pg.locator(".oh-dot-plus:not([disabled])").count() == 0
         with open_workshop(tmp_path / "合意の会.ohayami", create=False) as ws:
             m = ProblemWorkbench(ws)
             assert m.round_scores(2, "山田")["value"].tolist() == [new]
             assert m.scores("山田").set_index(["alternative_id", "criterion_id"]).loc[(split, "reach"), "value"] == before
+            first = m.scoring_alternatives()["alternative_id"].iloc[0]
+            assert m.dots("山田") == {first: 2}
         assert pg.problems == []
         context.close()
