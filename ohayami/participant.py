@@ -19,7 +19,7 @@ import unicodedata
 from .errors import OhayamiError
 from .labels import DIRECTION_LABELS, MUST_HAVE
 from .one_by_one import Tour, scale_anchors
-from .problems import ProblemWorkbench
+from .problems import MERGE_HINT, ProblemWorkbench
 from .progress import record_join
 from .store import WorkshopStore
 from .textio import clean_name
@@ -46,11 +46,25 @@ def _plain(value: object, what: str, numbers: bool = False) -> str:
     raise OhayamiError(f"{what}の形が正しくありません。ページを読み込み直してください。", field=what)
 
 
+# Characters that show nothing (or nothing of their own) but make a name another string: format characters,
+# combining marks left after NFKC (U+034F, variation selectors), Hangul fillers.
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def _invisible(c: str) -> bool:
+    return unicodedata.category(c) in ("Cf", "Cc", "Mn", "Me") or c in _FILLERS
+
+
+def _visible(name: str) -> str:
+    """A name without what cannot be seen (kept as typed otherwise)."""
+    return "".join(c for c in unicodedata.normalize("NFC", name) if not _invisible(c))
+
+
 def _fold(name: str) -> str:
-    """A name as it looks: width forms, spaces and invisible characters (soft hyphen, zero width…)
-    do not make another name (「(会場 全体)」 reads as the room's)."""
-    text = unicodedata.normalize("NFKC", name)
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc"))
+    """A name as it reads: width forms, traditional forms of the room's words, brackets, spaces and
+    invisible characters do not make another name (「(会場 全体)」「⦅會場全體⦆」 read as the room's)."""
+    text = unicodedata.normalize("NFKC", name).replace("會", "会").replace("體", "体")
+    return "".join(c for c in text if not c.isspace() and not _invisible(c) and not unicodedata.category(c).startswith("P"))
 
 
 class Participation:
@@ -67,10 +81,10 @@ class Participation:
     def person(self, who: object, required: bool = True) -> str:
         """A participant's name as stored (control characters stripped, spaces folded); the whole room's
         name is the facilitator's, never a participant's."""
-        name = clean_name(_plain(who, "お名前"), "お名前", "who")
-        # invisible characters are not part of a name anyone can see (a soft hyphen made a second 「会場全体」)
-        name = "".join(c for c in name if unicodedata.category(c) != "Cf")
-        if _fold(name) == _fold(ROOM):
+        # invisible characters are not part of a name anyone can see (a soft hyphen, a combining grapheme
+        # joiner or a Hangul filler made a second 「（会場全体）」, or a name that shows as blank)
+        name = clean_name(_visible(_plain(who, "お名前")), "お名前", "who")
+        if name and _fold(name) == _fold(ROOM):
             raise OhayamiError(ROOM_NAME, field="who")
         if required and not name:
             raise OhayamiError(NO_NAME, field="who")
@@ -168,7 +182,8 @@ class Participation:
         what to tell them (a name already in the room is said: two people under one name share one sheet)."""
         name = self.person(who)
         first = record_join(self.ws, self.model.SET_ID, name)
-        message = (f"{name} さん、ようこそ。" if first else
+        honoured = name if name.endswith(("さん", "様", "さま", "くん", "ちゃん")) else f"{name} さん"
+        message = (f"{honoured}、ようこそ。" if first else
                    f"「{name}」さんは、すでに参加しています。ご本人ならこのまま続けてください。別の人なら、"
                    "「別の名前にする」で区別できる名前にしてください（同じ名前の点数は1人分として保存されます）。")
         return {**self.state(name), "message": message, "again": not first}
@@ -222,7 +237,14 @@ class Participation:
         if self.kind != "C":
             raise OhayamiError("課題を出せるのは、Cタイプのワークショップだけです。", field="kind")
         name = self.person(who)
-        pid = self.model.add_problem(_plain(title, "課題"), _plain(scene, "生活のワンシーン"), origin=name, actor=name)
+        try:
+            pid = self.model.add_problem(_plain(title, "課題"), _plain(scene, "生活のワンシーン"), origin=name, actor=name)
+        except OhayamiError as e:
+            if MERGE_HINT in e.message:   # merging is the facilitator's tool, not on this page
+                raise OhayamiError(e.message.replace(MERGE_HINT, "もう出ているので、追加しなくてだいじょうぶです。"
+                                                     "違う点があるときは、違いがわかるように書いてください。"),
+                                   field=e.field) from None
+            raise
         return {"id": pid, "message": f"追加しました：{pid} {self.model.problem(pid)['title']}"}
 
     def rank(self, who: object, ranks: object) -> dict:

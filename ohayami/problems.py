@@ -34,6 +34,7 @@ VISION_FIELDS = ("beneficiary", "change", "degree")
 VISION_LABELS = {"beneficiary": "受益者", "change": "受益者の状態はどう変わるか", "degree": "変化の程度"}
 STATUS_LABELS = {"empty": "⚠ 未記入（具体化が不十分）", "partial": "一部記入", "done": "記入済み"}
 MAX_TITLE = 200
+MERGE_HINT = "出どころを足すときは統合を使ってください。"   # the workbench's advice on a duplicate title
 DUPLICATE_SIMILARITY = 0.6
 REBUILD_AFTER = 50   # more changed titles than this (or a tenth of all) rebuild the index
 DEFAULT_DOTS = 3
@@ -379,7 +380,7 @@ class ProblemWorkbench(Workbench, Snapshots):
         index = self._title_index()
         same = index.same_key(t, other_than=problem_id)
         if same is not None:
-            raise OhayamiError(f"同じ課題がすでにあります（{same}：{index.titles[same]}）。出どころを足すときは統合を使ってください。",
+            raise OhayamiError(f"同じ課題がすでにあります（{same}：{index.titles[same]}）。{MERGE_HINT}",
                                field="title")
         return t
 

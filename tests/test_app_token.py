@@ -46,13 +46,16 @@ def test_a_broken_token_file_gives_a_fresh_token(tmp_path):
 def test_restarting_the_app_serves_the_same_token(tmp_path, monkeypatch):
     monkeypatch.setenv("OHAYAMI_WORKSHOPS", str(tmp_path))
     served = []
-    monkeypatch.setattr(launch.server, "main", lambda args: served.append(args))
+    secrets_ = []
+    monkeypatch.setattr(launch.server, "main", lambda args, cookie_secret="": (served.append(args),
+                                                                                secrets_.append(cookie_secret)))
     monkeypatch.setattr(launch, "lan_addresses", lambda: ["192.168.3.4"])
     for throwaway in ("aaaaaaaaaaa", "bbbbbbbbbbb"):   # run.py makes up a new one each start
         launch.main(["--port=8866", "--share", "--workshop=第1回", "--kind=C", "--",
                      "notebooks", f"--token={throwaway}"])
     tokens = [next(a for a in args if a.startswith("--token=")) for args in served]
     assert tokens[0] == tokens[1] and tokens[0] not in ("--token=aaaaaaaaaaa", "--token=bbbbbbbbbbb")
+    assert len(secrets_[0]) == 64 and secrets_[0] == secrets_[1]   # the same cookie secret: logins survive
     launch.main(["--port=8866", "--share", "--new-token", "--workshop=第1回", "--", "notebooks", "--token=c"])
     assert next(a for a in served[-1] if a.startswith("--token=")) != tokens[0]
 
@@ -165,24 +168,24 @@ def test_a_kept_port_that_is_no_port_is_not_reported(tmp_path, port):
     assert _kept(tmp_path)["port"] == 8867
 
 
-def test_the_cookie_secret_is_kept_with_the_token_so_a_restart_keeps_participants_logged_in(tmp_path, monkeypatch):
-    monkeypatch.delenv(launch.COOKIE_ENV, raising=False)
+def test_the_cookie_secret_is_kept_with_the_token_so_a_restart_keeps_participants_logged_in(tmp_path):
     launch.keep_token(tmp_path, 8866, out=io.StringIO())
     first = json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"]
-    assert len(first) == 64 and int(first, 16) and os.environ[launch.COOKIE_ENV] == first
+    assert len(first) == 64 and int(first, 16) and launch.KEPT["cookie_secret"] == first
+    assert first not in "".join(os.environ.values())   # never in an environment a child would inherit
     launch.keep_token(tmp_path, 8866, out=io.StringIO())
     assert json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"] == first
     launch.keep_token(tmp_path, 8866, new=True, out=io.StringIO())   # a new token logs everyone out
     assert json.loads((tmp_path / launch.STATE).read_text(encoding="utf-8"))["cookie_secret"] != first
 
 
-def test_the_server_takes_the_cookie_secret_out_of_the_environment_before_kernels_start(monkeypatch):
+def test_the_server_signs_cookies_with_the_kept_secret(monkeypatch):
     from ohayami.app import server
 
-    monkeypatch.setenv(launch.COOKIE_ENV, "ab" * 32)
     for name in ("JUPYTER_PATH", "OHAYAMI_APP", "IPYTHONDIR"):   # main() sets these: put back afterwards
         monkeypatch.setenv(name, os.environ.get(name, ""))
     monkeypatch.setattr(server.OhayamiVoila, "launch_instance", classmethod(lambda cls, argv=None: None))
-    server.main(["notebooks"])
-    assert launch.COOKIE_ENV not in os.environ
+    server.main(["notebooks"], cookie_secret="ab" * 32)
     assert server.OhayamiVoila().cookie_secret == bytes.fromhex("ab" * 32)
+    server.main(["notebooks"])
+    assert len(server.OhayamiVoila().cookie_secret) == 32 and server.OhayamiVoila().cookie_secret != bytes.fromhex("ab" * 32)

@@ -176,7 +176,9 @@ def test_the_app_sends_the_same_kinds_to_the_participant_page_as_the_page_serves
     assert PARTICIPANT_KINDS == KINDS
 
 
-@pytest.mark.parametrize("name", ["(会場全体)", "（会場　全体）", "（会場全体\u00ad）", " （ 会場全体 ） ", "（会場全体\u200d）"])
+@pytest.mark.parametrize("name", ["(会場全体)", "（会場　全体）", "（会場全体\u00ad）", " （ 会場全体 ） ", "（会場全体\u200d）",
+                                  "（会場全体）\u034f", "（会場\u3164全体）", "（会場\u115f全体）", "（会場\ufe0f全体）",
+                                  "⦅会場全体⦆", "（會場全體）", "会場全体"])
 def test_names_that_look_like_the_rooms_are_refused(c, name):
     before = _snapshot(c.ws)
     with pytest.raises(OhayamiError, match="会場全体で合意した点数"):
@@ -186,6 +188,15 @@ def test_names_that_look_like_the_rooms_are_refused(c, name):
 
 def test_a_soft_hyphen_does_not_make_a_second_person(c):
     assert c.join("田中\u00ad")["who"] == "田中"
+    assert c.join("田中\u034f\ufe0f")["who"] == "田中"
+
+
+@pytest.mark.parametrize("name", ["\u3164", "\ufe0f", "\u034f", "\u115f\u200b"])
+def test_a_name_that_shows_as_blank_is_no_name(c, name):
+    before = _snapshot(c.ws)
+    with pytest.raises(OhayamiError, match="お名前を入れてください"):
+        c.join(name)
+    assert _snapshot(c.ws) == before
 
 
 @pytest.mark.parametrize("who", [1e308, float("nan"), 3, True])
@@ -289,3 +300,21 @@ def test_dot_voting_appears_once_the_facilitator_sets_it_and_goes_through_place_
     assert _snapshot(c.ws) == before
     assert c.dot("山田", "P001", -1)["message"] == "シールをはがしました（残り 1 枚）"
     assert m.dots("山田") == {"P001": 1} and c.state("山田")["dots"]["mine"] == {"P001": 1}
+
+
+def test_a_duplicate_problem_is_answered_in_the_participants_words(c):
+    with pytest.raises(OhayamiError) as err:
+        c.propose("田中", "バスの本数が少ない")
+    assert "同じ課題がすでにあります" in err.value.message and "統合" not in err.value.message
+
+
+def test_only_this_computer_counts_as_the_facilitators():
+    from types import SimpleNamespace
+
+    from ohayami.app.server import is_local
+
+    def asking(ip, own=()):
+        return is_local(SimpleNamespace(request=SimpleNamespace(remote_ip=ip), settings={"ohayami_own_ips": frozenset(own)}))
+
+    assert asking("127.0.0.1") and asking("::1") and asking("192.168.1.10", {"192.168.1.10"})
+    assert not asking("192.168.1.50", {"192.168.1.10"}) and not asking("10.0.0.7")

@@ -115,7 +115,7 @@ def announce(entry: WorkshopEntry | None, share: bool, port: int, token: str | N
     return base
 
 
-COOKIE_ENV = "OHAYAMI_COOKIE_SECRET"
+KEPT: dict[str, str] = {}   # what keep_token kept for the server started from this process
 STATE = ".ohayami-app.json"   # next to the workshops: the shared token and the port last used
 # what secrets.token_urlsafe makes (run.py and keep_token): anything else was not written by the kit
 TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -192,7 +192,8 @@ def keep_token(folder: str | Path | None, port: int, new: bool = False, out: Tex
     secret = state.get("cookie_secret")
     if new or not isinstance(secret, str) or not re.fullmatch(r"[0-9a-f]{64}", secret):
         secret = secrets.token_hex(32)
-    os.environ[COOKIE_ENV] = secret   # to the server only: it takes it out before any kernel starts
+    KEPT["cookie_secret"] = secret   # handed to the server in this process (never an environment variable,
+                                     # which every program started from here would inherit)
     kept = {"token": token, "port": port, "cookie_secret": secret}
     if state == kept and not problem:
         try:
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     base = announce(entry, opts.share, opts.port, token, lan_addresses() if opts.share else [])
     # kernels are prepared for this workshop's page only, not for every workshop in the folder
     warm = [f"--OhayamiVoila.warm_notebooks={entry.notebook}"] if entry else []
-    server.main([*server_args, f"--OhayamiVoila.public_url={base}", *warm])
+    server.main([*server_args, f"--OhayamiVoila.public_url={base}", *warm], cookie_secret=KEPT.get("cookie_secret", ""))
     return 0
 
 

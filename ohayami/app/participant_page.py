@@ -226,13 +226,17 @@ function paintRanking() {
   const mine = state.ranking || {};
   const alts = JSON.stringify(state.alternatives);
   if (rankDirty && alts === rankAlts) return;   // choices not saved yet are never overwritten by a poll
+  // the vendors changed under choices not saved yet: keep each choice whose vendor is still there
+  const kept = {};
+  if (rankDirty) for (const s of box.querySelectorAll("select")) if (s.value) kept[s.dataset.alternative] = s.value;
+  const keeping = Object.keys(kept).length > 0;
   rankAlts = alts;
-  rankDirty = false;
+  rankDirty = keeping;
   box.replaceChildren(...state.alternatives.map((a) => {
     const sel = el("select", {"data-alternative": a.id, "aria-label": a.id + " " + a.name + " の順位"},
       el("option", {value: "", text: "－"}),
       ...Array.from({length: n}, (_, k) => el("option", {value: String(k + 1), text: (k + 1) + "位"})));
-    sel.value = mine[a.id] ? String(mine[a.id]) : "";
+    sel.value = keeping ? (kept[a.id] || "") : (mine[a.id] ? String(mine[a.id]) : "");
     sel.addEventListener("change", () => {
       rankDirty = true;
       $("oh-rank-state").textContent = "上の順位はまだ保存されていません。「順位を保存」を押してください。";
@@ -240,7 +244,9 @@ function paintRanking() {
     return el("div", {class: "oh-rank"}, sel, el("span", {text: a.id + " " + a.name}));
   }));
   $("oh-rank-save").disabled = n < 2;
-  $("oh-rank-state").textContent = Object.keys(mine).length ? "保存済みの順位を表示しています。" : "まだ保存していません。";
+  $("oh-rank-state").textContent = keeping ?
+    state.noun + "の一覧が変わりました。選んでいた順位は残しています（まだ保存されていません）。" :
+    Object.keys(mine).length ? "保存済みの順位を表示しています。" : "まだ保存していません。";
 }
 
 // ------------------------------------------------------------------ actions

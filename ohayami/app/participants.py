@@ -21,6 +21,7 @@ import os
 import sys
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlparse
 from pathlib import Path
 
 from jupyter_server.base.handlers import JupyterHandler
@@ -28,7 +29,7 @@ from tornado import web
 
 from ..errors import OhayamiError
 from ..participant import KINDS, Participation
-from ..store import open_workshop
+from ..store import DISK_FULL_MESSAGE, READ_ONLY_MESSAGE, open_workshop
 from . import participant_page
 from .address import BAD_CODE, NOT_FOUND, UNEXPECTED
 from .pages import render_path
@@ -136,9 +137,18 @@ async def in_worker(code: object, fn, *args):
     return await loop.run_in_executor(worker, fn, key, *args)
 
 
-def _lookup(code: str) -> tuple[dict, str]:
-    """(the workshop's name and kind label, the kind) for the page, in the worker thread."""
-    entry, _ = WORKSHOPS.get(code)
+def _lookup(code: object) -> tuple[dict, str]:
+    """(the workshop's name and kind label, the kind) for the page, in the lookup thread: the page itself
+    never waits behind its workshop's saves (a file locked elsewhere held it for 29 s)."""
+    try:
+        key = check_code(code)
+    except OhayamiError:
+        raise OhayamiError(BAD_CODE, field="code") from None
+    entry = find_code(key)
+    if entry is None:
+        raise OhayamiError(NOT_FOUND, field="code")
+    if entry.kind not in KINDS:
+        raise NotParticipantKind(entry)
     return {"name": entry.name, "kind_label": entry.kind_label, "code": entry.code}, entry.kind
 
 
@@ -164,6 +174,13 @@ def _act(code: str, action: str, body: dict) -> dict:
     return out
 
 
+# what the store says to whoever can act on the file, said to a participant who cannot
+FOR_PARTICIPANTS = {
+    READ_ONLY_MESSAGE: "いまはこのワークショップに保存できません（ファイルが読み取り専用です）。入力した内容は保存されて"
+                       "いません。ファシリテーターに知らせてください。",
+    DISK_FULL_MESSAGE: "いまはこのワークショップに保存できません（パソコンのディスクがいっぱいです）。入力した内容は保存されて"
+                       "いません。ファシリテーターに知らせてください。",
+}
 SAVE_FAILED = ("思いがけない問題が起きました。もう一度操作してください。直らないときは、ファシリテーターに"
                "知らせてください（保存済みの内容は残っています）。")
 
@@ -187,7 +204,7 @@ class ParticipantPageHandler(JupyterHandler):
         self.xsrf_token  # noqa: B018  (reading it sets the cookie the page's writes send back)
         self.set_header("Cache-Control", "no-store")
         try:
-            info, _kind = await in_worker(code, _lookup)
+            info, _kind = await asyncio.get_running_loop().run_in_executor(LOOKUP, _lookup, code)
         except NotParticipantKind as e:
             self.redirect(self.base_url.rstrip("/") + render_path(e.entry.notebook, e.entry.code))
             return
@@ -223,7 +240,10 @@ class ParticipantApiHandler(JupyterHandler):
             return
         headers = self.request.headers
         json_body = headers.get("Content-Type", "").split(";")[0].strip().lower() == "application/json"
-        if not headers.get("X-Xsrftoken") or not json_body or not self.check_origin():
+        origin = headers.get("Origin")
+        # Jupyter's check_origin() lets any origin through when the token is in the address
+        foreign = origin is not None and urlparse(origin).netloc != self.request.host
+        if not headers.get("X-Xsrftoken") or not json_body or foreign or not self.check_origin():
             raise web.HTTPError(403, "xsrf")
         try:
             web.RequestHandler.check_xsrf_cookie(self)   # the header against the cookie, whatever the token
@@ -256,7 +276,7 @@ class ParticipantApiHandler(JupyterHandler):
         try:
             self._json(await in_worker(code, _act, *args))
         except OhayamiError as e:
-            self._json({"error": e.message, "field": e.field or ""}, 400)
+            self._json({"error": FOR_PARTICIPANTS.get(e.message, e.message), "field": e.field or ""}, 400)
         except NotParticipantKind:
             self._json({"error": "このワークショップには参加者用の採点ページがありません。作業台から開いてください。"}, 400)
         except Exception:  # noqa: BLE001 - every failure reaches the page in Japanese

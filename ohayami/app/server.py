@@ -7,6 +7,7 @@ Run as ``python -m ohayami.app.server <notebooks> [Voilà options]``; ``run.py a
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import json
 import logging
@@ -33,6 +34,7 @@ from ..errors import OhayamiError
 from ..html import esc
 from . import pages, participants
 from .address import APP_ENV
+from .network import lan_addresses
 from .workshops import KINDS, available_kinds, find_code, list_workshops
 
 SHARE = Path(__file__).resolve().parent / "share" / "jupyter"
@@ -153,20 +155,42 @@ class _Page(JupyterHandler):
         self.finish(pages.not_found(message))
 
 
+LOCAL = ("127.0.0.1", "::1")
+ELSEWHERE = ("このページは、ファシリテーターのパソコンでだけ開けます（ほかのワークショップの一覧があるためです）。"
+             "参加用のQRコードかアドレスから開いてください。")
+
+
+def is_local(handler) -> bool:
+    """The request comes from this computer (its loopback or one of its own network addresses)."""
+    return handler.request.remote_ip in LOCAL or handler.request.remote_ip in handler.settings.get("ohayami_own_ips", ())
+
+
+async def lookup(fn, *args):
+    """``fn(*args)`` (reading the workshops folder) off the event loop: every page of the server waits
+    while the loop does (a room scanning the QR code queued for seconds behind one another's lookups)."""
+    return await asyncio.get_running_loop().run_in_executor(participants.LOOKUP, fn, *args)
+
+
 class LandingHandler(_Page):
-    """``/`` and Voilà's English file tree: the kit's pages by their Japanese titles."""
+    """``/`` and Voilà's English file tree: the kit's pages by their Japanese titles. It lists every
+    workshop in the folder, so only the facilitator's own computer gets it: every participant has the
+    token, and one who deleted ``/j/…`` from the QR address could open another department's workshop."""
 
     @web.authenticated
-    def get(self, path: str = "") -> None:
+    async def get(self, path: str = "") -> None:
+        if not is_local(self):
+            self.write_page(pages.page("最初のページ", f'<h1>ワークショップに参加する</h1><p class="oh-error">{esc(ELSEWHERE)}</p>'),
+                            403)
+            return
         root = Path(self.settings["ohayami_notebooks"])
         notebooks = sorted(root.glob("[0-9][0-9]_*.ipynb"))
-        self.write_page(pages.landing(self.base_url, notebooks, list_workshops()))
+        self.write_page(pages.landing(self.base_url, notebooks, await lookup(list_workshops)))
 
 
 class _WorkshopPage(_Page):
-    def entry(self, code: str):
+    async def entry(self, code: str):
         try:
-            entry = find_code(code)
+            entry = await lookup(find_code, code)
         except OhayamiError as e:
             entry, message = None, e.message
         else:
@@ -181,8 +205,8 @@ class JoinRedirectHandler(_WorkshopPage):
     participant page (:mod:`.participants`), every other kind to its workbench page."""
 
     @web.authenticated
-    def get(self, code: str) -> None:
-        entry = self.entry(code)
+    async def get(self, code: str) -> None:
+        entry = await self.entry(code)
         if entry is not None:
             path = (pages.participant_path(entry.code) if entry.kind in pages.PARTICIPANT_KINDS
                     else pages.render_path(entry.notebook, entry.code))
@@ -193,8 +217,8 @@ class JoinPageHandler(_WorkshopPage):
     """``/join/<code>``: what the facilitator projects (QR code, short address)."""
 
     @web.authenticated
-    def get(self, code: str) -> None:
-        entry = self.entry(code)
+    async def get(self, code: str) -> None:
+        entry = await self.entry(code)
         if entry is None:
             return
         base = self.settings.get("ohayami_public_url") or f"{self.request.protocol}://{self.request.host}"
@@ -206,8 +230,8 @@ class WorkshopPageHandler(_WorkshopPage):
     """``/ws/<code>``: the workshop's page, linking every worksheet on the same workshop."""
 
     @web.authenticated
-    def get(self, code: str) -> None:
-        entry = self.entry(code)
+    async def get(self, code: str) -> None:
+        entry = await self.entry(code)
         if entry is not None:
             kinds = available_kinds(self.settings["ohayami_notebooks"])
             self.write_page(pages.workshop(self.base_url, entry, kinds))
@@ -221,7 +245,7 @@ class KernelListHandler(_Page):
 
     @web.authenticated
     def get(self) -> None:
-        if self.request.remote_ip not in ("127.0.0.1", "::1"):
+        if not is_local(self):
             raise web.HTTPError(403)
         km = self.kernel_manager
         warm = warm_kernel_ids(km)
@@ -276,7 +300,12 @@ _QUIET = re.compile(r"^(Using .* to store connection files|Storing connection fi
                     r"Voil. is running at|Notebook .* is not trusted|Using pre-heated kernel|Connecting to kernel|"
                     r"Starting buffering for|Discarding .* buffered messages|Adapting from protocol version|"
                     r"Writing notebook-signing key|The websocket_ping_timeout|Setting websocket_ping_timeout|"
-                    r"Clearing invalid/expired login cookie|Restoring connection for|Replaying .* buffered messages)")
+                    r"Clearing invalid/expired login cookie|Restoring connection for|Replaying .* buffered messages|"
+                    # a workbench page left open across a restart knocks on its old kernel (it says so itself)
+                    r"404 GET /api/kernels/.*/channels|404 POST /voila/api/shutdown/|wrote error: .*Kernel does not exist|"
+                    r"Uncaught exception in write_error|"
+                    # refusals the participant page shows on its own screen
+                    r"\d{3} (GET|POST) /p/)")
 _STOPPING = "停止しています…（参加者のページは使えなくなります）"
 _SAY = [(re.compile(r"^(Stopping\.\.\.|Handle signal \d+\.)$"), _STOPPING)]
 
@@ -337,7 +366,7 @@ class OhayamiVoila(Voila):
     @default("cookie_secret")
     def _kept_cookie_secret(self):
         # launch.keep_token keeps it beside the token (0600), so that a restart keeps participants logged
-        # in; main() takes it out of the environment before any kernel could inherit it
+        # in; main() gets it as an argument, so no kernel or other program can inherit it
         kept = _COOKIE_SECRET[0]
         try:
             return bytes.fromhex(kept) if len(kept) == 64 else os.urandom(32)
@@ -350,7 +379,8 @@ class OhayamiVoila(Voila):
         super().initialize(argv)
         # lines from other loggers (the kernels' websockets, the login) reach the terminal through handlers
         for logger in (self.log, logging.getLogger(), logging.getLogger("tornado.application"),
-                       logging.getLogger("tornado.general")):
+                       logging.getLogger("tornado.general"), logging.getLogger("tornado.access")):
+            logger.addFilter(words)   # a logger without handlers prints through Python's last resort
             for handler in logger.handlers:
                 handler.addFilter(words)
 
@@ -383,6 +413,10 @@ class OhayamiVoila(Voila):
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir
         settings["ohayami_public_url"] = self.public_url
+        try:
+            settings["ohayami_own_ips"] = frozenset(lan_addresses())   # the facilitator opening the LAN address
+        except Exception:  # noqa: BLE001 - without them only the loopback address counts as this computer
+            settings["ohayami_own_ips"] = frozenset()
         return settings
 
     def init_handlers(self):
@@ -403,9 +437,10 @@ class OhayamiVoila(Voila):
 _COOKIE_SECRET = [""]
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Serve: ``python -m ohayami.app.server <notebooks> [Voilà options]``."""
-    _COOKIE_SECRET[0] = os.environ.pop("OHAYAMI_COOKIE_SECRET", "")
+def main(argv: list[str] | None = None, cookie_secret: str = "") -> None:
+    """Serve: ``python -m ohayami.app.server <notebooks> [Voilà options]``. ``cookie_secret`` (64 hex
+    digits, kept by :func:`launch.keep_token`) keeps participants logged in across a restart."""
+    _COOKIE_SECRET[0] = cookie_secret
     # Voilà finds templates on the Jupyter data path; ours ships inside the package.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(SHARE), os.environ.get("JUPYTER_PATH")) if p)
     # Kernels inherit it: their pages open a workshop only from a join code (see app.address).
