@@ -149,7 +149,16 @@ class Participation:
             if frame is None or not len(frame):
                 return frame
             return frame[[v in levels.get(c, ()) for c, v in zip(frame["criterion_id"], frame["value"])]]
-        tour = Tour.of(alts, crit, on_scale(self._scores(name, no)) if name else None)
+        mine = self._scores(name, no) if name else None
+        tour = Tour.of(alts, crit, on_scale(mine))
+        # what the narrowed scale left out, shown on its row: 「前の点数 5 は尺度の外になりました」
+        dropped: dict[str, dict[str, str]] = {}
+        if mine is not None and len(mine):
+            offered = set(tour.alternative_ids)
+            for r in mine.itertuples():
+                value = str(r.value)
+                if r.alternative_id in offered and r.criterion_id in levels and value and value not in levels[r.criterion_id]:
+                    dropped.setdefault(r.alternative_id, {})[r.criterion_id] = value
         by_alternative: dict[str, dict[str, str]] = {}
         for (aid, cid), entry in tour.values:
             by_alternative.setdefault(aid, {})[cid] = entry
@@ -157,7 +166,7 @@ class Participation:
                "alternatives": [{"id": a, "name": n} for a, n in zip(tour.alternative_ids, tour.names)],
                "criteria": criteria, "scores": by_alternative,
                "complete": tour.complete(), "cells": len(tour) * len(tour.criterion_ids),
-               "scored": len(tour.values)}
+               "scored": len(tour.values), "off_scale": dropped}
         if no > 1:
             # what the participant gave before this round, shown beside the buttons (Delphi: think again)
             merged = self.model.round_scores_merged(no - 1)

@@ -189,3 +189,15 @@ def test_the_server_signs_cookies_with_the_kept_secret(monkeypatch):
     assert server.OhayamiVoila().cookie_secret == bytes.fromhex("ab" * 32)
     server.main(["notebooks"])
     assert len(server.OhayamiVoila().cookie_secret) == 32 and server.OhayamiVoila().cookie_secret != bytes.fromhex("ab" * 32)
+
+
+def test_two_workshops_served_side_by_side_from_one_folder_keep_their_own_ports(tmp_path):
+    """The port was kept per folder: starting E beside C told the facilitator C's QR code had died."""
+    launch.keep_token(tmp_path, 19250, out=io.StringIO(), code="CCCCC")
+    out = io.StringIO()
+    launch.keep_token(tmp_path, 19260, out=out, code="EEEEE")
+    assert out.getvalue() == ""
+    launch.keep_token(tmp_path, 19250, out=out, code="CCCCC")
+    assert out.getvalue() == ""
+    launch.keep_token(tmp_path, 19251, out=out, code="CCCCC")   # the same workshop moved: said
+    assert "前回はポート 19250 でした。今回はポート 19251 です" in out.getvalue()

@@ -252,6 +252,7 @@ def test_a_score_outside_a_narrowed_scale_is_not_counted_as_scored(c):
     m.update_criterion(cid, scale="1-3")
     s = c.state("狭める人")
     assert s["scored"] == 0 and s["scores"] == {} and s["complete"] == 0
+    assert s["off_scale"] == {aid: {cid: "4"}}   # said on its row, so the participant scores it again
     # the facilitator who narrowed it is told, by name, on saving (results refuse until it is rescored)
     stored = c.ws.rows("scores", criterion_id=cid)
     off = stored[stored["value"].astype(int) > 3]

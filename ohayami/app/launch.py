@@ -165,10 +165,13 @@ def _write_state(path: Path, state: dict) -> str | None:
     return None
 
 
-def keep_token(folder: str | Path | None, port: int, new: bool = False, out: TextIO = sys.stdout) -> str:
+def keep_token(folder: str | Path | None, port: int, new: bool = False, out: TextIO = sys.stdout,
+               code: str | None = None) -> str:
     """The token for this workshops folder, kept across restarts so that QR codes and addresses already
     handed out keep working; a fresh one only when ``new`` (or none usable was kept). The file is readable
-    by its owner only. Says so when the port differs from last time (old addresses then need the new one),
+    by its owner only. Says so when the port differs from last time (old addresses then need the new one;
+    with ``code``, last time for that workshop: two workshops served side by side from one folder each keep
+    their own port, and neither is told its QR code died),
     and says why when a kept token could not be used or the token could not be kept: the app starts anyway."""
     path = Path(folder or default_folder()) / STATE
     state, problem = _read_state(path)
@@ -183,7 +186,8 @@ def keep_token(folder: str | Path | None, port: int, new: bool = False, out: Tex
             say("保存されていた合言葉（トークン）がこのキットの作る形式（英数字と - _ の8〜64文字）ではないため、"
                 f"合言葉（トークン）を新しくしました。{_LOST}", out)
         token = secrets.token_urlsafe(8)
-    last = state.get("port")
+    ports = state.get("ports") if isinstance(state.get("ports"), dict) else {}
+    last = ports.get(code) if code else state.get("port")
     if type(last) is int and 1 <= last <= 65535 and last != port:   # bool is an int: not a port
         say(f"前回はポート {last} でした。今回はポート {port} です：前に配ったアドレスとQRコードは使えないので、"
             "下の新しいアドレス（QRコード）を配り直してください。", out)
@@ -195,6 +199,9 @@ def keep_token(folder: str | Path | None, port: int, new: bool = False, out: Tex
     KEPT["cookie_secret"] = secret   # handed to the server in this process (never an environment variable,
                                      # which every program started from here would inherit)
     kept = {"token": token, "port": port, "cookie_secret": secret}
+    if code or ports:
+        kept["ports"] = {**{k: v for k, v in ports.items() if isinstance(k, str) and type(v) is int},
+                         **({code: port} if code else {})}
     if state == kept and not problem:
         try:
             os.chmod(path, 0o600)   # an older file may have been made with wider rights
@@ -224,9 +231,6 @@ def main(argv: list[str] | None = None) -> int:
     cut = argv.index("--") if "--" in argv else len(argv)
     opts, server_args = _parser().parse_args(argv[:cut]), argv[cut + 1:]
     token = next((a.split("=", 1)[1] for a in server_args if a.startswith("--token=")), None)
-    if opts.share and token is not None:
-        token = keep_token(None, opts.port, opts.new_token)
-        server_args = [f"--token={token}" if a.startswith("--token=") else a for a in server_args]
     try:
         if opts.workshop:
             entry = choose(opts.workshop, opts.kind, opts.date)
@@ -239,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (EOFError, KeyboardInterrupt):
         return 1
+    if opts.share and token is not None:
+        token = keep_token(None, opts.port, opts.new_token, code=entry.code if entry else None)
+        server_args = [f"--token={token}" if a.startswith("--token=") else a for a in server_args]
     base = announce(entry, opts.share, opts.port, token, lan_addresses() if opts.share else [])
     # kernels are prepared for this workshop's page only, not for every workshop in the folder
     warm = [f"--OhayamiVoila.warm_notebooks={entry.notebook}"] if entry else []

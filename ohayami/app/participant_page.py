@@ -189,13 +189,16 @@ function criterionRow(a, c) {
     text: (entry === stored ? "✔ " : "") + entry, onclick: () => save(a.id, c.id, entry)}));
   const words = c.anchors.filter(([, m]) => m).map(([e, m]) => e + "＝" + m).join("　");
   const before = state.round > 1 ? ((state.previous || {})[a.id] || {})[c.id] : undefined;
+  const off = ((state.off_scale || {})[a.id] || {})[c.id];
   const clear = stored ? el("button", {type: "button", class: "oh-clear", text: "取り消す",
     "aria-label": c.name + "の点数を取り消す", onclick: () => save(a.id, c.id, "")}) : null;
   return el("div", {class: "oh-crit", "data-criterion": c.id}, head,
     el("div", {class: "oh-levels"}, ...buttons),
     words ? el("div", {class: "oh-anchors", text: words}) : null,
     c.more ? el("div", {class: "oh-more", text: c.more}) : null,
-    state.round > 1 ? el("div", {class: "oh-before", text: "前回のあなたの点数：" + (before || "なし")}) : null, clear);
+    state.round > 1 ? el("div", {class: "oh-before", text: "前回のあなたの点数：" + (before || "なし")}) : null,
+    off ? el("div", {class: "oh-warn", text: "前の点数「" + off + "」は、尺度が変わったため使えなくなりました。付け直してください。"}) : null,
+    clear);
 }
 function paintDots() {
   const box = $("oh-dots"), d = state.dots;
