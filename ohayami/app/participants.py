@@ -5,9 +5,9 @@ a kernel (about 76 MiB, and CPU to start or hand over) and the browser Voilà's 
 1 s of CPU before anything shows). What most participants do at that moment is name themselves and
 score (type C: also put forward a problem; type E: also give the intuitive ranking): that needs no
 kernel. This page is one HTML document with its own small script; the server answers it from
-:class:`ohayami.participant.Participation`, in one worker thread (the workshop files are SQLite, and
-one thread keeps the server's event loop free while it reads and writes). The workbench stays one
-link away for everything else.
+:class:`ohayami.participant.Participation`, each workshop in a worker thread of its own (the workshop
+files are SQLite: a connection stays in its thread, the server's event loop never waits on a file, and
+a file locked elsewhere holds up only its own workshop). The workbench stays one link away.
 
 The join code in the address is the only way to a workshop, as for the workbench pages; the token
 guards both (``@web.authenticated``), and writes need the ``_xsrf`` cookie's value in a header.
@@ -227,7 +227,7 @@ def _notebook(kind: str) -> str:
 
 
 class ParticipantApiHandler(JupyterHandler):
-    """``GET /p/<code>/api/state?who=…`` and ``POST /p/<code>/api/<join|score|propose|rank>`` (JSON).
+    """``GET /p/<code>/api/state?who=…`` and ``POST /p/<code>/api/<join|score|propose|rank|dot>`` (JSON).
     Every answer is JSON; a refusal is ``{"error": <Japanese>, "field": …}`` with status 400, and the
     stored state is never changed by it."""
 
