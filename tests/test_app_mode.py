@@ -337,3 +337,43 @@ def test_pages_beyond_the_kernel_cap_get_a_japanese_busy_page_and_start_no_kerne
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_pre_heated_kernel_that_dies_is_replaced_before_a_page_gets_it(tmp_path):
+    """A pooled kernel killed by the system (out of memory) came back empty and was handed to the next
+    page, which then spun for ever: it is now shut down and the pool filled again."""
+    import psutil
+
+    port = run.free_port(19010)
+    folder = tmp_path / "w"
+    folder.mkdir()
+    code = workshops.create_workshop("入れ替えの確認", "chart", "2025-05-01", folder).code
+    env = dict(os.environ, OHAYAMI_WORKSHOPS=str(folder), PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(run.app_args(Path(sys.executable), True, port, "warm-token", room=1), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def warm():
+        try:
+            with urllib.request.urlopen(f"{base}/api/kernels?token=warm-token", timeout=10) as r:
+                return [k["id"] for k in json.loads(r.read()) if k.get("warm")]
+        except (urllib.error.URLError, ConnectionError):
+            return []
+
+    try:
+        deadline = time.monotonic() + 120
+        while not warm():
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.5)
+        (dead,) = warm()
+        victim = next(p for p in psutil.Process(proc.pid).children(recursive=True) if dead in " ".join(p.cmdline()))
+        victim.kill()
+        while warm() in ([], [dead]):
+            assert time.monotonic() < deadline + 60, "the dead kernel was not replaced"
+            time.sleep(0.5)
+        assert dead not in warm()
+        with urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}&token=warm-token", timeout=120) as r:
+            assert "widget-view+json" in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(30)

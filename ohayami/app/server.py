@@ -104,9 +104,33 @@ class PageKernelManager(AsyncMappingKernelManager):
             raise TooManyPages(FULL.format(n=self.max_kernels))
         self._starting += 1
         try:
-            return await super().start_kernel(*args, **kwargs)
+            kernel_id = await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
+        try:
+            self.get_kernel(kernel_id).add_restart_callback(lambda: self._restarted(kernel_id), "restart")
+        except Exception:  # noqa: BLE001 - a kernel gone already has nothing to watch
+            pass
+        return kernel_id
+
+    def _restarted(self, kernel_id: str) -> None:
+        """A kernel died (out of memory, killed) and was started again. One still waiting in the pre-heated
+        pool is handed to no page: its notebook's cell ran in the dead process, and a page given it spun
+        for ever. It is shut down (which takes it out of the pool) and the pool is filled again."""
+        for notebook, pool in getattr(self, "_pools", {}).items():
+            for task in pool:
+                if task.done() and not task.cancelled() and task.exception() is None \
+                        and task.result().get("kernel_id") == kernel_id:
+                    self.log.warning("準備済みのカーネルが止まったため、入れ替えます（%s）。", kernel_id)
+                    asyncio.ensure_future(self._replace_warm(kernel_id, notebook))
+                    return
+
+    async def _replace_warm(self, kernel_id: str, notebook: str) -> None:
+        try:
+            await ensure_async(self.shutdown_kernel(kernel_id, now=True))
+        except Exception:  # noqa: BLE001 - gone on its own: the pool entry is what matters
+            pass
+        self.fill_if_needed(delay=0, notebook_name=notebook)
 
     def notify_connect(self, kernel_id):
         self._page_connected.add(kernel_id)
