@@ -24,7 +24,8 @@ from .store import TABLES, Workshop, now_iso
 from .textio import clean_name, parse_number, strip_controls, text_field, title_key
 from .formats import score_value
 from .snapshots import Snapshots
-from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text
+from .workbench import (ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text,
+                        scores_low_to_high)
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -234,14 +235,6 @@ class CutLine:
 
     def describe(self) -> str:
         return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
-
-
-def _raw_order(level: str):
-    """Scale levels low to high as written (numbers by value, other marks as the scale lists them)."""
-    try:
-        return (0, float(level))
-    except ValueError:
-        return (1, 0.0)
 
 
 def _two_places(value) -> str:
@@ -696,8 +689,7 @@ class ProblemWorkbench(Workbench, Snapshots):
             mine = raw[(raw.alternative_id == r.alternative_id) & (raw.criterion_id == r.criterion_id)]
             c = crit.loc[r.criterion_id]
             scale = parse_scale(c["scale"], c["direction"] == "lower")
-            order = {v: i for i, v in enumerate(sorted(scale.levels, key=_raw_order))}
-            mine = mine.assign(_o=mine["value"].map(order)).sort_values(["_o", "evaluator"], kind="stable")
+            mine = scores_low_to_high(mine, scale)
             lo, hi = mine["value"].iloc[0], mine["value"].iloc[-1]
             row = [res.table.loc[r.alternative_id, "name"], c["name"], "、".join(mine["value"]), lo, hi]
             if names:

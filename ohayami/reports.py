@@ -292,6 +292,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
                  f'<p class="oh-maximums">{esc(frame.attrs["maximums"])}</p>')
     frame = frame.drop(columns="ばらつき", errors="ignore")
     parts.append(results_tables(frame, codes))
+    if frame.attrs.get("no_points"):
+        parts.append(f'<p class="oh-no-points">{esc(frame.attrs["no_points"])}</p>')
     s = model.scores()
     parts.append('<h3 class="oh-newpage">5. 評価者ごとの採点</h3>'
                  "<p>列は事業者の記号（4. 結果の事業者の表を参照）。</p>")
@@ -301,13 +303,11 @@ def vendors_report_html(model, figures: bool = True) -> str:
         parts.append(f'<div class="oh-keep"><h4>{esc(who)}</h4>' + matrix_tables(
             ["評価項目", *[codes.get(a, a) for a in mine.columns]],
             [[labels[c]] + [v if isinstance(v, str) else "" for v in mine.loc[c]] for c in mine.index]) + "</div>")
-    sp = res.spread.sort_values("disagreement", ascending=False)
-    sp = sp[sp.disagreement >= 0.5].head(8)
-    if len(sp):
-        parts.append("<h4>評価者の意見が分かれた点（ばらつき 0.5 以上）</h4>" + fit_table(
-            ["事業者", "評価項目", "最低", "最高"],
-            [(vn.get(r.alternative_id, r.alternative_id), labels[r.criterion_id], pts(r.min), pts(r.max))
-             for r in sp.itertuples()], names=[0], small=True))
+    splits = model.opinion_splits(res, threshold=0.5, limit=8)
+    if len(splits):
+        parts.append("<h4>評価者の意見が分かれた点（ばらつき 0.5 以上）</h4>"
+                     "<p>評価者がつけた点数（尺度のまま、低い順）と、いちばん低い・高い点。</p>" +
+                     fit_table(list(splits.columns), splits.values.tolist(), names=[0], small=True))
     parts.append("<h3>6. 妥当性チェック（感覚との比較）</h3>")
     try:
         checks = model.check()
@@ -345,6 +345,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
             parts.append(f"<p>すべての配点を ±20% の範囲でランダムに1万回動かしたとき、{esc(vn.get(w, w))} が1位になる確率は "
                          f"{p.loc[w, 1]:.0%} でした。</p>")
         one = sens["one_at_a_time"]
+        one = one[one["points"] > 0]    # a must-have gate (配点 0) has no points to move
         closest = one.assign(m=one[["down_change", "up_change"]].abs().min(axis=1)).sort_values("m").head(3)
         rows = [(r.name, pts(r.points), "—" if pd.isna(r.m) else f"{r.m:.0%}") for r in closest.itertuples()]
         parts.append("<p>1つの配点だけを動かして1位が入れ替わるまでの変化（小さいほど結果が揺らぎやすい）：</p>" +
