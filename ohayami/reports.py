@@ -116,6 +116,7 @@ def problems_report_html(model, figures: bool = True) -> str:
     """The type C report: why these problems were chosen, for a manager."""
     from . import plots
     from .problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, VISION_FIELDS, VISION_LABELS
+    from .vendors import points_text
     from .workbench import WEIGHT_METHODS
 
     ws = model.ws
@@ -144,12 +145,15 @@ def problems_report_html(model, figures: bool = True) -> str:
     cut = model.cut_line()
     t = res.table
     parts.append(f"<h3 class=\"oh-newpage\">3. 選んだ課題（{esc(cut.describe())}：{len(short)} 件）</h3>")
-    parts.append("<p>参加者の採点を平均し、重みを掛けて合計した点数の高い順に並べ、上の基準で絞り込みました。</p>")
+    # the engine's own maximum: each criterion's weight × the best its scale gives, averaged over participants
+    full = points_text(res.max_total)
+    parts.append("<p>参加者の採点を平均し、重みを掛けて合計した点数の高い順に並べ、上の基準で絞り込みました。"
+                 f'<span class="oh-maximums">合計点の満点は {full} 点です（評価項目ごとに、重み × 尺度のいちばん良い点を足したもの）。</span></p>')
     for a in short:
         r = t.loc[a]
         top = res.breakdown.loc[a].sort_values(ascending=False).head(2)
         strengths = "、".join(f"{labels[c]}（{v:.1f}点）" for c, v in top.items() if v > 0)
-        parts.append(f'<div class="oh-step"><h4>{int(r["rank"])}位　{esc(r["name"])}（{r["total"]:.2f} 点）</h4>')
+        parts.append(f'<div class="oh-step"><h4>{int(r["rank"])}位　{esc(r["name"])}（{r["total"]:.2f} 点／満点 {full} 点）</h4>')
         parts.append(f"<div>点数を押し上げた評価項目：{esc(strengths) or '—'}</div>")
         parts.append(f"<div>出どころ：{esc(p.loc[a, 'origin']) or '—'}　生活のワンシーン：{esc(p.loc[a, 'scene']) or '—'}</div>")
         parts.append(fit_table(list(ANALYSIS_LABELS.values()), [[p.loc[a, f] for f in ANALYSIS_FIELDS]], small=True))
@@ -164,7 +168,8 @@ def problems_report_html(model, figures: bool = True) -> str:
     below = [a for a in ranking.index if a not in short and t.loc[a, "selectable"]][:5]
     if below:
         parts.append("<h3>4. 惜しくも選ばなかった課題</h3>" + fit_table(
-            ["順位", "課題", "合計点"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist(), names=[1]))
+            ["順位", "課題", f"合計点（満点 {full} 点）"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist(),
+            names=[1]))
     out = [a for a in ranking.index if not t.loc[a, "selectable"]]
     if out:
         parts.append("<h3>5. 検討から外した・まだ比べられない課題</h3>" + fit_table(
