@@ -118,3 +118,14 @@ def test_c_criteria_tab_offers_yes_no_in_japanese_and_stores_the_code(tmp_path):
     assert "はい／いいえ" in cp.table.value and "yes/no" not in cp.table.value
     # other scales pass through unchanged both ways
     assert scale_label("1-5") == scale_code("1-5") == "1-5" and scale_code(" はい／いいえ ") == "yes/no"
+
+
+def test_results_tab_names_the_gates_left_out_of_its_columns(tmp_path):
+    from ohayami.ui.vendors import ResultsPanel, VendorsView
+
+    v = VendorsView(tmp_path / "e")
+    _setup(v.model, SPLIT)
+    v.tabs.selected_index = 5
+    table = v.panel(ResultsPanel).res_table.value
+    assert "セキュリティ（満点 0）" not in table and "価格点／満点" not in table
+    assert "必須項目（データ暗号化）は満たすかどうかの合否だけを判定し、点数はありません。" in table
