@@ -156,6 +156,21 @@ def yes_no(value: object) -> str:
     return YES if value else NO
 
 
+# a scale's code as a list of scales offers it; the code is what is stored (parse_scale reads it)
+SCALE_LABELS: dict[str, str] = {"yes/no": f"{YES}／{NO}"}
+
+
+def scale_label(scale: object) -> str:
+    """A scale code as the criteria tabs show it (「yes/no」 → 「はい／いいえ」); other scales as written."""
+    return SCALE_LABELS.get(str(scale).strip(), str(scale))
+
+
+def scale_code(text: object) -> str:
+    """What a scale box holds, back to the code that is stored (「はい／いいえ」 → 「yes/no」)."""
+    key = str(text or "").strip()
+    return next((code for code, label in SCALE_LABELS.items() if label == key), key)
+
+
 # ---------------------------------------------------------------------- codes kept in the workshop file
 
 # Codes a workshop stores, as a person reads them. The whole-workshop Excel shows the words and its

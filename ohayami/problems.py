@@ -18,13 +18,14 @@ from . import exchange
 from .errors import OhayamiError
 from .guide import load_exclusion_reasons, load_priority_criteria, load_steps
 from .scoring import Result, Rules, evaluate
-from .labels import DIRECTION_LABELS, MARK_YES, direction_label
+from .labels import DIRECTION_LABELS, MARK_YES, direction_label, scale_label
 from .scoring.scales import normalise_entry, parse_scale
 from .store import TABLES, Workshop, now_iso
 from .textio import clean_name, parse_number, strip_controls, text_field, title_key
 from .formats import score_value
 from .snapshots import Snapshots
-from .workbench import ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text
+from .workbench import (ROOM, Workbench, mean_disagreement, order_by_number, rank_text, scale_text,
+                        scores_low_to_high)
 
 SET_ID = "C"
 ORIGINS = ("原課", "住民アンケート", "首長", "問い合わせ", "ワークショップ", "統計データ", "その他")
@@ -236,14 +237,6 @@ class CutLine:
         return f"上位 {int(self.value)} 件" if self.mode == "top" else f"合計点 {self.value:g} 点以上"
 
 
-def _raw_order(level: str):
-    """Scale levels low to high as written (numbers by value, other marks as the scale lists them)."""
-    try:
-        return (0, float(level))
-    except ValueError:
-        return (1, 0.0)
-
-
 def _two_places(value) -> str:
     """A number as the ranking shows it; blank (not "nan") for one nobody has scored yet."""
     return "" if value is None or value != value else f"{value:.2f}"
@@ -290,7 +283,7 @@ class ProblemWorkbench(Workbench, Snapshots):
         total = crit["weight"].sum()
         return pd.DataFrame({
             "評価項目": crit["name"], "説明": crit["description"], "向き": crit["direction"].map(direction_label),
-            "尺度": crit["scale"], "重み": [f"{w:g}" for w in crit["weight"]],
+            "尺度": crit["scale"].map(scale_label), "重み": [f"{w:g}" for w in crit["weight"]],
             "割合": [f"{w / total:.0%}" if total else "" for w in crit["weight"]]}).reset_index(drop=True)
 
     def scorer_options(self) -> list[str]:
@@ -696,8 +689,7 @@ class ProblemWorkbench(Workbench, Snapshots):
             mine = raw[(raw.alternative_id == r.alternative_id) & (raw.criterion_id == r.criterion_id)]
             c = crit.loc[r.criterion_id]
             scale = parse_scale(c["scale"], c["direction"] == "lower")
-            order = {v: i for i, v in enumerate(sorted(scale.levels, key=_raw_order))}
-            mine = mine.assign(_o=mine["value"].map(order)).sort_values(["_o", "evaluator"], kind="stable")
+            mine = scores_low_to_high(mine, scale)
             lo, hi = mine["value"].iloc[0], mine["value"].iloc[-1]
             row = [res.table.loc[r.alternative_id, "name"], c["name"], "、".join(mine["value"]), lo, hi]
             if names:
@@ -958,7 +950,8 @@ class ProblemWorkbench(Workbench, Snapshots):
             rank_rows = []
             for a, r in t.iterrows():
                 row = {"順位": "" if np.isnan(r["rank"]) else int(r["rank"]), "課題ID": a, "課題": r["name"],
-                       "合計点": round(float(r["total"]), 2), "採点した人数": r["n_scorers"],
+                       "合計点": round(float(r["total"]), 2), "合計点の満点": round(float(res.max_total), 2),
+                       "採点した人数": r["n_scorers"],
                        "短いリスト": MARK_YES if a in short else "", "分析": {"empty": "未記入（具体化が不十分）", "partial": "一部",
                                                                    "done": "記入済み"}[r["analysis"]],
                        "除外・対象外の理由": "／".join(r["reasons"])}
@@ -994,7 +987,7 @@ class ProblemWorkbench(Workbench, Snapshots):
         for name in ("ランキング", "短いリスト"):
             if name in frames:
                 frames[name].attrs["number_formats"] = {c: "0.00" for c in frames[name].columns
-                                                        if c == "合計点" or c.endswith("（点）")}
+                                                        if c.startswith("合計点") or c.endswith("（点）")}
         frames["評価項目と重み"].attrs["number_formats"] = {"重み": "0.0"}
         return frames
 

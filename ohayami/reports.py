@@ -116,6 +116,7 @@ def problems_report_html(model, figures: bool = True) -> str:
     """The type C report: why these problems were chosen, for a manager."""
     from . import plots
     from .problems import ANALYSIS_FIELDS, ANALYSIS_LABELS, VISION_FIELDS, VISION_LABELS
+    from .vendors import points_text
     from .workbench import WEIGHT_METHODS
 
     ws = model.ws
@@ -144,12 +145,15 @@ def problems_report_html(model, figures: bool = True) -> str:
     cut = model.cut_line()
     t = res.table
     parts.append(f"<h3 class=\"oh-newpage\">3. 選んだ課題（{esc(cut.describe())}：{len(short)} 件）</h3>")
-    parts.append("<p>参加者の採点を平均し、重みを掛けて合計した点数の高い順に並べ、上の基準で絞り込みました。</p>")
+    # the engine's own maximum: each criterion's weight × the best its scale gives, averaged over participants
+    full = points_text(res.max_total)
+    parts.append("<p>参加者の採点を平均し、重みを掛けて合計した点数の高い順に並べ、上の基準で絞り込みました。"
+                 f'<span class="oh-maximums">合計点の満点は {full} 点です（評価項目ごとに、重み × 尺度のいちばん良い点を足したもの）。</span></p>')
     for a in short:
         r = t.loc[a]
         top = res.breakdown.loc[a].sort_values(ascending=False).head(2)
         strengths = "、".join(f"{labels[c]}（{v:.1f}点）" for c, v in top.items() if v > 0)
-        parts.append(f'<div class="oh-step"><h4>{int(r["rank"])}位　{esc(r["name"])}（{r["total"]:.2f} 点）</h4>')
+        parts.append(f'<div class="oh-step"><h4>{int(r["rank"])}位　{esc(r["name"])}（{r["total"]:.2f} 点／満点 {full} 点）</h4>')
         parts.append(f"<div>点数を押し上げた評価項目：{esc(strengths) or '—'}</div>")
         parts.append(f"<div>出どころ：{esc(p.loc[a, 'origin']) or '—'}　生活のワンシーン：{esc(p.loc[a, 'scene']) or '—'}</div>")
         parts.append(fit_table(list(ANALYSIS_LABELS.values()), [[p.loc[a, f] for f in ANALYSIS_FIELDS]], small=True))
@@ -164,7 +168,8 @@ def problems_report_html(model, figures: bool = True) -> str:
     below = [a for a in ranking.index if a not in short and t.loc[a, "selectable"]][:5]
     if below:
         parts.append("<h3>4. 惜しくも選ばなかった課題</h3>" + fit_table(
-            ["順位", "課題", "合計点"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist(), names=[1]))
+            ["順位", "課題", f"合計点（満点 {full} 点）"], ranking.loc[below, ["順位", "課題", "合計点"]].values.tolist(),
+            names=[1]))
     out = [a for a in ranking.index if not t.loc[a, "selectable"]]
     if out:
         parts.append("<h3>5. 検討から外した・まだ比べられない課題</h3>" + fit_table(
@@ -292,6 +297,8 @@ def vendors_report_html(model, figures: bool = True) -> str:
                  f'<p class="oh-maximums">{esc(frame.attrs["maximums"])}</p>')
     frame = frame.drop(columns="ばらつき", errors="ignore")
     parts.append(results_tables(frame, codes))
+    if frame.attrs.get("no_points"):
+        parts.append(f'<p class="oh-no-points">{esc(frame.attrs["no_points"])}</p>')
     s = model.scores()
     parts.append('<h3 class="oh-newpage">5. 評価者ごとの採点</h3>'
                  "<p>列は事業者の記号（4. 結果の事業者の表を参照）。</p>")
@@ -301,13 +308,11 @@ def vendors_report_html(model, figures: bool = True) -> str:
         parts.append(f'<div class="oh-keep"><h4>{esc(who)}</h4>' + matrix_tables(
             ["評価項目", *[codes.get(a, a) for a in mine.columns]],
             [[labels[c]] + [v if isinstance(v, str) else "" for v in mine.loc[c]] for c in mine.index]) + "</div>")
-    sp = res.spread.sort_values("disagreement", ascending=False)
-    sp = sp[sp.disagreement >= 0.5].head(8)
-    if len(sp):
-        parts.append("<h4>評価者の意見が分かれた点（ばらつき 0.5 以上）</h4>" + fit_table(
-            ["事業者", "評価項目", "最低", "最高"],
-            [(vn.get(r.alternative_id, r.alternative_id), labels[r.criterion_id], pts(r.min), pts(r.max))
-             for r in sp.itertuples()], names=[0], small=True))
+    splits = model.opinion_splits(res, threshold=0.5, limit=8)
+    if len(splits):
+        parts.append("<h4>評価者の意見が分かれた点（ばらつき 0.5 以上）</h4>"
+                     "<p>評価者がつけた点数（尺度のまま、低い順）と、いちばん低い・高い点。</p>" +
+                     fit_table(list(splits.columns), splits.values.tolist(), names=[0], small=True))
     parts.append("<h3>6. 妥当性チェック（感覚との比較）</h3>")
     try:
         checks = model.check()
@@ -345,6 +350,7 @@ def vendors_report_html(model, figures: bool = True) -> str:
             parts.append(f"<p>すべての配点を ±20% の範囲でランダムに1万回動かしたとき、{esc(vn.get(w, w))} が1位になる確率は "
                          f"{p.loc[w, 1]:.0%} でした。</p>")
         one = sens["one_at_a_time"]
+        one = one[one["points"] > 0]    # a must-have gate (配点 0) has no points to move
         closest = one.assign(m=one[["down_change", "up_change"]].abs().min(axis=1)).sort_values("m").head(3)
         rows = [(r.name, pts(r.points), "—" if pd.isna(r.m) else f"{r.m:.0%}") for r in closest.itertuples()]
         parts.append("<p>1つの配点だけを動かして1位が入れ替わるまでの変化（小さいほど結果が揺らぎやすい）：</p>" +

@@ -28,7 +28,7 @@ from .snapshots import Snapshots, weights_text as snapshot_weights_text
 from .store import Workshop, now_iso, now_jst
 from .textio import clean_name, one_line, parse_number, text_field
 from .workbench import ROOM, SAME, Workbench, WeightsVersion, credit_names, mean_disagreement, order_by_number, rank_text, \
-    scale_text
+    scale_text, scores_low_to_high
 
 SET_ID = "E"
 GUIDE_ADVICE = ("必須項目は少なくしましょう。サービス提供に欠くことのできない機能（必須）と、あったら良い機能（任意）に"
@@ -111,6 +111,25 @@ def points_text(points: float) -> str:
 def of_maximum(value: float, maximum: float | None) -> str:
     """「72.65 / 130」: a score next to its maximum (the score alone when there is none)."""
     return f"{value:.2f}" if maximum is None else f"{value:.2f} / {points_text(maximum)}"
+
+def price_points_used(res: Result) -> bool:
+    """Whether the rules give price any points (a formula without a maximum, 除算方式, does)."""
+    return res.rules.price is not None and (res.max_price is None or res.max_price > 0)
+
+
+def no_points_text(res: Result) -> str:
+    """The sentence under a points breakdown naming the criteria it leaves out because they carry no
+    points: must-haves are pass/fail gates; others were given 配点 0. "" when every criterion counts."""
+    gone = [c for c, w in zip(res.ev.criteria, res.ev.points) if not w > 0]
+    gates = [c.label for c in gone if c.must_have]
+    zero = [c.label for c in gone if not c.must_have]
+    out = []
+    if gates:
+        out.append("必須項目（" + "、".join(gates) + "）は満たすかどうかの合否だけを判定し、点数はありません。")
+    if zero:
+        out.append("配点 0 の評価項目（" + "、".join(zero) + "）は点数に入りません。")
+    return ("".join(out) + "点数の内訳には載せていません。") if out else ""
+
 
 TIE_BREAKS = [("なし", ""), ("技術点の高い方", "technical"), ("価格の安い方", "price")]
 GROUP_TIE_BREAK = "group:"
@@ -655,23 +674,44 @@ class VendorWorkbench(Workbench, Snapshots):
     def results_frame(self, res: Result) -> pd.DataFrame:
         """The results table as the screen and the report show it (texts, best first, indexed by
         vendor id), what decides first: rank, vendor, total / 満点, why a vendor is excluded or not
-        selectable; then technical / 満点, price, price points / 満点, each group's subtotal (its
-        maximum in the header) and disagreement."""
+        selectable; then technical / 満点, price and price points / 満点 (only when the rules give price
+        points), each group's subtotal with its maximum in the header (only groups that carry points)
+        and disagreement. ``attrs["no_points"]`` says which criteria carry no points (「」 when all do)."""
         spread = mean_disagreement(res)
-        groups = list(res.groups.columns)
+        # a group of must-haves only (配点 0) would be a column of 0.0 out of 0: it carries no points
+        groups = [g for g in res.groups.columns if res.group_max[g] > 0]
+        priced = price_points_used(res)
         rows = []
         for a, r in res.ranking.iterrows():
+            price = ["" if pd.isna(r["price"]) else f"{r['price']:,.0f}", of_maximum(r["price_score"], res.max_price)]
             rows.append([rank_text(r["rank"], r["tie"]), r["name"], of_maximum(r["total"], res.max_total),
                          "／".join(r["reasons"]) + (f"（{r['note']}）" if r["note"] else ""),
-                         of_maximum(r["technical"], res.max_technical), "" if pd.isna(r["price"]) else f"{r['price']:,.0f}",
-                         of_maximum(r["price_score"], res.max_price)] +
+                         of_maximum(r["technical"], res.max_technical), *(price if priced else [])] +
                         [f"{res.groups.loc[a, g]:.1f}" for g in groups] + [f"{spread.get(a, 0):.2f}"])
-        columns = [*RESULT_LEAD, "技術点／満点", "価格", "価格点／満点",
+        columns = [*RESULT_LEAD, "技術点／満点", *(["価格", "価格点／満点"] if priced else []),
                    *[f"{g or '（区分なし）'}（満点 {points_text(res.group_max[g])}）" for g in groups], "ばらつき"]
         frame = pd.DataFrame(rows, columns=columns, index=list(res.ranking.index))
         frame.attrs["weights_version"] = self._version_of(res).label
         frame.attrs["maximums"] = self.maximum_text(res)
+        frame.attrs["no_points"] = no_points_text(res)
         return frame
+
+    def opinion_splits(self, res: Result, threshold: float = 0.5, limit: int = 8) -> pd.DataFrame:
+        """Where evaluators disagree most (disagreement ≥ ``threshold``, at most ``limit``), in the
+        entries they gave on the criterion's scale: 事業者, 評価項目, 点数 (every entry, low to high),
+        最低, 最高."""
+        sp = res.spread.sort_values("disagreement", ascending=False, kind="stable")
+        sp = sp[sp.disagreement >= threshold].head(limit)
+        raw = self.scores()
+        crit = self.criteria().set_index("criterion_id")
+        rows = []
+        for r in sp.itertuples():
+            c = crit.loc[r.criterion_id]
+            mine = scores_low_to_high(raw[(raw.alternative_id == r.alternative_id) & (raw.criterion_id == r.criterion_id)],
+                                      parse_scale(c["scale"], c["direction"] == "lower"))
+            rows.append([res.table.loc[r.alternative_id, "name"], c["name"], "、".join(mine["value"]),
+                         mine["value"].iloc[0], mine["value"].iloc[-1]])
+        return pd.DataFrame(rows, columns=["事業者", "評価項目", "点数", "最低", "最高"])
 
     def _version_of(self, res: Result) -> WeightsVersion:
         """The version of the weights a result was computed with."""
@@ -879,12 +919,17 @@ class VendorWorkbench(Workbench, Snapshots):
                                 "技術点の満点": t["max_technical"], "価格": t["price"], "価格点": t["price_score"],
                                 "価格点の満点": t["max_price"], "選定対象": np.where(t["selectable"], MARK_YES, MARK_NO),
                                 "備考": t["note"], "重みの版": self._version_of(res).label})
+            if not price_points_used(res):    # columns of 0 out of 0 say nothing: the rules give price no points
+                out = out.drop(columns=["価格", "価格点", "価格点の満点"])
             frames["結果"] = sheet(out, points, 順位="0")
+            # criteria and groups that carry no points (must-have gates) are left out, as in the report
             frames["要件内訳ごとの小計"] = sheet(
-                res.groups.rename(index=res.table["name"]).rename(columns=lambda g: g or "（区分なし）")
+                res.groups.loc[:, res.group_max.reindex(res.groups.columns).to_numpy() > 0]
+                .rename(index=res.table["name"]).rename(columns=lambda g: g or "（区分なし）")
                 .reset_index(names="事業者"), points)
             frames["評価項目ごとの点"] = sheet(
-                res.breakdown.rename(columns=labels, index=res.table["name"]).reset_index(names="事業者"), points)
+                res.breakdown.loc[:, res.ev.points > 0]
+                .rename(columns=labels, index=res.table["name"]).reset_index(names="事業者"), points)
             frames["評価者ごとの技術点"] = sheet(
                 res.per_evaluator.rename(columns=res.table["name"]).reset_index(names="評価者"), points)
             sp = res.spread.assign(事業者=res.spread["alternative_id"].map(vn), 評価項目=res.spread["criterion_id"].map(labels))

@@ -100,6 +100,21 @@ def mean_disagreement(result) -> pd.Series:
     return result.spread.groupby("alternative_id")["disagreement"].mean()
 
 
+def _raw_order(level: str):
+    """Scale levels low to high as written (numbers by value, other marks as the scale lists them)."""
+    try:
+        return (0, float(level))
+    except ValueError:
+        return (1, 0.0)
+
+
+def scores_low_to_high(cell: pd.DataFrame, scale) -> pd.DataFrame:
+    """One cell's scores (columns ``value``, ``evaluator``) low to high as people entered them
+    (「1、2、2、4、5」), so that a reader sees the scale they scored on, not the points it became."""
+    order = {v: i for i, v in enumerate(sorted(scale.levels, key=_raw_order))}
+    return cell.assign(_o=cell["value"].map(order)).sort_values(["_o", "evaluator"], kind="stable").drop(columns="_o")
+
+
 def rank_text(rank: float, tie: bool) -> str:
     """A rank as the screens and reports show it: "2", "2（同点）", or empty when not ranked."""
     return "" if rank != rank else f"{int(rank)}{'（同点）' if tie else ''}"

@@ -233,7 +233,10 @@ def test_results_frame_is_what_screen_and_report_show(m):
     f = m.results_frame(res)
     # what decides comes first; the combined points are 35, 15, 0 (必須), 30, 20: 技術点の満点 100, 価格点 30
     assert list(f.columns) == ["順位", "事業者", "合計／満点", "除外・対象外の理由／備考", "技術点／満点", "価格",
-                               "価格点／満点", *[f"{g}（満点 {res.group_max[g]:g}）" for g in res.groups.columns], "ばらつき"]
+                               "価格点／満点", *[f"{g}（満点 {res.group_max[g]:g}）" for g in res.groups.columns
+                                                 if res.group_max[g] > 0], "ばらつき"]
+    # the must-have データ暗号化 (配点 0) is the only criterion of セキュリティ: no column of 0.0 out of 0
+    assert res.group_max["セキュリティ"] == 0 and "セキュリティ（満点 0）" not in f.columns
     assert (res.max_technical, res.max_price, res.max_total) == (pytest.approx(100), 30, pytest.approx(130))
     assert list(f.index) == list(res.ranking.index)
     w = res.winners[0]

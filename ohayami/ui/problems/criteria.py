@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ...labels import DIRECTION_LABELS
+from ...labels import DIRECTION_LABELS, scale_code, scale_label
 from .. import common as C
 from ..panel import Panel, attempt, need, with_messages
 from ..weights import WeightEditor
 from .parts import NOTES, frame_html, heading
 
-SCALES = ["1-5", "1-3", "0-5", "A-E", "○△×", "yes/no"]
+# offered as the tab shows them (はい／いいえ); the stored code comes back through scale_code
+SCALES = [scale_label(s) for s in ("1-5", "1-3", "0-5", "A-E", "○△×", "yes/no")]
 CHOOSE = "評価項目を選んでください。"
 
 
@@ -55,12 +56,12 @@ class CriteriaPanel(Panel):
             return
         r = crit.loc[self.pick.value]
         self.name.value, self.desc.value = r["name"], r["description"]
-        self.direction.value, self.scale.value, self.weight.value = r["direction"], r["scale"], f"{r['weight']:g}"
+        self.direction.value, self.scale.value, self.weight.value = r["direction"], scale_label(r["scale"]), f"{r['weight']:g}"
 
     # ------------------------------------------------------------------ handlers
     def _form(self) -> dict:
         return {"name": self.name.value, "description": self.desc.value, "direction": self.direction.value,
-                "scale": self.scale.value, "weight": self.weight.value}
+                "scale": scale_code(self.scale.value), "weight": self.weight.value}
 
     def save(self, *_) -> None:
         cid = self.pick.value

@@ -95,7 +95,8 @@ class ResultsPanel(Panel):
         frame = self.model.results_frame(res)
         head = (f'<p class="oh-weights-version">この結果は重みの{esc(frame.attrs["weights_version"])}で計算しました。</p>'
                 f'<p class="oh-maximums">{esc(frame.attrs["maximums"])}</p>')
-        self.res_table.value = boxed(f"{note}<h3>結果</h3>{head}" + frame_table(frame, wide=True)) + (
+        after = f'<p class="oh-no-points">{esc(frame.attrs["no_points"])}</p>' if frame.attrs["no_points"] else ""
+        self.res_table.value = boxed(f"{note}<h3>結果</h3>{head}" + frame_table(frame, wide=True) + after) + (
             "" if vote.empty else boxed("<h4>参考：順位投票方式（各評価者が1位にした数が多い順。同数なら2位、3位の数）</h4>" +
                                         frame_table(vote)))
         if figures:
