@@ -166,3 +166,17 @@ def test_check_tab_says_which_ranked_vendor_was_excluded(tmp_path):
     assert ("C社（感覚の順位 1位）は除外・対象外です：必須項目「データ暗号化」を満たしていない（佐藤）。"
             "順位相関は残りの 2 者で計算しました。") in chk.k_out.value
     assert "<td>除外・対象外</td>" in chk.k_out.value
+
+
+def test_the_e_criteria_tab_offers_yes_no_in_japanese_and_stores_the_same_scale(tmp_path):
+    from ohayami.ui.vendors import CriteriaPanel, VendorsView
+
+    v = VendorsView(tmp_path / "e")
+    i = next(k for k, p in enumerate(v.panels) if isinstance(p, CriteriaPanel))
+    v.tabs.selected_index = i
+    crit = v.panels[i]
+    assert "yes/no" not in crit.ce_scale.options and "はい／いいえ" in crit.ce_scale.options
+    crit.ce_name.value, crit.ce_scale.value = "データの国内保管", "はい／いいえ"
+    crit._add_criterion()
+    stored = v.model.criteria().set_index("name").loc["データの国内保管", "scale"]
+    assert stored == "yes/no" and crit.ce_scale.value == "はい／いいえ"

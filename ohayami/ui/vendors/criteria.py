@@ -7,11 +7,12 @@ from ipywidgets.widgets.widget_bool import CheckboxStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from ...html import esc
-from ...labels import MUST_LABELS
+from ...labels import MUST_LABELS, scale_code, scale_label
 from ..panel import Panel, attempt, html
 from .parts import C, boxed, criterion_choices, frame_table, guide_step, import_files
 
-SCALES = ["1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no"]
+# offered as the tab shows them (はい／いいえ); the stored code comes back through scale_code
+SCALES = [scale_label(s) for s in ("1-5", "0-5", "1-3", "A-E", "5段階", "○△×", "○△×-2", "yes/no")]
 REQUIREMENTS = ["サービス要件", "取引要件"]
 
 
@@ -114,12 +115,12 @@ class CriteriaPanel(Panel):
         r = crit.loc[self.ce_pick.value]
         self.ce_name.value, self.ce_example.value, self.ce_group.value = r["name"], r["example"], r["grp"]
         self.ce_req.value = r["requirement"] if r["requirement"] in REQUIREMENTS else REQUIREMENTS[0]
-        self.ce_must.value, self.ce_scale.value = bool(r["must_have"]), r["scale"]
+        self.ce_must.value, self.ce_scale.value = bool(r["must_have"]), scale_label(r["scale"])
         self.ce_pass.value = r["pass_level"] if isinstance(r["pass_level"], str) else ""
 
     def _criterion_fields(self) -> dict:
         return {"name": self.ce_name.value, "example": self.ce_example.value, "group": self.ce_group.value,
-                "requirement": self.ce_req.value, "must_have": self.ce_must.value, "scale": self.ce_scale.value or "1-5",
+                "requirement": self.ce_req.value, "must_have": self.ce_must.value, "scale": scale_code(self.ce_scale.value) or "1-5",
                 "pass_level": self.ce_pass.value}
 
     def _edit(self, fn, ok_text):
