@@ -538,6 +538,16 @@ EXPORT_ORDER = ["people", "problems", "visions", "vendors", "criteria", "weights
                 "support_programmes", "support_criteria", "support_checks", "support_decisions",
                 "flow_plan", "flow_interviews", "flow_stages", "role_tasks", "role_owners", "role_raci", "role_rules",
                 "settings"]
+# The sheets as a person reads them: what the workshop worked on first, the bookkeeping last. The
+# import goes by EXPORT_ORDER whatever the order of the sheets, so this one is free.
+SHEET_ORDER = ["problems", "visions", "vendors", "criteria", "scores", "weights", "rankings", "intuitions", "dots",
+               "round_items", "round_scores", "rounds", "cut_lines", "rules", "weight_inputs", "weight_reasons",
+               "weight_versions", "weight_version_values", "readiness", "expert_request", "expert_items",
+               "research_theme", "research_cases", "research_services", "research_rfi",
+               "support_programmes", "support_criteria", "support_checks", "support_decisions",
+               "flow_plan", "flow_interviews", "flow_stages", "role_tasks", "role_owners", "role_raci", "role_rules",
+               "chart_results", "people", "joins", "sets", "set_options", "settings"]
+CHANGELOG_SHEET = "変更履歴"
 
 
 # the scoring sheets' signing key (see sheets.py): it must never leave the workshop file
@@ -577,6 +587,7 @@ JSON_WORDS_HEADERS: dict[tuple[str, str], str] = {
     ("rules", "record"): "ルール",
     ("weight_versions", "winner_before"): "見直し前の1位（名前）",
     ("weight_versions", "winner_after"): "見直し後の1位（名前）",
+    ("settings", "value"): "値の意味",
 }
 # Names beside ids where the sheet has none of its own (NAME_HEADERS covers criteria and alternatives)
 ID_NAME_HEADERS: dict[tuple[str, str], str] = {("role_raci", "task_id"): "作業名", ("role_raci", "owner_id"): "担い手名"}
@@ -590,7 +601,7 @@ TIME_COLUMNS = frozenset({"created_at", "at", "first_at", "joined_at", "read_at"
 JST_SUFFIX = "（日本時間）"
 LATEST_HEADER = "最新"
 NAME_HEADERS = {"criterion_id": "評価項目名", "alternative_id": "評価対象名"}
-SETTING_TEXT_HEADER = "値の意味"
+SETTING_TEXT_HEADER = JSON_WORDS_HEADERS[("settings", "value")]
 ANSWER_SEP = "、"
 
 
@@ -902,10 +913,9 @@ def _readable(name: str, df: pd.DataFrame, names: dict[str, dict]) -> pd.DataFra
         df[LATEST_HEADER] = df["result_id"].map(lambda r: "○" if r in latest else "（置き換え済み）")
         df = df.loc[order.index]
         cols = [LATEST_HEADER, *[c for c in cols if c != "result_id"], "result_id"]
-    if name == "settings":
+    if name == "settings":   # the setting's name and meaning first; its key and stored JSON for the import
         df[SETTING_NAME_HEADER] = df["key"].map(setting_name)
-        df[SETTING_TEXT_HEADER] = [_setting_text(k, v) for k, v in zip(df["key"], df["value"])]
-        cols += [SETTING_NAME_HEADER, SETTING_TEXT_HEADER]
+        cols = [SETTING_NAME_HEADER, SETTING_TEXT_HEADER, *[c for c in cols if c != SETTING_TEXT_HEADER]]
     return df[cols]
 
 
@@ -980,7 +990,7 @@ def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, 
     person reads it (:func:`_readable`); :func:`import_workbook` reads it back to the same workshop."""
     out = {}
     names = _names(ws)
-    for name in EXPORT_ORDER:
+    for name in SHEET_ORDER:
         t = TABLES[name]
         df = ws.rows(name)[list(t.columns)]
         if name == "settings":
@@ -989,12 +999,35 @@ def export_frames(ws: WorkshopStore, *, with_history: bool = True) -> dict[str, 
         out[t.label] = df.rename(columns={c: _header(name, c) for c in df.columns
                                           if c in t.columns or c.endswith(JST_SUFFIX)})
     if with_history:
-        out["変更履歴"] = changelog_frame(ws, names)
+        out[CHANGELOG_SHEET] = changelog_frame(ws, names)
     return out
 
 
+# Text the workbook writes as a number: at most 15 significant digits (what Excel keeps), no sign of
+# its own beyond a minus, no leading or trailing zero (「007」, 「2.50」 stay text, as typed).
+_NUMBER_TEXT = re.compile(r"-?(0|[1-9]\d*)(\.\d*[1-9])?")
+
+
+def number_cell(value: object) -> object:
+    """``value`` as the number it spells when the import reads that number back as the same text
+    (「2」 → 2 → 「2」); anything else unchanged (「○」, 「はい」, 「007」, 「2.0」)."""
+    if not isinstance(value, str) or not _NUMBER_TEXT.fullmatch(value):
+        return value
+    if len(value.lstrip("-").replace(".", "").lstrip("0")) > 15:
+        return value
+    number = float(value) if "." in value else int(value)
+    return number if _cell_text(number) == value else value
+
+
 def export_xlsx(ws: WorkshopStore) -> bytes:
-    return xlsx_bytes(export_frames(ws), title=f"ohayami ワークショップ {ws.name}")
+    """The whole workshop as one workbook a person reads (:func:`export_frames`): numbers as numbers
+    (Excel sums them), and only the sheets of tables that have rows. :func:`import_workbook` reads a
+    table without a sheet as one without rows: it neither fails nor deletes anything."""
+    frames = export_frames(ws)
+    kept = {label: df for label, df in frames.items() if not df.empty}
+    if not kept:   # a new workshop: a workbook needs one sheet, and an empty 設定 imports as nothing
+        kept = {TABLES["settings"].label: frames[TABLES["settings"].label]}
+    return xlsx_bytes({label: df.map(number_cell) for label, df in kept.items()}, title=f"ohayami ワークショップ {ws.name}")
 
 
 def export_csv_files(ws: WorkshopStore, folder: str | Path) -> list[Path]:

@@ -127,7 +127,8 @@ def test_export_then_import_gives_back_the_same_workshop(tmp_path):
     _fill(a)
     data = X.export_xlsx(a)
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames[:3] == ["参加者", "課題", "実現したい地域像"] and "変更履歴" in wb.sheetnames
+    assert wb.sheetnames[:3] == ["課題", "実現したい地域像", "事業者・サービス"] and wb.sheetnames[-1] == "変更履歴"
+    assert "参加者" in wb.sheetnames
     assert [c.value for c in wb["課題"][1]][:3] == ["課題ID", "課題", "生活のワンシーン"]
     b = open_workshop(tmp_path / "b")
     counts = X.import_workbook(b, data, name="export.xlsx")
@@ -230,8 +231,17 @@ def _append_setting(key: str, value: str):
     def edit(sh):
         header = [c.value for c in sh[1]]
         row = [None] * len(header)
-        row[header.index("項目")], row[header.index("値")] = key, value
+        row[header.index("項目")], row[header.index("値（記録用）")] = key, value
         sh.append(row)
+    return edit
+
+
+def _set_setting(key: str, value: str):
+    def edit(sh):
+        header = [c.value for c in sh[1]]
+        for row in sh.iter_rows(min_row=2):
+            if row[header.index("項目")].value == key:
+                row[header.index("値（記録用）")].value = value
     return edit
 
 
@@ -268,8 +278,7 @@ def test_a_workbook_kind_and_date_of_the_app_come_back(tmp_path):
     X.import_workbook(b, X.export_xlsx(a), name="x.xlsx")
     assert (b.setting("app.kind"), b.setting("app.date")) == ("E", "2026-11-27")
     with pytest.raises(X.ImportRefused, match="開催日"):
-        X.import_workbook(b, _edited_workbook(a, "設定", lambda sh: [
-            c for c in sh.iter_rows() if c[0].value == "app.date" and setattr(c[1], "value", '"2026-13-40"')]), name="x.xlsx")
+        X.import_workbook(b, _edited_workbook(a, "設定", _set_setting("app.date", '"2026-13-40"')), name="x.xlsx")
     assert b.setting("app.date") == "2026-11-27"
 
 

@@ -47,9 +47,9 @@ def chain(tmp_path):
 
 def _is_record(sheet: str, header: str) -> bool:
     """The columns the import reads the stored values from, which a person is not meant to read:
-    （記録用）, the ids, a setting's key and its JSON value (its meaning is beside it), the log's row key."""
+    （記録用）, the ids, a setting's key, the log's row key."""
     return (header.endswith(L.RECORD_SUFFIX) or header.endswith("ID")
-            or (sheet, header) in {("設定", "項目"), ("設定", "値"), ("変更履歴", "行")})
+            or (sheet, header) in {("設定", "項目"), ("変更履歴", "行")})
 
 
 def _codes(ws) -> set[str]:
@@ -105,7 +105,9 @@ def test_the_record_columns_still_hold_what_was_stored(chain):
     services = frames["調べたサービス"].set_index("名前")
     assert list(services["種類"]) == ["実装されたサービス", "類似サービス"] and services.loc["スマート窓口", "見つけた場所"] == "カタログ"
     settings = frames["設定"]
-    assert list(settings.columns[:2]) == ["項目", "値"]
+    assert list(settings.columns[:2]) == ["設定の名前", "値の意味"] and "値" not in settings.columns
+    assert dict(zip(settings["項目"], settings["値の意味"]))["app.date"] == "2026-11-27"
+    assert dict(zip(settings["項目"], settings["値（記録用）"]))["app.date"] == '"2026-11-27"'
     assert dict(zip(settings["項目"], settings["設定の名前"])) == {"app.kind": "ワークショップの種類", "app.date": "開催日"}
     assert dict(zip(settings["項目"], settings["値の意味"]))["app.kind"] == "Eタイプ作業台（事業者を比べる）"
     raci = frames["役割分担"]

@@ -8,6 +8,8 @@ from pathlib import Path
 import ipywidgets as W
 
 from ..errors import OhayamiError
+from ..exchange import export_xlsx
+from ..formats import stamped_name
 from ..plots import figure_png
 from ..store import Workshop, WorkshopStore, default_folder, open_workshop
 from ..store_pg import is_pg_url, open_workshop_url
@@ -74,6 +76,18 @@ def export_message(ws: Workshop, make, name: str, mime: str, label: str) -> str:
         return save_export(ws, make(), name, mime, label)
     except Exception as exc:  # noqa: BLE001 - a failed export is a message, never a silent button
         return error(exc)
+
+
+WHOLE_WORKSHOP = "ワークショップ全体を Excel に書き出す"
+
+
+def whole_workshop_button(ws: Workshop, export) -> W.Button:
+    """The button that writes every table of the workshop as one workbook (the file the import reads
+    back), through the panel's own ``export(make, name, mime, label)``, as its other exports go."""
+    b = button(WHOLE_WORKSHOP)
+    b.on_click(lambda *_: export(lambda: export_xlsx(ws), stamped_name(f"{ws.name}_全体", "xlsx"), XLSX_MIME,
+                                 "Excel をダウンロード"))
+    return b
 
 
 def save_export(ws: Workshop, data: bytes, name: str, mime: str, label: str) -> str:

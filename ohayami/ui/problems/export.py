@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ...exchange import export_xlsx
 from ...formats import stamped_name
 from ...reports import problems_report_html
 from .. import common as C
@@ -20,13 +19,11 @@ class ExportPanel(Panel):
     def build(self) -> W.Widget:
         self.xlsx_btn = C.big_button("Excel で保存", "primary")
         self.report_btn = C.big_button("報告書（HTML）", "primary", "管理職向けの印刷用報告書を作る")
-        self.all_btn = C.button("ワークショップ全体を Excel に書き出す")
         self.xlsx_btn.on_click(lambda *_: self._export(self.model.export_xlsx, self.model.export_file_name("xlsx"), C.XLSX_MIME,
                                                        "Excel をダウンロード"))
         self.report_btn.on_click(lambda *_: self._export(lambda: problems_report_html(self.model).encode("utf-8"),
                                                          stamped_name("課題の絞り込み報告書", "html"), "text/html", "報告書をダウンロード"))
-        self.all_btn.on_click(lambda *_: self._export(lambda: export_xlsx(self.ws), stamped_name(f"{self.ws.name}_全体", "xlsx"), C.XLSX_MIME,
-                                                      "Excel をダウンロード"))
+        self.all_btn = C.whole_workshop_button(self.ws, self._export)
         self.msg = W.HTML()
         self.names = W.Checkbox(description="報告書の「意見が分かれた点」に、いちばん低い・高い点をつけた人の名前を載せる",
                                 value=self.model.report_names(), indent=False, layout=W.Layout(width="auto"))
