@@ -148,7 +148,7 @@ def problems_report_html(model, figures: bool = True) -> str:
     # the engine's own maximum: each criterion's weight × the best its scale gives, averaged over participants
     full = points_text(res.max_total)
     parts.append("<p>参加者の採点を平均し、重みを掛けて合計した点数の高い順に並べ、上の基準で絞り込みました。"
-                 f'<span class="oh-maximums">合計点の満点は {full} 点です（評価項目ごとに、重み × 尺度のいちばん良い点を足したもの）。</span></p>')
+                 f'<span class="oh-maximums">合計点の満点は {full} 点です（評価項目の重みの合計：どの項目も、尺度のいちばん良い点で重みの分だけの点になります）。</span></p>')
     for a in short:
         r = t.loc[a]
         top = res.breakdown.loc[a].sort_values(ascending=False).head(2)

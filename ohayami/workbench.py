@@ -101,7 +101,7 @@ def mean_disagreement(result) -> pd.Series:
 
 
 def _raw_order(level: str):
-    """Scale levels low to high as written (numbers by value, other marks as the scale lists them)."""
+    """A scale level's place among numbers (by value); any other mark sorts after them."""
     try:
         return (0, float(level))
     except ValueError:
@@ -111,7 +111,11 @@ def _raw_order(level: str):
 def scores_low_to_high(cell: pd.DataFrame, scale) -> pd.DataFrame:
     """One cell's scores (columns ``value``, ``evaluator``) low to high as people entered them
     (「1、2、2、4、5」), so that a reader sees the scale they scored on, not the points it became."""
-    order = {v: i for i, v in enumerate(sorted(scale.levels, key=_raw_order))}
+    levels = list(scale.levels)
+    if all(_raw_order(v)[0] == 0 for v in levels):
+        order = {v: i for i, v in enumerate(sorted(levels, key=_raw_order))}
+    else:   # marks and grades are listed best first (A…E, ○△×, はい いいえ): the lowest is the last
+        order = {v: i for i, v in enumerate(reversed(levels))}
     return cell.assign(_o=cell["value"].map(order)).sort_values(["_o", "evaluator"], kind="stable").drop(columns="_o")
 
 

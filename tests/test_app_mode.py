@@ -372,8 +372,39 @@ def test_a_pre_heated_kernel_that_dies_is_replaced_before_a_page_gets_it(tmp_pat
             assert time.monotonic() < deadline + 60, "the dead kernel was not replaced"
             time.sleep(0.5)
         assert dead not in warm()
+
+        def every():
+            with urllib.request.urlopen(f"{base}/api/kernels?token=warm-token", timeout=10) as r:
+                return [k["id"] for k in json.loads(r.read())]
+        while dead in every():   # its restarted process is stopped too, not left busy and never culled
+            assert time.monotonic() < deadline + 90, "the restarted kernel was left running"
+            time.sleep(0.5)
         with urllib.request.urlopen(f"{base}/voila/render/01_chart.ipynb?w={code}&token=warm-token", timeout=120) as r:
             assert "widget-view+json" in r.read().decode()
+        # an address the app has no page for, as a participant might mistype it: Japanese, not tornado's
+        for wrong in ("/J/" + code, "/nowhere", f"/j/{code}/x"):
+            try:
+                urllib.request.urlopen(f"{base}{wrong}?token=warm-token", timeout=10)
+                raise AssertionError(wrong)
+            except urllib.error.HTTPError as err:
+                page = err.read().decode()
+                assert err.code == 404 and "ページが見つかりません" in page and "404: Not Found" not in page, wrong
+        with urllib.request.urlopen(f"{base}/j/{code}/?token=warm-token", timeout=60) as r:   # a trailing slash
+            assert "01_chart.ipynb" in r.geturl()   # redirected to the page (a login first: urllib keeps no cookie)
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_copied_workshop_file_never_takes_its_join_code(tmp_path):
+    """A copy carries the original's code; the one that sorted first took the room's input."""
+    import shutil
+
+    e = workshops.create_workshop("課題検討", "C", "2025-05-01", tmp_path)
+    assert workshops.find_code(e.code, tmp_path).name == "課題検討"
+    shutil.copy(tmp_path / "課題検討.ohayami", tmp_path / "バックアップ.ohayami")
+    with pytest.raises(OhayamiError) as err:
+        workshops.find_code(e.code, tmp_path)
+    assert "2 つあります" in err.value.message and "「バックアップ」" in err.value.message and "「課題検討」" in err.value.message
+    (tmp_path / "バックアップ.ohayami").unlink()
+    assert workshops.find_code(e.code, tmp_path).name == "課題検討"

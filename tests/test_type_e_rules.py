@@ -258,3 +258,18 @@ def test_rankings_left_incomparable_by_the_rules_are_said_not_called_missing(tmp
         html = vendors_report_html(m, figures=False)
         assert "感覚的な順位は入力されていません" not in html
         assert "感覚との比較ができない理由" in html and "除外されずに残った評価対象が1つだけ" in html
+
+
+def test_low_to_high_runs_from_the_worst_mark_to_the_best_on_graded_scales():
+    """Split-opinion tables printed 最低 ○ / 最高 × (final review): marks are listed best first."""
+    import pandas as pd
+
+    from ohayami.scoring.scales import parse_scale
+    from ohayami.workbench import scores_low_to_high
+
+    for scale, entries, low_to_high in (("○△×", ["○", "×", "△"], ["×", "△", "○"]),
+                                         ("A-E", ["A", "E", "C"], ["E", "C", "A"]),
+                                         ("yes/no", ["はい", "いいえ"], ["いいえ", "はい"]),
+                                         ("1-5", ["5", "1", "3"], ["1", "3", "5"])):
+        cell = pd.DataFrame({"value": entries, "evaluator": [f"人{k}" for k in range(len(entries))]})
+        assert list(scores_low_to_high(cell, parse_scale(scale))["value"]) == low_to_high, scale

@@ -114,22 +114,29 @@ class PageKernelManager(AsyncMappingKernelManager):
         return kernel_id
 
     def _restarted(self, kernel_id: str) -> None:
-        """A kernel died (out of memory, killed) and was started again. One still waiting in the pre-heated
-        pool is handed to no page: its notebook's cell ran in the dead process, and a page given it spun
-        for ever. It is shut down (which takes it out of the pool) and the pool is filled again."""
+        """A kernel died (out of memory, killed) and is being started again. One still waiting in the
+        pre-heated pool is handed to no page: its notebook's cell ran in the dead process, and a page given
+        it spun for ever. It leaves the pool at once and is shut down once its restart is over (the
+        restarter calls this before it restarts: a shutdown racing the restart left a live kernel behind,
+        counted against the cap and never culled); then the pool is filled again."""
         for notebook, pool in getattr(self, "_pools", {}).items():
-            for task in pool:
+            for i, task in enumerate(pool):
                 if task.done() and not task.cancelled() and task.exception() is None \
                         and task.result().get("kernel_id") == kernel_id:
+                    pool.pop(i)
                     self.log.warning("準備済みのカーネルが止まったため、入れ替えます（%s）。", kernel_id)
                     asyncio.ensure_future(self._replace_warm(kernel_id, notebook))
                     return
 
     async def _replace_warm(self, kernel_id: str, notebook: str) -> None:
-        try:
-            await ensure_async(self.shutdown_kernel(kernel_id, now=True))
-        except Exception:  # noqa: BLE001 - gone on its own: the pool entry is what matters
-            pass
+        for _ in range(10):
+            await asyncio.sleep(1)   # let the restart finish, then stop what it started
+            if kernel_id not in self:
+                break
+            try:
+                await ensure_async(self.shutdown_kernel(kernel_id, now=True))
+            except Exception:  # noqa: BLE001 - still restarting: tried again a second later
+                continue
         self.fill_if_needed(delay=0, notebook_name=notebook)
 
     def notify_connect(self, kernel_id):
@@ -193,6 +200,13 @@ async def lookup(fn, *args):
     """``fn(*args)`` (reading the workshops folder) off the event loop: every page of the server waits
     while the loop does (a room scanning the QR code queued for seconds behind one another's lookups)."""
     return await asyncio.get_running_loop().run_in_executor(participants.LOOKUP, fn, *args)
+
+
+class NotFoundHandler(_Page):
+    """Any address the app has no page for: a Japanese 404 (a participant mistyping the QR address)."""
+
+    def prepare(self) -> None:
+        raise web.HTTPError(404)
 
 
 class LandingHandler(_Page):
@@ -436,6 +450,7 @@ class OhayamiVoila(Voila):
             km.max_kernels = max(km.max_kernels, self.warm_kernels + 30)
         self.identity_provider.login_handler_class = LoginHandler
         settings["ohayami_notebooks"] = self.root_dir
+        settings["default_handler_class"] = NotFoundHandler   # tornado's own 404 page is English
         settings["ohayami_public_url"] = self.public_url
         try:
             settings["ohayami_own_ips"] = frozenset(lan_addresses())   # the facilitator opening the LAN address
@@ -452,8 +467,8 @@ class OhayamiVoila(Voila):
             if handler is TornadoVoilaTreeHandler:
                 handler, kwargs = LandingHandler, []
             handlers.append((pattern, handler, *kwargs))
-        ours = [(base + r"/j/([^/]+)", JoinRedirectHandler), (base + r"/join/([^/]+)", JoinPageHandler),
-                (base + r"/ws/([^/]+)", WorkshopPageHandler),
+        ours = [(base + r"/j/([^/]+)/?", JoinRedirectHandler), (base + r"/join/([^/]+)/?", JoinPageHandler),
+                (base + r"/ws/([^/]+)/?", WorkshopPageHandler),
                 (base + r"/api/kernels/?", KernelListHandler), *participants.handlers(base)]
         return ours + handlers
 

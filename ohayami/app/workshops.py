@@ -156,7 +156,7 @@ def _looks(paths: list[Path]) -> tuple:
         for p in (path, path.with_name(path.name + "-wal")):
             try:
                 st = p.stat()
-                out.append((p.name, st.st_ino, st.st_size, st.st_mtime_ns))
+                out.append((p.name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
             except OSError:
                 out.append((p.name, None))
     return tuple(out)
@@ -230,6 +230,14 @@ def find(name: object, folder: str | Path | None = None) -> WorkshopEntry | None
 
 
 def find_code(code: object, folder: str | Path | None = None) -> WorkshopEntry | None:
-    """The workshop a join code opens, or None (a malformed code raises)."""
+    """The workshop a join code opens, or None (a malformed code raises, and so does a code two files
+    share: a copy of a workshop file carries its code, and the copy that sorted first took the room's
+    input while the facilitator worked on the original)."""
     code = check_code(code)
-    return next((e for e in list_workshops(folder) if e.code == code), None)
+    found = [e for e in list_workshops(folder) if e.code == code]
+    if len(found) > 1:
+        names = "、".join(f"「{e.name}」" for e in found)
+        raise OhayamiError(f"参加コード {code} のワークショップが {len(found)} つあります（{names}）。ワークショップの"
+                           "ファイルをコピーすると起きます。ファシリテーターは、使わない方のファイルをワークショップの"
+                           "フォルダーから移してください（参加者の方は、ファシリテーターに知らせてください）。", field="code")
+    return found[0] if found else None
