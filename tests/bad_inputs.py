@@ -45,6 +45,37 @@ def csv(text: str, encoding: str = "utf-8") -> bytes:
     return text.encode(encoding)
 
 
+def seed(ws, kind):
+    """The worksheet model a case of ``kind`` runs on, seeded with a little of everything (the corpus
+    test's default, and the participant page's cases below)."""
+    from ohayami.problems import ProblemWorkbench
+    from ohayami.support import SupportWorksheet
+    from ohayami.vendors import VendorWorkbench
+
+    if kind == "D":
+        from ohayami.research import Research
+        m = Research(ws)
+        k = m.add_case("A市", "申請書の自動作成")
+        m.add_service("case", "書かない窓口", "X社", "窓口DX", case_id=k)
+        m.add_service("similar", "コンビニ交付", "", found_at="カタログ")
+        return m
+    if kind in ("F", "G"):
+        m = SupportWorksheet(ws, kind)
+        m.load_guide_list()
+        m.add_programme("DX補助金", "〇〇県")
+        return m
+    if kind == "E":
+        m = VendorWorkbench(ws)
+        m.adopt_template([1, 28])
+        m.add_vendor("A社", "窓口くん", 1_000_000)
+        m.add_vendor("B社", "スマート窓口", 900_000)
+        return m
+    m = ProblemWorkbench(ws)
+    m.add_problem("バスの本数が少ない")
+    m.add_problem("窓口が昼に混む")
+    return m
+
+
 # The seeded workbenches' ids are whatever the model gives them, never assumed here.
 def p1(m) -> str:
     return m.problems()["problem_id"].iloc[0]
@@ -304,7 +335,7 @@ case("d-rfi-part-bad", "form", _D, "区分", lambda m: m.add_rfi("answer", "x"))
 case("d-rfi-due-bad", "form", _D, "日付|月は", lambda m: m.save_rfi_info("目的", "2026-13-01"))
 case("d-rfi-unknown", "form", _D, "ありません", lambda m: m.delete_rfi("recipient", "R404"))
 # ---------------------------------------------------------------------- type B and H forms
-# ``extra["seed"]`` builds the worksheet model the action runs on (test_bad_input_corpus._seed).
+# ``extra["seed"]`` builds the worksheet model the action runs on (else :func:`seed`).
 def _flow(ws):
     from ohayami.flow import Flow
 
@@ -377,30 +408,15 @@ _P = "P"
 def _part_c(ws):
     from ohayami.participant import Participation
 
-    _seed_page(ws, "C")
+    seed(ws, "C")
     return Participation(ws, "C")
 
 
 def _part_e(ws):
     from ohayami.participant import Participation
 
-    _seed_page(ws, "E")
+    seed(ws, "E")
     return Participation(ws, "E")
-
-
-def _seed_page(ws, kind):
-    from ohayami.problems import ProblemWorkbench
-    from ohayami.vendors import VendorWorkbench
-
-    if kind == "E":
-        m = VendorWorkbench(ws)
-        m.adopt_template([1, 28])
-        m.add_vendor("A社", "窓口くん", 1_000_000)
-        m.add_vendor("B社", "スマート窓口", 900_000)
-        return m
-    m = ProblemWorkbench(ws)
-    m.add_problem("バスの本数が少ない")
-    return m
 
 
 def _pa(p) -> str:

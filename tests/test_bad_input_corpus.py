@@ -11,14 +11,11 @@ import shutil
 import pytest
 
 from bad_files import FILE_CASES
-from bad_inputs import CASES
+from bad_inputs import CASES, seed
 from conftest import DATA
 from ohayami import exchange, guide
 from ohayami.errors import OhayamiError
-from ohayami.problems import ProblemWorkbench
 from ohayami.store import open_workshop
-from ohayami.support import SupportWorksheet
-from ohayami.vendors import VendorWorkbench
 
 ALL = CASES + FILE_CASES
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -26,31 +23,6 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 def corpus_size() -> int:
     return len(ALL)
-
-
-def _seed(ws, kind):
-    if kind == "D":
-        from ohayami.research import Research
-        m = Research(ws)
-        k = m.add_case("A市", "申請書の自動作成")
-        m.add_service("case", "書かない窓口", "X社", "窓口DX", case_id=k)
-        m.add_service("similar", "コンビニ交付", "", found_at="カタログ")
-        return m
-    if kind in ("F", "G"):
-        m = SupportWorksheet(ws, kind)
-        m.load_guide_list()
-        m.add_programme("DX補助金", "〇〇県")
-        return m
-    if kind == "E":
-        m = VendorWorkbench(ws)
-        m.adopt_template([1, 28])
-        m.add_vendor("A社", "窓口くん", 1_000_000)
-        m.add_vendor("B社", "スマート窓口", 900_000)
-        return m
-    m = ProblemWorkbench(ws)
-    m.add_problem("バスの本数が少ない")
-    m.add_problem("窓口が昼に混む")
-    return m
 
 
 def _state(ws):
@@ -90,7 +62,7 @@ def test_bad_input_is_refused_in_japanese_and_changes_nothing(c, tmp_path, monke
     ws = open_workshop(tmp_path / "w")
     try:
         model = c.extra["seed"](ws) if "seed" in c.extra else \
-            _seed(ws, c.kind if c.kind in ("D", "F", "G") else
+            seed(ws, c.kind if c.kind in ("D", "F", "G") else
                   "E" if c.kind == "sheet" or c.kind == "E" or c.table == "vendors" else "C")
         if c.kind == "sheet":
             data = c.action(model, model.scoring_sheet("佐藤"))
