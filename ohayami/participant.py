@@ -177,9 +177,9 @@ class Participation:
                     before.setdefault(r.alternative_id, {})[r.criterion_id] = r.value
             out["previous"] = before
         if self.kind == "C" and self.dots_in_use():
+            open_ = self.model.scoring_alternatives()
             out["dots"] = {"budget": self.model.dot_budget(), "mine": self.model.dots(name) if name else {},
-                           "problems": [{"id": a, "name": n} for a, n in zip(self.model.scoring_alternatives()["alternative_id"],
-                                                                             self.model.scoring_alternatives()["name"])]}
+                           "problems": [{"id": a, "name": n} for a, n in zip(open_["alternative_id"], open_["name"])]}
         if self.kind == "E":
             mine = self.model.intuitions().get(name, {}) if name else {}
             out["ranking"] = {aid: int(r) for aid, r in mine.items()}
@@ -217,7 +217,7 @@ class Participation:
                                field="score")
         stored = (self.model.set_round_score(no, name, aid, cid, entry) if no > 1
                   else self.model.set_score(name, aid, cid, entry))
-        label = self.model.criteria().set_index("criterion_id")["name"].get(cid, cid)
+        label = crit[cid]["name"]   # set_score has refused a criterion the workshop does not have
         said = f"「{label}」＝{stored}" if stored else f"「{label}」の点数を取り消しました"
         said = f"{said}（{no}回目の採点）" if no > 1 else said
         return {"stored": stored, "message": f"保存しました：{said}" if stored else said}

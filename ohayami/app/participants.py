@@ -42,6 +42,14 @@ MAX_BODY = 64 * 1024   # bytes: a score, a name, a problem's title; anything lar
 ACTIONS = ("join", "score", "propose", "rank", "dot")
 
 
+def _checked(code: object) -> str:
+    """A join code as typed (case and spaces forgiven), or the app's Japanese refusal of the address."""
+    try:
+        return check_code(code)
+    except OhayamiError:
+        raise OhayamiError(BAD_CODE, field="code") from None
+
+
 class NotParticipantKind(Exception):
     """The workshop is of a kind without a participant page (its workbench serves everyone)."""
 
@@ -70,10 +78,7 @@ class Workshops:
     def get(self, code: object) -> tuple[object, Participation]:
         """(the workshop's entry, its :class:`Participation`) for a join code; a Japanese
         :class:`OhayamiError` when the code opens nothing, :class:`NotParticipantKind` for other kinds."""
-        try:
-            code = check_code(code)
-        except OhayamiError:
-            raise OhayamiError(BAD_CODE, field="code") from None
+        code = _checked(code)
         hit = self._open.get(code)
         if hit is not None:
             path, key, entry, part = hit
@@ -122,10 +127,7 @@ async def in_worker(code: object, fn, *args):
     """``fn(<the checked code>, *args)`` in the thread of the workshop ``code`` opens. A code that opens
     nothing is refused before any thread is made for it (the lookup reads the folder in a thread of its
     own); the event loop (every Voilà page) never waits on a file."""
-    try:
-        key = check_code(code)
-    except OhayamiError:
-        raise OhayamiError(BAD_CODE, field="code") from None
+    key = _checked(code)
     loop = asyncio.get_running_loop()
     worker = _WORKERS.get(key)
     if worker is None:
@@ -140,10 +142,7 @@ async def in_worker(code: object, fn, *args):
 def _lookup(code: object) -> tuple[dict, str]:
     """(the workshop's name and kind label, the kind) for the page, in the lookup thread: the page itself
     never waits behind its workshop's saves (a file locked elsewhere held it for 29 s)."""
-    try:
-        key = check_code(code)
-    except OhayamiError:
-        raise OhayamiError(BAD_CODE, field="code") from None
+    key = _checked(code)
     entry = find_code(key)
     if entry is None:
         raise OhayamiError(NOT_FOUND, field="code")
