@@ -147,6 +147,22 @@ def page(new_page):
     return new_page()
 
 
+def keep_to(pg, base: str):
+    """Only the app's own address is reachable from ``pg``: anything else is aborted and remembered in
+    ``pg.problems`` (a closed network: nothing may come from a CDN)."""
+    pg.problems = []
+
+    def route(r):
+        if r.request.url.startswith(base + "/") or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            pg.problems.append(f"outside: {r.request.url}")
+            r.abort()
+
+    pg.route("**/*", route)
+    return pg
+
+
 def shot(pg, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

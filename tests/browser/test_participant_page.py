@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, _serve, shot
+from .conftest import ROOT, _serve, keep_to, shot
 
 TOKEN = "participant-test-token"
 
@@ -192,20 +192,19 @@ def _phone(browser, base):
                                   is_mobile=True, device_scale_factor=2)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
-    pg.problems = []
+    keep_to(pg, base)
     pg.on("pageerror", lambda e: pg.problems.append(f"error: {e}"))
     pg.on("console", lambda m: m.type == "error" and pg.problems.append(f"console: {m.text}"))
     pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))
-
-    def route(r):
-        if r.request.url.startswith(base + "/") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            pg.problems.append(f"outside: {r.request.url}")
-            r.abort()
-
-    pg.route("**/*", route)
     return context, pg
+
+
+def _join(pg, base, code, name):
+    """Open the join address and name oneself, as a participant does; returns once the page says so."""
+    pg.goto(f"{base}/j/{code}?token={TOKEN}")
+    pg.get_by_label("お名前").fill(name)
+    pg.get_by_role("button", name="参加する").click()
+    pg.get_by_text("さんとして参加中").wait_for()
 
 
 def _row(pg, name):
@@ -259,10 +258,7 @@ def test_a_phone_joins_scores_clears_and_keeps_its_name_on_reload(browser, room)
 def test_a_dropped_connection_is_said_and_nothing_unsaved_is_shown(browser, room):
     base, code = room["base"], room["c"].code
     context, pg = _phone(browser, base)
-    pg.goto(f"{base}/j/{code}?token={TOKEN}")
-    pg.get_by_label("お名前").fill("接続 確認")
-    pg.get_by_role("button", name="参加する").click()
-    pg.get_by_text("さんとして参加中").wait_for()
+    _join(pg, base, code, "接続 確認")
     context.set_offline(True)
     two = _row(pg, "解決による効果の大きさ").get_by_role("button", name="解決による効果の大きさ：2")
     two.click()
@@ -286,10 +282,7 @@ def test_text_typed_by_anyone_stays_text_and_a_new_problem_reaches_every_page(br
     context, pg = _phone(browser, base)
     other_context, other = _phone(browser, base)
     for page_, name in ((pg, "<b>太字</b>"), (other, "隣の人")):
-        page_.goto(f"{base}/j/{code}?token={TOKEN}")
-        page_.get_by_label("お名前").fill(name)
-        page_.get_by_role("button", name="参加する").click()
-        page_.get_by_text("さんとして参加中").wait_for()
+        _join(page_, base, code, name)
     assert pg.locator("#oh-me").inner_text() == "<b>太字</b>"
     evil = '<img src=x onerror="window.__pwned=1">夜道が暗い'
     pg.get_by_label("課題（困っていること）").fill(evil)
@@ -319,10 +312,7 @@ def test_text_typed_by_anyone_stays_text_and_a_new_problem_reaches_every_page(br
 def test_an_evaluator_scores_a_vendor_and_gives_the_intuitive_ranking(browser, room):
     base, code = room["base"], room["e"].code
     context, pg = _phone(browser, base)
-    pg.goto(f"{base}/j/{code}?token={TOKEN}")
-    pg.get_by_label("お名前").fill("委員 B")
-    pg.get_by_role("button", name="参加する").click()
-    pg.get_by_text("さんとして参加中").wait_for()
+    _join(pg, base, code, "委員 B")
     pg.get_by_role("button", name="機能関連：5").click()
     pg.get_by_text("保存しました：「機能関連」＝5").wait_for()
     pg.get_by_role("button", name="順位を保存").click()
@@ -423,10 +413,7 @@ def test_the_page_follows_the_facilitator_without_putting_a_tap_elsewhere_or_dro
 
     base = room["base"]
     context, pg = _phone(browser, base)
-    pg.goto(f"{base}/j/{room['c'].code}?token={TOKEN}")
-    pg.get_by_label("お名前").fill("見ている人")
-    pg.get_by_role("button", name="参加する").click()
-    pg.get_by_text("さんとして参加中").wait_for()
+    _join(pg, base, room["c"].code, "見ている人")
     with _ws(room, "課題の会") as ws:
         m = ProblemWorkbench(ws)
         extra = m.add_problem("外される課題")
@@ -442,10 +429,7 @@ def test_the_page_follows_the_facilitator_without_putting_a_tap_elsewhere_or_dro
     context.close()
 
     context, pg = _phone(browser, base)
-    pg.goto(f"{base}/j/{room['e'].code}?token={TOKEN}")
-    pg.get_by_label("お名前").fill("迷う委員")
-    pg.get_by_role("button", name="参加する").click()
-    pg.get_by_text("さんとして参加中").wait_for()
+    _join(pg, base, room["e"].code, "迷う委員")
     selects = pg.locator("#oh-ranks select")
     selects.nth(0).select_option("2")
     assert "まだ保存されていません" in pg.locator("#oh-rank-state").inner_text()

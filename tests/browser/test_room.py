@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, _serve, shot
+from .conftest import ROOT, _serve, keep_to, shot
 
 TOKEN = "room-test-token"
 
@@ -39,16 +39,7 @@ def room(tmp_path_factory):
 def _offline(pg, base):
     """Only the app's own address is reachable; anything else is aborted and remembered, as are
     failed requests and error statuses."""
-    pg.problems = []
-
-    def route(r):
-        if r.request.url.startswith(base + "/") or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            pg.problems.append(f"outside: {r.request.url}")
-            r.abort()
-
-    pg.route("**/*", route)
+    keep_to(pg, base)
     pg.on("requestfailed", lambda req: pg.problems.append(f"failed: {req.url} {req.failure}"))
     pg.on("response", lambda res: res.status >= 400 and pg.problems.append(f"{res.status}: {res.url}"))
     return pg
